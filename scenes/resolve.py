@@ -105,6 +105,8 @@ def moment(timeline: Timeline, t: float, pulp: PulpVolumes) -> Moment:
             remaining = min(max(pulp.total_mm3 - removed, b_remaining), a_remaining)
 
     total_mm3 = pulp.total_mm3
+    # 100 * x / x can round to 99.99999999999999: when everything is out, say exactly 100.
+    percent = 100.0 if removed == total_mm3 else 100.0 * removed / total_mm3
     looks = {name: step.layers[name] for name in REGIONS}
     looks.update({name: step.extras.get(name, "hidden") for name in EXTRAS})
     return Moment(
@@ -124,6 +126,6 @@ def moment(timeline: Timeline, t: float, pulp: PulpVolumes) -> Moment:
         removing=step.removal is not None,
         removed_fraction=removed / total_mm3,
         removed_mm3=removed,
-        removed_percent=100.0 * removed / total_mm3,
+        removed_percent=percent,
         remaining_mm3=remaining,
     )
