@@ -1,0 +1,373 @@
+"""The chairside viewer: one instance per browser session (see ``viewer.serve``).
+
+State lives in the trame state of this instance's own server; the UI is built once in ``_build_ui``;
+``@change`` handlers turn user input into (small) state updates for the browser, which renders with vtk.js.
+Meshes travel once per tooth or cut; visibility, opacity and colour are tiny reactive props.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from trame.app import TrameApp
+from trame.decorators import change
+from trame.ui.vuetify3 import VAppLayout
+from trame.widgets import client, html
+from trame.widgets import vtk as vtkw
+from trame.widgets import vuetify3 as v3
+from trame_vtk.modules.vtk.serializers.mesh import mesh as mesh_state
+
+from meshes import REGIONS, TOOTH_NUMBERS, load_tooth, resolve_tooth
+
+from . import style
+from .colors import BACKGROUND, REGION_LABELS, css_rgb
+from .cut import cut_tooth
+from .scene import region_look
+from .url_state import CAMERA_PRESETS, ViewParams, parse_query, to_query
+
+CAMERA_LABELS = {name: name.capitalize() for name in CAMERA_PRESETS}
+CAMERA_JS = (
+    "camera_request && window.setTimeout(() => { const v = trame.refs.view;"
+    " if (v) { v.setCamera(camera_request); v.resetCamera(); } }, 50)"
+)
+INTERACTOR_SETTINGS = [
+    {"button": 1, "action": "Rotate"},
+    {"button": 2, "action": "Pan"},
+    {"button": 3, "action": "Zoom", "scrollEnabled": True},
+    {"button": 1, "action": "Pan", "shift": True},
+    {"button": 1, "action": "Zoom", "control": True},
+]
+
+
+def tooth_title(code: str) -> str:
+    """Human name of a tooth with both numbering systems, e.g. "85 (T) – lower right second molar"."""
+    t = resolve_tooth(code)
+    jaw = "upper" if t.arch == "maxillary" else "lower"
+    return f"{t.fdi} ({t.universal}) – {jaw} {t.side} {t.kind} molar"
+
+
+@lru_cache(maxsize=64)
+def _serialized(fdi: str, cut: str | None, cut_pos: float) -> dict[str, dict | None]:
+    """vtk.js mesh state per region, shared by every session (serializing is the costly part)."""
+    regions = cut_tooth(fdi, cut, cut_pos) if cut else load_tooth(fdi).regions
+    return {name: mesh_state(regions[name]) if regions[name].n_points else None for name in REGIONS}
+
+
+def aria(label=None, **attrs) -> dict:
+    """Keyword arguments that put ARIA attributes (``aria-label``, ``role``, ...) on a trame widget."""
+    if label is not None:
+        attrs["aria_label"] = label
+    return {"__properties": [(k, k.replace("_", "-")) for k in attrs], **attrs}
+
+
+def layer_key(region: str) -> str:
+    return f"layer_{region}"
+
+
+class App(TrameApp):
+    """One viewer session. ``App(name)`` builds it on the trame server called ``name``."""
+
+    def __init__(self, server=None, default_tooth: str = "85"):
+        super().__init__(server, client_type="vue3")
+        self.default_tooth = resolve_tooth(default_tooth).fdi
+        self._extra_query: dict = {}
+        s = self.state
+        s.trame__title = "Primary Molar 3D"
+        s.scene_ready = False
+        s.tooth = self.default_tooth
+        s.tooth_items = [{"title": tooth_title(c), "value": c} for c in TOOTH_NUMBERS]
+        for r in REGIONS:
+            s[layer_key(r)] = True
+            s[f"mesh_{r}"] = None
+        s.xray = False
+        s.cut_plane = "off"
+        s.cut_pos = 0.5
+        s.cut_pos_ui = 0.5
+        s.camera_view = None
+        s.pick_text = ""
+        s.panel_open = True
+        s.volume_rows = []
+        s.dimension_rows = []
+        s.tooth_name = ""
+        s.url_query = ""
+        s.camera_request = None
+        self._camera_serial = 0
+        s.client_only("cut_pos_ui")
+        self._apply_looks()
+        self._build_ui()
+
+    # ------------------------------------------------------------------ state <-> URL
+    def params(self) -> ViewParams:
+        s = self.state
+        return ViewParams(
+            tooth=s.tooth,
+            layers=tuple(r for r in REGIONS if s[layer_key(r)]),
+            xray=bool(s.xray),
+            cut=None if s.cut_plane == "off" else s.cut_plane,
+            cut_pos=float(s.cut_pos),
+            view=s.camera_view,
+            extra=dict(self._extra_query),
+        )
+
+    def apply_params(self, p: ViewParams) -> None:
+        """Set the whole view from parameters (used for the URL at connect time)."""
+        s = self.state
+        self._extra_query = dict(p.extra)
+        s.tooth = p.tooth
+        for r in REGIONS:
+            s[layer_key(r)] = r in p.layers
+        s.xray = p.xray
+        s.cut_plane = p.cut or "off"
+        s.cut_pos = s.cut_pos_ui = p.cut_pos
+        s.camera_view = p.view
+        self._load_scene()
+        self._apply_looks()
+        s.url_query = to_query(self.params())
+        s.scene_ready = True
+        self.camera_preset(p.view or "reset")
+
+    def on_client_url(self, search: str = "") -> None:
+        """The browser reports its URL query once mounted: restore the view it describes."""
+        self.apply_params(parse_query(search or "", self.default_tooth))
+
+    # ------------------------------------------------------------------ scene
+    def _load_scene(self) -> None:
+        s = self.state
+        tooth = load_tooth(s.tooth)
+        cut = None if s.cut_plane == "off" else s.cut_plane
+        meshes = _serialized(tooth.tooth.fdi, cut, round(float(s.cut_pos), 2) if cut else 0.0)
+        for r in REGIONS:
+            s[f"mesh_{r}"] = meshes[r]
+        s.tooth_name = tooth_title(s.tooth)
+        s.volume_rows = [
+            {
+                "region": r,
+                "label": REGION_LABELS[r],
+                "color": css_rgb(r),
+                "value": f"{tooth.volumes_mm3[r]:.1f} mm³",
+            }
+            for r in REGIONS
+        ]
+        d = tooth.dimensions_mm
+        s.dimension_rows = [
+            {"label": "Crown, mesiodistal", "value": f"{d['crown_mesiodistal_mm']:.1f} mm"},
+            {"label": "Crown, buccolingual", "value": f"{d['crown_buccolingual_mm']:.1f} mm"},
+            {"label": "Crown height", "value": f"{d['crown_height_mm']:.1f} mm"},
+            {"label": "Root length", "value": f"{d['root_length_mm']:.1f} mm"},
+            {"label": "Crown pulp / whole pulp", "value": f"{100 * tooth.pulpotomy_fraction:.0f} %"},
+        ]
+
+    def _apply_looks(self) -> None:
+        s = self.state
+        for r in REGIONS:
+            look = region_look(r, s[layer_key(r)], s.xray)
+            s[f"actor_{r}"] = look["actor"]
+            s[f"property_{r}"] = look["property"]
+
+    def _sync_url(self) -> None:
+        if self.state.scene_ready:
+            self.state.url_query = to_query(self.params())
+
+    @change("tooth")
+    def _on_tooth(self, tooth, **_):
+        if not self.state.scene_ready:
+            return
+        self.state.pick_text = ""
+        self._load_scene()
+        self._sync_url()
+        self.camera_preset(self.state.camera_view or "reset")
+
+    @change(*[layer_key(r) for r in REGIONS], "xray")
+    def _on_layers(self, **_):
+        self._apply_looks()
+        self._sync_url()
+
+    @change("cut_plane", "cut_pos")
+    def _on_cut(self, cut_plane, **_):
+        if not self.state.scene_ready:
+            return
+        self.state.pick_text = ""
+        self._load_scene()
+        self._sync_url()
+
+    # ------------------------------------------------------------------ camera and picking
+    def camera_preset(self, name: str) -> None:
+        """Look at the tooth from one side (``reset`` restores the default three-quarter view)."""
+        tooth = load_tooth(self.state.tooth)
+        axes = {k: tuple(float(c) for c in v) for k, v in tooth.axes.items()}
+        center = [float(c) for c in tooth.center]
+        if name in CAMERA_PRESETS:
+            direction = axes[name]
+            up = axes["buccal"] if name == "occlusal" else axes["occlusal"]
+            self.state.camera_view = name
+        else:
+            # three-quarter view from buccal, above the occlusal plane and a little mesial
+            b, o, m = (axes[k] for k in ("buccal", "occlusal", "mesial"))
+            direction = tuple(0.75 * b[i] + 0.55 * o[i] + 0.35 * m[i] for i in range(3))
+            up = o
+            self.state.camera_view = None
+        position = [center[i] + 100.0 * direction[i] for i in range(3)]
+        self._sync_url()
+        self._camera_serial += 1
+        self.state.camera_request = {
+            "position": position,
+            "focalPoint": center,
+            "viewUp": list(up),
+            "serial": self._camera_serial,
+        }
+
+    def on_pick(self, event=None) -> None:
+        """A tap or click on the model: name the structure under it, with its volume."""
+        region = (event or {}).get("representationId")
+        position = (event or {}).get("worldPosition")
+        if region not in REGIONS or not position:
+            self.state.pick_text = ""
+            return
+        tooth = load_tooth(self.state.tooth)
+        name = tooth.describe_point(region, tuple(float(c) for c in position[:3]))
+        self.state.pick_text = f"{name} · {tooth.volumes_mm3[region]:.1f} mm³"
+
+    # ------------------------------------------------------------------ UI
+    def _build_ui(self) -> None:
+        with VAppLayout(self.server, full_height=True) as layout:
+            self.ui = layout
+            client.Style(style.CSS)
+            client.ClientTriggers(mounted=(self.on_client_url, "[window.location.search]"))
+            client.ClientStateChange(
+                value="url_query",
+                change="url_query && window.history.replaceState(null, '', url_query)",
+            )
+            # Camera moves run after the meshes of the same update are in place (then reset fits them).
+            client.ClientStateChange(value="camera_request", change=CAMERA_JS)
+            with html.Div(classes=("panel_open ? 'pm-root' : 'pm-root pm-collapsed'",)):
+                self._build_view()
+                self._build_panel()
+
+    def _build_view(self) -> None:
+        with html.Div(classes="pm-view-wrap"):
+            with (
+                html.Div(classes="pm-view", **aria(("`3D model of tooth ${tooth_name}`",), role="img")),
+                vtkw.VtkView(
+                    ref="view",
+                    background=("view_background", list(BACKGROUND)),
+                    picking_modes=("picking_modes", ["click"]),
+                    interactor_settings=("interactor_settings", INTERACTOR_SETTINGS),
+                    click=(self.on_pick, "[$event]"),
+                ),
+            ):
+                for r in REGIONS:
+                    with vtkw.VtkGeometryRepresentation(
+                        v_if=f"mesh_{r}",
+                        id=r,
+                        actor=(f"actor_{r}",),
+                        property=(f"property_{r}",),
+                    ):
+                        vtkw.VtkMesh(f"mesh_{r}", state=(f"mesh_{r}",))
+            html.Div(
+                "{{ pick_text }}",
+                v_show="pick_text",
+                classes="pm-pick",
+                **aria("Picked structure", role="status", aria_live="polite"),
+            )
+            with html.Div(classes="pm-cameras", **aria("Camera", role="toolbar")):
+                for name in CAMERA_PRESETS:
+                    v3.VBtn(
+                        CAMERA_LABELS[name],
+                        **aria(CAMERA_LABELS[name]),
+                        classes="pm-touch",
+                        variant="tonal",
+                        click=(self.camera_preset, f"['{name}']"),
+                    )
+                v3.VBtn("Reset", **aria("Reset"), classes="pm-touch", variant="tonal",
+                        click=(self.camera_preset, "['reset']"))
+
+    def _build_panel(self) -> None:
+        with html.Div(classes="pm-panel", **aria("Controls", role="region")):
+            with v3.VBtn(
+                block=True,
+                variant="text",
+                classes="pm-touch pm-panel-toggle",
+                **aria("Show or hide controls", aria_expanded=("panel_open ? 'true' : 'false'",)),
+                click="panel_open = !panel_open",
+            ):
+                html.Span("{{ tooth_name }}", classes="pm-title")
+                v3.VIcon("{{ panel_open ? 'mdi-chevron-down' : 'mdi-chevron-up' }}", end=True)
+            with html.Div(classes="pm-panel-body", v_show="panel_open"):
+                v3.VSelect(
+                    v_model=("tooth",),
+                    items=("tooth_items",),
+                    label="Tooth",
+                    **aria("Tooth"),
+                    density="comfortable",
+                    hide_details=True,
+                    variant="outlined",
+                    classes="pm-touch mb-2",
+                )
+                with html.Div(classes="pm-section", **aria("Layers", role="group")):
+                    for r in REGIONS:
+                        with html.Div(classes="pm-layer"):
+                            html.Span(classes="pm-swatch", style=f"background: {css_rgb(r)}")
+                            v3.VSwitch(
+                                v_model=(layer_key(r),),
+                                label=REGION_LABELS[r],
+                                **aria(REGION_LABELS[r]),
+                                hide_details=True,
+                                density="compact",
+                                color="primary",
+                                classes="pm-touch",
+                            )
+                    with html.Div(classes="pm-layer"):
+                        html.Span(classes="pm-swatch pm-swatch-xray")
+                        v3.VSwitch(
+                            v_model=("xray",),
+                            label="X-ray",
+                            **aria("X-ray"),
+                            hide_details=True,
+                            density="compact",
+                            color="primary",
+                            classes="pm-touch",
+                        )
+                with html.Div(classes="pm-section", **aria("Cross-section", role="group")):
+                    html.Div("Cross-section", classes="pm-heading")
+                    with v3.VBtnToggle(
+                        v_model=("cut_plane",),
+                        mandatory=True,
+                        divided=True,
+                        variant="outlined",
+                        density="comfortable",
+                        classes="pm-toggle",
+                    ):
+                        v3.VBtn("Off", value="off", **aria("No cut"), classes="pm-touch")
+                        v3.VBtn("Mesiodistal", value="md", **aria("Mesiodistal"), classes="pm-touch")
+                        v3.VBtn("Buccolingual", value="bl", **aria("Buccolingual"), classes="pm-touch")
+                    v3.VSlider(
+                        v_model=("cut_pos_ui",),
+                        min=0.05,
+                        max=0.95,
+                        step=0.01,
+                        **aria("Cut position"),
+                        label="Position",
+                        disabled=("cut_plane === 'off'",),
+                        hide_details=True,
+                        thumb_size=24,
+                        classes="pm-touch",
+                        end="cut_pos = $event",
+                        keyup="cut_pos = cut_pos_ui",
+                    )
+                with html.Div(classes="pm-section", **aria("Numbers", role="group")):
+                    html.Div("Volumes", classes="pm-heading")
+                    with (
+                        html.Table(classes="pm-table"),
+                        html.Tr(v_for="row in volume_rows", key="row.region"),
+                    ):
+                        with html.Td():
+                            html.Span(classes="pm-swatch", style=("{ background: row.color }",))
+                            html.Span("{{ row.label }}")
+                        html.Td("{{ row.value }}", classes="pm-num")
+                    html.Div("Dimensions", classes="pm-heading")
+                    with (
+                        html.Table(classes="pm-table"),
+                        html.Tr(v_for="row in dimension_rows", key="row.label"),
+                    ):
+                        html.Td("{{ row.label }}")
+                        html.Td("{{ row.value }}", classes="pm-num")

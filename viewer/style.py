@@ -1,0 +1,46 @@
+"""Page CSS: the 3D view fills the screen, the page never scrolls, touch targets are >= 44 px.
+
+Landscape: controls in a side panel on the right. Portrait: controls in a bottom sheet that collapses
+to one bar. The sheet scrolls inside itself; the page never does.
+"""
+
+CSS = """
+html, body { height: 100%; margin: 0; overflow: hidden !important; overscroll-behavior: none; }
+.v-application, .v-application__wrap { height: 100%; min-height: 0 !important; overflow: hidden; }
+.pm-root { position: fixed; inset: 0; display: flex; flex-direction: row; background: #1c2129; }
+.pm-view-wrap { position: relative; flex: 1 1 auto; min-width: 0; min-height: 0; }
+.pm-view { position: absolute; inset: 0; touch-action: none; user-select: none; -webkit-user-select: none; }
+.pm-view > * { width: 100%; height: 100%; }
+.pm-panel { flex: 0 0 340px; display: flex; flex-direction: column; min-height: 0;
+            background: #fafafa; color: #222; box-shadow: -2px 0 8px rgba(0,0,0,.35); }
+.pm-panel-body { flex: 1 1 auto; overflow-y: auto; overscroll-behavior: contain; padding: 8px 14px 16px; }
+.pm-collapsed .pm-panel { flex-basis: 56px; }
+.pm-panel-toggle { flex: 0 0 auto; justify-content: space-between; text-transform: none; }
+.pm-title { font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.pm-touch { min-height: 44px !important; min-width: 44px; }
+.pm-section { margin-top: 10px; }
+.pm-heading { font-size: .8rem; font-weight: 700; text-transform: uppercase; letter-spacing: .04em;
+              color: #555; margin: 8px 0 4px; }
+.pm-layer { display: flex; align-items: center; gap: 10px; min-height: 44px; }
+.pm-layer .v-switch { flex: 1 1 auto; }
+.pm-swatch { display: inline-block; width: 16px; height: 16px; border-radius: 4px; flex: 0 0 16px;
+             border: 1px solid rgba(0,0,0,.25); margin-right: 6px; vertical-align: middle; }
+.pm-swatch-xray { background: repeating-linear-gradient(45deg, #ddd, #ddd 3px, #999 3px, #999 6px); }
+.pm-toggle { width: 100%; height: 44px !important; }
+.pm-toggle .v-btn { flex: 1 1 0; text-transform: none; }
+.pm-table { width: 100%; border-collapse: collapse; font-size: .9rem; }
+.pm-table td { padding: 4px 2px; border-bottom: 1px solid #e4e4e4; }
+.pm-num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.pm-pick { position: absolute; top: 12px; left: 12px; width: fit-content; max-width: calc(100% - 24px);
+           padding: 10px 14px; border-radius: 8px; background: rgba(255,255,255,.92); color: #111;
+           font-size: 1rem; font-weight: 600; pointer-events: none; }
+.pm-cameras { position: absolute; left: 8px; right: 8px; bottom: 8px; display: flex; flex-wrap: wrap;
+              gap: 6px; justify-content: center; pointer-events: none; }
+.pm-cameras .v-btn { pointer-events: auto; text-transform: none; background: rgba(255,255,255,.88); }
+@media (orientation: portrait) {
+  .pm-root { flex-direction: column; }
+  .pm-panel { flex: 0 0 auto; max-height: 46vh; box-shadow: 0 -2px 8px rgba(0,0,0,.35);
+              border-radius: 12px 12px 0 0; }
+  .pm-collapsed .pm-panel { max-height: 56px; }
+}
+"""
