@@ -436,3 +436,12 @@ def test_check_command_fails_on_a_broken_file(tmp_path: Path, capsys: pytest.Cap
     assert scenes_cli(["check", str(path)]) == 1
     err = capsys.readouterr().err
     assert 'broken.toml: step 2 ("remove"): field "duration_s"' in err
+
+
+def test_docstring_example_holds() -> None:
+    import doctest
+
+    import scenes.resolve
+
+    result = doctest.testmod(scenes.resolve)
+    assert result.attempted >= 1 and result.failed == 0
