@@ -25,6 +25,8 @@ from .cut import cut_tooth
 from .scene import region_look
 from .url_state import CAMERA_PRESETS, ViewParams, parse_query, to_query
 
+# The removed half of a section lies toward the plane normal: look from there to face the cut.
+CUT_VIEWS = {"md": "buccal", "bl": "mesial"}
 CAMERA_LABELS = {name: name.capitalize() for name in CAMERA_PRESETS}
 CAMERA_JS = (
     "camera_request && window.setTimeout(() => { const v = trame.refs.view;"
@@ -93,6 +95,7 @@ class App(TrameApp):
         s.camera_request = None
         self._camera_serial = 0
         s.client_only("cut_pos_ui")
+        self._last_cut_plane = "off"
         self._apply_looks()
         self._build_ui()
 
@@ -117,7 +120,7 @@ class App(TrameApp):
         for r in REGIONS:
             s[layer_key(r)] = r in p.layers
         s.xray = p.xray
-        s.cut_plane = p.cut or "off"
+        s.cut_plane = self._last_cut_plane = p.cut or "off"
         s.cut_pos = s.cut_pos_ui = p.cut_pos
         s.camera_view = p.view
         self._load_scene()
@@ -189,6 +192,9 @@ class App(TrameApp):
         self.state.pick_text = ""
         self._load_scene()
         self._sync_url()
+        if cut_plane != self._last_cut_plane and cut_plane in CUT_VIEWS:
+            self.camera_preset(CUT_VIEWS[cut_plane])  # face the cut surface
+        self._last_cut_plane = cut_plane
 
     # ------------------------------------------------------------------ camera and picking
     def camera_preset(self, name: str) -> None:
