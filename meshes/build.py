@@ -1,0 +1,76 @@
+"""One tooth kind built from its spec, in its local frame: region surfaces, volumes, removal order.
+
+The result is plain arrays (``LocalModel``) so that it can be cached on disk and mirrored into any quadrant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyvista as pv
+from scipy.spatial import cKDTree
+
+from meshes.fields import CROWN_PULP, LABELS, ROOT_PULP, build_label_volume
+from meshes.removal import removal_order
+from meshes.spec import load_spec
+from meshes.surfaces import region_surfaces
+
+REGIONS = ("enamel", "dentin", "crown_pulp", "root_pulp")
+DEFAULT_SPACING = 0.1  # mm per voxel: canals stay 3+ voxels across; four molars build in ~6 s (measured)
+
+
+@dataclass
+class LocalModel:
+    kind: str
+    spacing: float
+    points: dict[str, np.ndarray]  # region -> (n, 3) float32, local frame
+    faces: dict[str, np.ndarray]  # region -> (m, 3) int32, outward
+    removal_order: dict[str, np.ndarray]  # crown_pulp / root_pulp -> per point, float32
+    canal: np.ndarray  # root_pulp: per point canal index
+    canal_names: list[str]
+    canal_roots: list[str]
+    voxel_counts: dict[str, int]
+    horn_tips: dict[str, list[float]]
+    cusp_tips: dict[str, list[float]]
+    floor_z: float
+    trunk: float
+    extra: dict[str, float] = field(default_factory=dict)
+
+    def mesh(self, region: str) -> pv.PolyData:
+        return pv.PolyData.from_regular_faces(self.points[region], self.faces[region].astype(np.int64))
+
+
+def build_local(kind: str, spacing: float = DEFAULT_SPACING) -> LocalModel:
+    spec = load_spec(kind)
+    volume = build_label_volume(spec, spacing)
+    surfaces = region_surfaces(volume)
+    ijk, order = removal_order(volume)
+    centres = np.asarray(volume.origin) + spacing * ijk
+    voxel_label = volume.labels[tuple(ijk.T)]
+    orders: dict[str, np.ndarray] = {}
+    canal = np.zeros(0, dtype=np.int32)
+    for region, label in (("crown_pulp", CROWN_PULP), ("root_pulp", ROOT_PULP)):
+        mine = voxel_label == label
+        # Each surface point takes the order of the nearest voxel of its own region, so the crown pulp's
+        # surface is all gone exactly when the front reaches the orifices.
+        _, nearest = cKDTree(centres[mine]).query(np.asarray(surfaces[region].points))
+        orders[region] = order[mine][nearest].astype(np.float32)
+        if region == "root_pulp":
+            canal = volume.canal[tuple(ijk[mine][nearest].T)].astype(np.int32)
+    canal_roots = [root.name for root in spec.roots for _ in root.canals]
+    return LocalModel(
+        kind=kind,
+        spacing=spacing,
+        points={r: np.asarray(surfaces[r].points, dtype=np.float32) for r in REGIONS},
+        faces={r: surfaces[r].regular_faces.astype(np.int32) for r in REGIONS},
+        removal_order=orders,
+        canal=canal,
+        canal_names=[f"{name} canal" for name in volume.canal_names],
+        canal_roots=canal_roots,
+        voxel_counts={r: int((volume.labels == LABELS[r]).sum()) for r in REGIONS},
+        horn_tips={k: list(v) for k, v in volume.horn_tips.items()},
+        cusp_tips={k: list(v) for k, v in volume.cusp_tips.items()},
+        floor_z=volume.floor_z,
+        trunk=spec.trunk,
+    )

@@ -1,0 +1,121 @@
+"""Disk cache of built tooth kinds: a warm start loads arrays instead of rebuilding.
+
+A cache file is keyed by the spec file, the resolution and the engine's own source code, and carries a
+checksum of its arrays: a stale, truncated or tampered file is detected, rebuilt and replaced, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from meshes.build import REGIONS, LocalModel, build_local
+from meshes.spec import load_spec
+
+log = logging.getLogger(__name__)
+FORMAT = 1
+
+
+def cache_dir() -> Path:
+    default = Path(__file__).resolve().parent.parent / ".cache" / "meshes"
+    return Path(os.environ.get("PRIMARY_MOLAR_CACHE", default))
+
+
+def cache_key(kind: str, spacing: float) -> str:
+    code = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        code.update(path.read_bytes())
+    text = f"{FORMAT}|{kind}|{spacing:.4f}|{load_spec(kind).digest}|{code.hexdigest()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _arrays(model: LocalModel) -> dict[str, np.ndarray]:
+    arrays = {}
+    for r in REGIONS:
+        arrays[f"points_{r}"] = model.points[r]
+        arrays[f"faces_{r}"] = model.faces[r]
+    for r, order in model.removal_order.items():
+        arrays[f"order_{r}"] = order
+    arrays["canal"] = model.canal
+    return arrays
+
+
+def _checksum(arrays: dict[str, np.ndarray]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        digest.update(name.encode())
+        digest.update(np.ascontiguousarray(arrays[name]).tobytes())
+    return digest.hexdigest()
+
+
+def save(model: LocalModel, path: Path, key: str) -> None:
+    arrays = _arrays(model)
+    meta = {
+        "key": key,
+        "kind": model.kind,
+        "spacing": model.spacing,
+        "checksum": _checksum(arrays),
+        "canal_names": model.canal_names,
+        "canal_roots": model.canal_roots,
+        "voxel_counts": model.voxel_counts,
+        "horn_tips": model.horn_tips,
+        "cusp_tips": model.cusp_tips,
+        "floor_z": model.floor_z,
+        "trunk": model.trunk,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside the target and renamed: a reader never sees half a file.
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+        np.savez(tmp, meta=np.array(json.dumps(meta)), **arrays)
+    os.replace(tmp.name, path)
+
+
+def load(path: Path, key: str) -> LocalModel:
+    """Read a cache file; raises ValueError if it is stale or damaged."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            arrays = {name: data[name] for name in data.files if name != "meta"}
+    except Exception as exc:  # any damage to the file (zip, npy header, JSON) reads as "damaged"
+        raise ValueError(f"cache file {path} is damaged: {exc}") from exc
+    if meta.get("key") != key:
+        raise ValueError(f"cache file {path} is stale")
+    if _checksum(arrays) != meta.get("checksum"):
+        raise ValueError(f"cache file {path} fails its checksum")
+    return LocalModel(
+        kind=meta["kind"],
+        spacing=meta["spacing"],
+        points={r: arrays[f"points_{r}"] for r in REGIONS},
+        faces={r: arrays[f"faces_{r}"] for r in REGIONS},
+        removal_order={r: arrays[f"order_{r}"] for r in ("crown_pulp", "root_pulp")},
+        canal=arrays["canal"],
+        canal_names=meta["canal_names"],
+        canal_roots=meta["canal_roots"],
+        voxel_counts=meta["voxel_counts"],
+        horn_tips=meta["horn_tips"],
+        cusp_tips=meta["cusp_tips"],
+        floor_z=meta["floor_z"],
+        trunk=meta["trunk"],
+    )
+
+
+def load_or_build(kind: str, spacing: float) -> LocalModel:
+    key = cache_key(kind, spacing)
+    path = cache_dir() / f"{kind}-{key}.npz"
+    if path.exists():
+        try:
+            return load(path, key)
+        except ValueError as exc:
+            log.warning("%s; rebuilding", exc)
+    model = build_local(kind, spacing)
+    try:
+        save(model, path, key)
+    except OSError as exc:  # a read-only disk costs a rebuild next time, nothing more
+        log.warning("could not write the mesh cache %s: %s", path, exc)
+    return model

@@ -1,0 +1,307 @@
+"""Shape fields: a tooth spec turned into a labelled voxel volume (0 outside, then the tissue labels).
+
+Each part (crown, trunk, roots, pulp chamber, canals) is an approximate signed distance in millimetres,
+negative inside; parts are joined with smooth unions so the cervix, the furcation and the chamber have the
+rounded forms of a real tooth. Labels come from these fields and a distance transform (for even enamel).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+from scipy.interpolate import PchipInterpolator
+
+from meshes.spec import Root, ToothSpec
+
+ENAMEL, DENTIN, CROWN_PULP, ROOT_PULP = 1, 2, 3, 4
+LABELS = {"enamel": ENAMEL, "dentin": DENTIN, "crown_pulp": CROWN_PULP, "root_pulp": ROOT_PULP}
+SUPERELLIPSE = 2.6  # crown outline exponent: between an ellipse (2) and a rounded box (estimate)
+MIN_WALL_CHAMBER = 0.6  # mm of hard tissue always left around the chamber (estimate)
+MIN_WALL_CANAL = 0.25  # mm of dentin always left around a canal (estimate)
+APEX_TO_CANAL_END = 0.5  # mm: canals end short of the apex, as a file would (estimate)
+
+
+@dataclass
+class LabelVolume:
+    labels: np.ndarray  # uint8, indexed [i, j, k] = (x, y, z)
+    canal: np.ndarray  # int8, canal index of each root-pulp voxel, -1 elsewhere
+    canal_names: list[str]
+    origin: tuple[float, float, float]
+    spacing: float
+    floor_z: float  # the chamber floor: crown pulp above it, root pulp below
+    horn_tips: dict[str, tuple[float, float, float]]  # designed pulp horn tips, local frame
+    cusp_tips: dict[str, tuple[float, float, float]]
+
+    def axis(self, n: int) -> np.ndarray:
+        return self.origin[n] + self.spacing * np.arange(self.labels.shape[n], dtype=np.float32)
+
+
+def smax(a: np.ndarray, b: np.ndarray, k: float) -> np.ndarray:
+    """Smooth intersection of two distance fields (rounds the edge where they meet over about k mm)."""
+    h = np.clip(k - np.abs(a - b), 0.0, None) / k
+    return np.maximum(a, b) + h * h * k * 0.25
+
+
+def smin(a: np.ndarray, b: np.ndarray, k: float) -> np.ndarray:
+    """Smooth union of two distance fields (a fillet of about k mm)."""
+    return -smax(-a, -b, k)
+
+
+class CrownProfile:
+    """Half-widths of the crown and root trunk as functions of height: constricted cervix, buccal ridge."""
+
+    def __init__(self, spec: ToothSpec) -> None:
+        c = spec.crown
+        h, t = c["height"], spec.trunk
+        a0, amax = c["md_cervix"] / 2, c["md"] / 2
+        b0, ridge = c["bl_cervix"] / 2, c["buccal_ridge"]
+        bmax_buccal, bmax_lingual = c["bl"] / 2 + ridge / 2, c["bl"] / 2 - ridge / 2
+        z = [-t, 0.0, 0.35 * h, 0.7 * h, h]
+        self.a = PchipInterpolator(z, [0.93 * a0, a0, amax, 0.985 * amax, c["occlusal_table_md"] * amax])
+        # Buccal height of contour in the cervical third (cervical ridge); lingual one in the middle third.
+        zb = [-t, 0.0, 0.2 * h, 0.55 * h, h]
+        b_top = c["occlusal_table_bl"] * c["bl"] / 2
+        self.b_buccal = PchipInterpolator(zb, [0.93 * b0, b0 + 0.1, bmax_buccal, 0.93 * bmax_buccal, b_top])
+        zl = [-t, 0.0, 0.45 * h, 0.75 * h, h]
+        self.b_lingual = PchipInterpolator(zl, [0.93 * b0, b0, bmax_lingual, 0.96 * bmax_lingual, b_top])
+        self.z_range = (-t, h)
+
+    def half_widths(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        zc = np.clip(z, *self.z_range)
+        return self.a(zc), self.b_buccal(zc), self.b_lingual(zc)
+
+
+def outline_field(x, y, a, bb, bl) -> np.ndarray:
+    """Distance-like field of a superellipse outline with different buccal and lingual half-widths."""
+    b = np.where(y > 0, bb, bl)
+    rho = (np.abs(x / a) ** SUPERELLIPSE + np.abs(y / b) ** SUPERELLIPSE) ** (1 / SUPERELLIPSE)
+    return (rho - 1.0) * np.minimum(a, b)
+
+
+class Occlusal:
+    """Height of the occlusal surface: cusps over a central fossa, closed by marginal ridges."""
+
+    def __init__(self, spec: ToothSpec, profile: CrownProfile) -> None:
+        c = spec.crown
+        self.height = c["height"]
+        self.fossa = c["height"] - c["fossa_depth"]
+        a_top = float(profile.a(c["height"]))
+        b_top = float(profile.b_buccal(c["height"]))
+        self.table = (a_top, b_top)
+        self.cusps = [
+            (cu.at[0] * a_top, cu.at[1] * b_top, c["height"] - cu.drop, cu.radius) for cu in spec.cusps
+        ]
+
+    def __call__(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        h = np.full(np.broadcast_shapes(x.shape, y.shape), self.fossa, dtype=np.float32)
+        for cx, cy, tip, radius in self.cusps:
+            r2 = ((x - cx) ** 2 + (y - cy) ** 2) / radius**2
+            h = np.maximum(h, self.fossa + (tip - self.fossa) * np.exp(-r2))
+        a, b = self.table
+        rho = np.sqrt((x / a) ** 2 + (y / b) ** 2)
+        rim = self.fossa + 0.75 * (self.height - self.fossa) * np.clip((rho - 0.55) / 0.45, 0, 1) ** 2
+        return np.maximum(h, rim)
+
+
+def root_centre(root: Root, a0: float, b0: float, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Quadratic Bezier centreline of a root: leaves the trunk, flares to `bend`, turns in to the apex."""
+    p0 = np.array([root.start[0] * a0, root.start[1] * b0])
+    p1, p2 = np.array(root.bend), np.array(root.apex)
+    u = 1 - t
+    cx = u * u * p0[0] + 2 * t * u * p1[0] + t * t * p2[0]
+    cy = u * u * p0[1] + 2 * t * u * p1[1] + t * t * p2[1]
+    return cx, cy
+
+
+def ellipse_field(x, y, cx, cy, rx, ry) -> np.ndarray:
+    rx = np.maximum(rx, 1e-3)
+    ry = np.maximum(ry, 1e-3)
+    return (np.sqrt(((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2) - 1.0) * np.minimum(rx, ry)
+
+
+def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
+    profile = CrownProfile(spec)
+    occlusal = Occlusal(spec, profile)
+    c = spec.crown
+    a0, b0 = c["md_cervix"] / 2, c["bl_cervix"] / 2
+    margin = 0.5
+    xs = [-c["md"] / 2, c["md"] / 2] + [v for r in spec.roots for v in (r.bend[0], r.apex[0])]
+    ys = [-c["bl"] / 2 - c["buccal_ridge"], c["bl"] / 2 + c["buccal_ridge"]]
+    ys += [v for r in spec.roots for v in (r.bend[1], r.apex[1])]
+    wide = max(max(r.width_bl, r.width_md) for r in spec.roots) / 2
+    lo = np.array([min(xs) - wide - margin, min(ys) - wide - margin, -spec.root_length - margin])
+    hi = np.array([max(xs) + wide + margin, max(ys) + wide + margin, c["height"] + margin])
+    shape = tuple(int(n) for n in np.ceil((hi - lo) / spacing) + 1)
+    x = (lo[0] + spacing * np.arange(shape[0], dtype=np.float32))[:, None, None]
+    y = (lo[1] + spacing * np.arange(shape[1], dtype=np.float32))[None, :, None]
+    z = (lo[2] + spacing * np.arange(shape[2], dtype=np.float32))[None, None, :]
+
+    # Crown and root trunk.
+    a, bb, bl = (v.astype(np.float32)[None, None, :] for v in profile.half_widths(z[0, 0]))
+    side = outline_field(x, y, a, bb, bl)
+    top = z - occlusal(x[:, :, 0], y[:, :, 0])[:, :, None]
+    body = smax(smax(side, top, 0.6), (-spec.trunk - z), 0.6)
+
+    # Roots, and the canals inside them.
+    floor_z = -spec.trunk + spec.pulp["floor_above_furcation"]
+    z_start = -spec.trunk + 0.8
+    canal_fields: list[np.ndarray] = []
+    canal_names: list[str] = []
+    tooth = body
+    for root in spec.roots:
+        z_apex = -spec.root_length * root.length
+        t = np.clip((z_start - z) / (z_start - z_apex), 0.0, 1.0)
+        cx, cy = root_centre(root, a0, b0, t)
+        rounding = np.sqrt(np.clip((1 - t) / 0.06, 0.0, 1.0))
+        taper = (1 - 0.55 * t) * rounding
+        f = ellipse_field(x, y, cx, cy, root.width_md / 2 * taper, root.width_bl / 2 * taper)
+        f = np.maximum(f, np.maximum(z - z_start, z_apex - z))
+        tooth = smin(tooth, f, 0.8)
+        z_end = z_apex + APEX_TO_CANAL_END
+        for canal in root.canals:
+            tc = np.clip((z_start - z) / (z_start - z_end), 0.0, 1.0)
+            ccx, ccy = root_centre(root, a0, b0, tc)
+            # Above the root the canal bends in to its orifice on the chamber floor.
+            inward = 1 - 0.45 * np.clip((z - z_start) / 0.6, 0.0, 1.0)
+            ccx, ccy = ccx * inward, ccy * inward
+            shrink = 1 - 0.3 * tc
+            end_round = np.sqrt(np.clip((1 - tc) / 0.05, 0.0, 1.0))
+            rx = np.maximum(canal.width_md / 2 * (1 - 0.45 * tc), 0.15) * end_round
+            ry = np.maximum(canal.width_bl / 2 * (1 - 0.6 * tc), 0.15) * end_round
+            fc = ellipse_field(x, y, ccx + canal.offset[0] * shrink, ccy + canal.offset[1] * shrink, rx, ry)
+            fc = np.maximum(fc, np.maximum(z - (floor_z + 0.6), z_end - z))
+            canal_fields.append(fc)
+            canal_names.append(canal.name)
+    inside = tooth < 0
+    depth = ndimage.distance_transform_edt(inside, sampling=spacing).astype(np.float32)
+
+    # Pulp chamber: the crown outline drawn in by the wall, a roof with horns under the cusps, a flat floor.
+    wall = spec.pulp["wall"]
+    chamber_side = outline_field(x, y, a - wall, bb - wall, bl - wall)
+    roof_base = occlusal.fossa - spec.pulp["roof_depth"]
+    horn_tips: dict[str, tuple[float, float, float]] = {}
+    cusp_tips: dict[str, tuple[float, float, float]] = {}
+    roof = np.full((x.shape[0], y.shape[1]), roof_base, dtype=np.float32)
+    for cusp, (cx, cy, tip, _radius) in zip(spec.cusps, occlusal.cusps, strict=True):
+        hx, hy = 0.78 * cx, 0.78 * cy
+        hz = float(occlusal(np.array([hx]), np.array([hy]))[0]) - cusp.horn_depth
+        horn_tips[cusp.name] = (hx, hy, hz)
+        cusp_tips[cusp.name] = (cx, cy, tip)
+        r2 = ((x[:, :, 0] - hx) ** 2 + (y[:, :, 0] - hy) ** 2) / 0.95**2
+        roof = np.maximum(roof, roof_base + max(hz - roof_base, 0.0) * np.exp(-r2))
+    chamber = smax(smax(chamber_side, z - roof[:, :, None], 0.5), floor_z - z, 0.4)
+    chamber_mask = (chamber < 0) & (depth > MIN_WALL_CHAMBER) & (z >= floor_z)
+
+    canal_stack = np.stack(canal_fields)
+    nearest_canal = np.argmin(canal_stack, axis=0).astype(np.int8)
+    canal_mask = (canal_stack.min(axis=0) < 0) & (depth > MIN_WALL_CANAL)
+    pulp = chamber_mask | canal_mask
+    zz = np.broadcast_to(z, pulp.shape)
+    crown_pulp = _largest_component(pulp & (zz >= floor_z))
+    root_pulp = pulp & (zz < floor_z)
+    root_pulp = _touching(root_pulp, crown_pulp)
+
+    thickness = c["enamel_cervix"] + (c["enamel"] - c["enamel_cervix"]) * _smoothstep(
+        z / (0.45 * c["height"])
+    )
+    enamel = inside & (z > 0) & (depth < thickness)
+
+    labels = np.zeros(shape, dtype=np.uint8)
+    labels[_largest_component(inside)] = DENTIN
+    labels[enamel & (labels > 0)] = ENAMEL
+    labels[crown_pulp] = CROWN_PULP
+    labels[root_pulp] = ROOT_PULP
+    make_well_composed(labels)
+    canal = np.where(labels == ROOT_PULP, nearest_canal, -1).astype(np.int8)
+    return LabelVolume(
+        labels=labels,
+        canal=canal,
+        canal_names=canal_names,
+        origin=(float(lo[0]), float(lo[1]), float(lo[2])),
+        spacing=spacing,
+        floor_z=floor_z,
+        horn_tips=horn_tips,
+        cusp_tips=cusp_tips,
+    )
+
+
+def _smoothstep(v: np.ndarray) -> np.ndarray:
+    v = np.clip(v, 0.0, 1.0)
+    return v * v * (3 - 2 * v)
+
+
+def _largest_component(mask: np.ndarray) -> np.ndarray:
+    lab, n = ndimage.label(mask)
+    if n <= 1:
+        return mask
+    sizes = ndimage.sum_labels(mask, lab, index=np.arange(1, n + 1))
+    return lab == (1 + int(np.argmax(sizes)))
+
+
+def _touching(mask: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """The components of `mask` that touch `other` (canals cut off from the chamber are dropped)."""
+    lab, n = ndimage.label(mask, structure=np.ones((3, 3, 3)))
+    if n == 0:
+        return mask
+    touched = np.unique(lab[ndimage.binary_dilation(other) & mask])
+    return np.isin(lab, touched[touched > 0])
+
+
+def make_well_composed(labels: np.ndarray, max_rounds: int = 30) -> int:
+    """Remove voxel configurations where a label touches itself only along an edge or at a corner.
+
+    SurfaceNets splits such junctions into sheets with open edges; growing the label across the pinch
+    (one voxel at a time) makes every region's surface closed and manifold. Returns the voxels changed.
+    """
+    changed = 0
+    for _ in range(max_rounds):
+        n = _fix_edge_pinches(labels) + _fix_corner_pinches(labels)
+        changed += n
+        if n == 0:
+            return changed
+    raise RuntimeError("label volume did not become well-composed")
+
+
+def _fix_edge_pinches(labels: np.ndarray) -> int:
+    changed = 0
+    for ax_a, ax_b in ((0, 1), (0, 2), (1, 2)):
+
+        def view(da: int, db: int, ax_a=ax_a, ax_b=ax_b) -> np.ndarray:
+            index = [slice(None)] * 3
+            index[ax_a] = slice(da, labels.shape[ax_a] - 1 + da)
+            index[ax_b] = slice(db, labels.shape[ax_b] - 1 + db)
+            return labels[tuple(index)]
+
+        a, b, c, d = view(0, 0), view(1, 0), view(0, 1), view(1, 1)
+        pinch = (a == d) & (b != a) & (c != a)
+        changed += int(pinch.sum())
+        b[pinch] = a[pinch]
+        pinch = (b == c) & (a != b) & (d != b)
+        changed += int(pinch.sum())
+        a[pinch] = b[pinch]
+    return changed
+
+
+def _fix_corner_pinches(labels: np.ndarray) -> int:
+    """A label on two opposite corners of a 2x2x2 cube with none of the six voxels between them."""
+    nx, ny, nz = labels.shape
+    changed = 0
+    corners = [(i, j, k) for i in (0, 1) for j in (0, 1) for k in (0, 1)]
+    for p in corners[:4]:
+        q = tuple(1 - v for v in p)
+
+        def view(o: tuple[int, ...]) -> np.ndarray:
+            return labels[o[0] : nx - 1 + o[0], o[1] : ny - 1 + o[1], o[2] : nz - 1 + o[2]]
+
+        lp, lq = view(p), view(q)
+        pinch = lp == lq
+        for o in corners:
+            if o not in (p, q):
+                pinch &= view(o) != lp
+        if pinch.any():
+            changed += int(pinch.sum())
+            # Growing across a corner creeps along diagonal chains; taking the corner voxel away ends them.
+            lp[pinch] = view((q[0], p[1], p[2]))[pinch]
+    return changed

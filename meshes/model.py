@@ -1,0 +1,157 @@
+"""A primary molar placed in its quadrant: region meshes in world coordinates, volumes, dimensions, names.
+
+World frame: +X patient's left, +Y anterior, +Z superior. A molar's mesial side faces +Y; its buccal side
+faces away from the midline; mandibular crowns point up, maxillary crowns down. Right and left teeth of one
+kind are mirror images: their local frames differ by a reflection, and the faces are flipped to stay outward.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pyvista as pv
+from scipy.spatial import cKDTree
+
+from meshes.build import DEFAULT_SPACING, REGIONS, LocalModel
+from meshes.cache import load_or_build
+from meshes.catalog import ToothId, resolve_tooth
+
+PRETTY = {"enamel": "Enamel", "dentin": "Dentin", "crown_pulp": "Crown pulp", "root_pulp": "Root pulp"}
+
+
+def local_to_world(tooth: ToothId) -> np.ndarray:
+    """3 x 3 matrix: columns are the world directions of local mesial (+x), buccal (+y), occlusal (+z)."""
+    mesial = (0.0, 1.0, 0.0)
+    buccal = (-1.0, 0.0, 0.0) if tooth.side == "right" else (1.0, 0.0, 0.0)
+    occlusal = (0.0, 0.0, 1.0) if tooth.arch == "mandibular" else (0.0, 0.0, -1.0)
+    return np.array([mesial, buccal, occlusal]).T
+
+
+@dataclass(frozen=True)
+class RemovalState:
+    """What a removal front at `fraction` of the whole pulp has taken out."""
+
+    fraction: float
+    removed_mm3: float
+    removed_percent: float
+    crown_removed_mm3: float
+    root_removed_mm3: float
+    remaining_mm3: float
+
+
+class ToothModel:
+    def __init__(self, tooth: ToothId, local: LocalModel) -> None:
+        self.tooth = tooth
+        self.local = local
+        self.matrix = local_to_world(tooth)
+        mirrored = np.linalg.det(self.matrix) < 0
+        self.regions: dict[str, pv.PolyData] = {}
+        for region in REGIONS:
+            points = local.points[region] @ self.matrix.T
+            faces = local.faces[region][:, ::-1] if mirrored else local.faces[region]
+            mesh = pv.PolyData.from_regular_faces(points.astype(np.float32), faces.astype(np.int64))
+            if region in local.removal_order:
+                mesh.point_data["removal_order"] = local.removal_order[region]
+            if region == "root_pulp":
+                mesh.point_data["canal"] = local.canal
+            self.regions[region] = mesh
+        self.canal_names = list(local.canal_names)
+        voxel = local.spacing**3
+        self.voxel_volumes_mm3 = {r: local.voxel_counts[r] * voxel for r in REGIONS}
+        self.volumes_mm3 = dict(self.voxel_volumes_mm3)  # the voxel count is the reference figure
+        self.mesh_volumes_mm3 = {r: float(self.regions[r].volume) for r in REGIONS}
+        self.dimensions_mm = _measure(local)
+        self.axes = {
+            "mesial": tuple(self.matrix[:, 0]),
+            "distal": tuple(-self.matrix[:, 0]),
+            "buccal": tuple(self.matrix[:, 1]),
+            "lingual": tuple(-self.matrix[:, 1]),
+            "occlusal": tuple(self.matrix[:, 2]),
+        }
+        lo = np.min([p.min(axis=0) for p in local.points.values()], axis=0)
+        hi = np.max([p.max(axis=0) for p in local.points.values()], axis=0)
+        self.center = tuple(float(v) for v in self.matrix @ ((lo + hi) / 2))
+        self._pulp_voxels = local.voxel_counts["crown_pulp"] + local.voxel_counts["root_pulp"]
+        self.pulpotomy_fraction = local.voxel_counts["crown_pulp"] / self._pulp_voxels
+
+    @property
+    def pulp_mm3(self) -> float:
+        return self.volumes_mm3["crown_pulp"] + self.volumes_mm3["root_pulp"]
+
+    def removal_state(self, fraction: float) -> RemovalState:
+        """The pulp taken out once the front has passed `fraction` (0..1) of it, in the engine's order.
+
+        Voxels are removed whole, in order: a front at f has removed ceil(f * N) of the N pulp voxels, so
+        ``pulpotomy_fraction`` removes exactly the crown pulp and 1.0 all of it.
+        """
+        if not 0.0 <= fraction <= 1.0:
+            raise ValueError(f"removal fraction must be within 0..1, got {fraction}")
+        voxel = self.local.spacing**3
+        removed = min(self._pulp_voxels, int(np.ceil(fraction * self._pulp_voxels - 1e-9)))
+        crown = min(removed, self.local.voxel_counts["crown_pulp"])
+        return RemovalState(
+            fraction=fraction,
+            removed_mm3=removed * voxel,
+            removed_percent=100.0 * removed / self._pulp_voxels,
+            crown_removed_mm3=crown * voxel,
+            root_removed_mm3=(removed - crown) * voxel,
+            remaining_mm3=(self._pulp_voxels - removed) * voxel,
+        )
+
+    def procedures(self) -> dict[str, RemovalState]:
+        return {
+            "pulpotomy": self.removal_state(self.pulpotomy_fraction),
+            "pulpectomy": self.removal_state(1.0),
+        }
+
+    def describe_point(self, region: str, xyz) -> str:
+        """Name of the structure at a point on a region's surface, e.g. 'Root pulp - mesiobuccal canal'."""
+        if region not in self.regions:
+            raise ValueError(f"unknown region {region!r}; expected one of {', '.join(REGIONS)}")
+        local = np.asarray(xyz, dtype=float) @ self.matrix  # the matrix is orthogonal: inverse = transpose
+        title = PRETTY[region]
+        if region == "root_pulp":
+            _, i = cKDTree(self.local.points["root_pulp"]).query(local)
+            return f"{title} - {self.canal_names[int(self.local.canal[i])]}"
+        if region == "crown_pulp":
+            name, dist = _nearest(self.local.horn_tips, local)
+            return f"{title} - {name} pulp horn" if dist < 1.2 else f"{title} - pulp chamber"
+        if region == "enamel":
+            name, dist = _nearest(self.local.cusp_tips, local)
+            return f"{title} - {name} cusp" if dist < 1.6 else title
+        if local[2] < -self.local.trunk:
+            _, i = cKDTree(self.local.points["root_pulp"]).query(local)
+            return f"{title} - {self.local.canal_roots[int(self.local.canal[i])]} root"
+        return f"{title} - crown" if local[2] > 0 else f"{title} - root trunk"
+
+
+def _nearest(points: dict[str, list[float]], xyz: np.ndarray) -> tuple[str, float]:
+    name = min(points, key=lambda k: float(np.linalg.norm(np.asarray(points[k]) - xyz)))
+    return name, float(np.linalg.norm(np.asarray(points[name]) - xyz))
+
+
+def _measure(local: LocalModel) -> dict[str, float]:
+    """Crown and root dimensions measured on the built surfaces (local frame), not copied from the spec."""
+    enamel = local.points["enamel"]
+    tooth = np.concatenate([enamel, local.points["dentin"]])
+    cej = float(enamel[:, 2].min())  # the enamel's cervical margin
+    crown = tooth[tooth[:, 2] >= cej]
+    return {
+        "crown_mesiodistal_mm": float(np.ptp(crown[:, 0])),
+        "crown_buccolingual_mm": float(np.ptp(crown[:, 1])),
+        "crown_height_mm": float(enamel[:, 2].max() - cej),
+        "root_length_mm": float(cej - tooth[:, 2].min()),
+    }
+
+
+@lru_cache(maxsize=16)
+def load_tooth(code: str, spacing: float = DEFAULT_SPACING) -> ToothModel:
+    """The molar with FDI number or Universal letter `code`, built or loaded from the disk cache.
+
+    >>> load_tooth("85").tooth.name
+    'mandibular right second primary molar'
+    """
+    tooth = resolve_tooth(code)
+    return ToothModel(tooth, load_or_build(tooth.kind, spacing))

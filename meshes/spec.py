@@ -1,0 +1,188 @@
+"""Tooth specifications: the data files in ``meshes/teeth`` read into typed, validated objects.
+
+Every figure in a tooth file is a small table naming its source (a key of ``sources.toml`` or "estimate"),
+so that the claim behind each dimension stays beside it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+TEETH_DIR = Path(__file__).parent / "teeth"
+KINDS = ("maxillary_first", "maxillary_second", "mandibular_first", "mandibular_second")
+
+
+class SpecError(ValueError):
+    """A tooth file is malformed: the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Canal:
+    name: str
+    offset: tuple[float, float]
+    width_md: float
+    width_bl: float
+
+
+@dataclass(frozen=True)
+class Root:
+    name: str
+    start: tuple[float, float]
+    bend: tuple[float, float]
+    apex: tuple[float, float]
+    length: float  # fraction of the longest root
+    width_md: float
+    width_bl: float
+    canals: tuple[Canal, ...]
+
+
+@dataclass(frozen=True)
+class Cusp:
+    name: str
+    at: tuple[float, float]
+    drop: float
+    radius: float
+    horn_depth: float
+
+
+@dataclass(frozen=True)
+class ToothSpec:
+    kind: str
+    name: str
+    arch: str
+    crown: dict[str, float]
+    cusps: tuple[Cusp, ...]
+    pulp: dict[str, float]
+    root_length: float
+    trunk: float
+    roots: tuple[Root, ...]
+    digest: str  # of the file's bytes: part of the cache key
+
+
+def load_sources() -> dict[str, str]:
+    return tomllib.loads((TEETH_DIR / "sources.toml").read_text())
+
+
+class _Reader:
+    """Reads sourced figures out of one file's tables, naming the field in every error."""
+
+    def __init__(self, path: Path, sources: dict[str, str]) -> None:
+        self.path = path
+        self.sources = sources
+
+    def fail(self, field: str, why: str) -> SpecError:
+        return SpecError(f"{self.path.name}: field {field!r}: {why}")
+
+    def figure(self, table: dict[str, Any], key: str, field: str, *units: str) -> tuple[float, ...]:
+        entry = table.get(key)
+        where = f"{field}.{key}"
+        if not isinstance(entry, dict):
+            raise self.fail(where, 'missing, or not a table like { mm = 1.0, src = "black" }')
+        src = entry.get("src")
+        if src not in self.sources:
+            raise self.fail(where, f"source {src!r} is not a key of sources.toml")
+        values = []
+        for unit in units:
+            value = entry.get(unit)
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise self.fail(where, f"needs a number {unit!r}")
+            values.append(float(value))
+        return tuple(values)
+
+    def one(self, table: dict[str, Any], key: str, field: str, unit: str = "mm") -> float:
+        return self.figure(table, key, field, unit)[0]
+
+    def xy(self, table: dict[str, Any], key: str, field: str) -> tuple[float, float]:
+        x, y = self.figure(table, key, field, "x", "y")
+        return (x, y)
+
+
+CROWN_FIGURES = {
+    "height": "mm",
+    "md": "mm",
+    "md_cervix": "mm",
+    "bl": "mm",
+    "bl_cervix": "mm",
+    "buccal_ridge": "mm",
+    "buccal_ridge_mesial": "frac",
+    "occlusal_table_md": "frac",
+    "occlusal_table_bl": "frac",
+    "fossa_depth": "mm",
+    "enamel": "mm",
+    "enamel_cervix": "mm",
+}
+PULP_FIGURES = ("roof_depth", "wall", "floor_above_furcation")
+
+
+def load_spec(kind: str) -> ToothSpec:
+    """Read and validate ``teeth/<kind>.toml``."""
+    if kind not in KINDS:
+        raise SpecError(f"unknown tooth kind {kind!r}; expected one of {', '.join(KINDS)}")
+    path = TEETH_DIR / f"{kind}.toml"
+    raw = path.read_bytes()
+    try:
+        data = tomllib.loads(raw.decode())
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"{path.name}: not valid TOML: {exc}") from exc
+    r = _Reader(path, load_sources())
+    crown_t = data.get("crown", {})
+    crown = {k: r.one(crown_t, k, "crown", unit) for k, unit in CROWN_FIGURES.items()}
+    cusps = tuple(
+        Cusp(
+            name=c["name"],
+            at=r.xy(c, "at", f"cusps[{i}]"),
+            drop=r.one(c, "drop", f"cusps[{i}]"),
+            radius=r.one(c, "radius", f"cusps[{i}]"),
+            horn_depth=r.one(c, "horn_depth", f"cusps[{i}]"),
+        )
+        for i, c in enumerate(data.get("cusps", []))
+    )
+    if not cusps:
+        raise r.fail("cusps", "a tooth needs at least one cusp")
+    pulp = {k: r.one(data.get("pulp", {}), k, "pulp") for k in PULP_FIGURES}
+    roots_t = data.get("roots", {})
+    roots = []
+    for i, rt in enumerate(roots_t.get("root", [])):
+        f = f"roots.root[{i}]"
+        canals = tuple(
+            Canal(
+                name=c["name"],
+                offset=r.xy(c, "offset", f"{f}.canals[{j}]"),
+                width_md=r.one(c, "width_md", f"{f}.canals[{j}]"),
+                width_bl=r.one(c, "width_bl", f"{f}.canals[{j}]"),
+            )
+            for j, c in enumerate(rt.get("canals", []))
+        )
+        if not canals:
+            raise r.fail(f"{f}.canals", "every root needs a canal")
+        roots.append(
+            Root(
+                name=rt["name"],
+                start=r.xy(rt, "start", f),
+                bend=r.xy(rt, "bend", f),
+                apex=r.xy(rt, "apex", f),
+                length=r.one(rt, "length", f, "frac"),
+                width_md=r.one(rt, "width_md", f),
+                width_bl=r.one(rt, "width_bl", f),
+                canals=canals,
+            )
+        )
+    if not roots:
+        raise r.fail("roots.root", "a tooth needs at least one root")
+    import hashlib
+
+    return ToothSpec(
+        kind=kind,
+        name=data["name"],
+        arch=data["arch"],
+        crown=crown,
+        cusps=cusps,
+        pulp=pulp,
+        root_length=r.one(roots_t, "length", "roots"),
+        trunk=r.one(roots_t, "trunk", "roots"),
+        roots=tuple(roots),
+        digest=hashlib.sha256(raw).hexdigest(),
+    )
