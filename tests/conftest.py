@@ -41,13 +41,9 @@ def free_port() -> int:
 def server_url():
     """Start ``python app.py`` on a free port; yield its base URL; stop it."""
     port = free_port()
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (env.get("PYTHONPATH"), str(ROOT)) if p)
-    # -P: do not put the script's folder first, so PYTHONPATH decides the import order
     proc = subprocess.Popen(
-        [sys.executable, "-P", str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
-        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

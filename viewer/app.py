@@ -45,7 +45,8 @@ def tooth_title(code: str) -> str:
     """Human name of a tooth with both numbering systems, e.g. "85 (T) – lower right second molar"."""
     t = resolve_tooth(code)
     jaw = "upper" if t.arch == "maxillary" else "lower"
-    return f"{t.fdi} ({t.universal}) – {jaw} {t.side} {t.kind} molar"
+    kind = str(t.kind).split("_")[-1]  # "second" (also accepts "mandibular_second")
+    return f"{t.fdi} ({t.universal}) – {jaw} {t.side} {kind} molar"
 
 
 @lru_cache(maxsize=64)
