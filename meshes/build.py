@@ -13,6 +13,7 @@ from scipy.spatial import cKDTree
 
 from meshes.fields import CROWN_PULP, LABELS, ROOT_PULP, build_label_volume
 from meshes.removal import removal_order
+from meshes.restorations import EXTRA_LABELS, decay_weight, restoration_labels
 from meshes.spec import load_spec
 from meshes.surfaces import region_surfaces
 
@@ -35,7 +36,10 @@ class LocalModel:
     cusp_tips: dict[str, list[float]]
     floor_z: float
     trunk: float
-    extra: dict[str, float] = field(default_factory=dict)
+    decay: dict[str, np.ndarray] = field(default_factory=dict)  # enamel / dentin: per point lesion weight
+    extra_points: dict[str, np.ndarray] = field(default_factory=dict)  # procedure geometry, see restorations
+    extra_faces: dict[str, np.ndarray] = field(default_factory=dict)
+    extra_counts: dict[str, int] = field(default_factory=dict)  # voxels of each procedure part
 
     def mesh(self, region: str) -> pv.PolyData:
         return pv.PolyData.from_regular_faces(self.points[region], self.faces[region].astype(np.int64))
@@ -59,6 +63,8 @@ def build_local(kind: str, spacing: float = DEFAULT_SPACING) -> LocalModel:
         if region == "root_pulp":
             canal = volume.canal[tuple(ijk[mine][nearest].T)].astype(np.int32)
     canal_roots = [root.name for root in spec.roots for _ in root.canals]
+    treated = restoration_labels(volume)
+    extras = region_surfaces(volume, treated, EXTRA_LABELS)
     return LocalModel(
         kind=kind,
         spacing=spacing,
@@ -73,4 +79,8 @@ def build_local(kind: str, spacing: float = DEFAULT_SPACING) -> LocalModel:
         cusp_tips={k: list(v) for k, v in volume.cusp_tips.items()},
         floor_z=volume.floor_z,
         trunk=spec.trunk,
+        decay={r: decay_weight(volume, np.asarray(surfaces[r].points)) for r in ("enamel", "dentin")},
+        extra_points={n: np.asarray(m.points, dtype=np.float32) for n, m in extras.items()},
+        extra_faces={n: m.regular_faces.astype(np.int32) for n, m in extras.items()},
+        extra_counts={n: int((treated == label).sum()) for n, label in EXTRA_LABELS.items()},
     )

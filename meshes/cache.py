@@ -27,11 +27,19 @@ def cache_dir() -> Path:
     return Path(os.environ.get("PRIMARY_MOLAR_CACHE", default))
 
 
-def cache_key(kind: str, spacing: float) -> str:
+def _code_digest() -> str:
     code = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
         code.update(path.read_bytes())
-    text = f"{FORMAT}|{kind}|{spacing:.4f}|{load_spec(kind).digest}|{code.hexdigest()}"
+    return code.hexdigest()
+
+
+# Taken once, at import: the key must describe the code that is running, not files edited since.
+CODE_DIGEST = _code_digest()
+
+
+def cache_key(kind: str, spacing: float) -> str:
+    text = f"{FORMAT}|{kind}|{spacing:.4f}|{load_spec(kind).digest}|{CODE_DIGEST}"
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -43,6 +51,11 @@ def _arrays(model: LocalModel) -> dict[str, np.ndarray]:
     for r, order in model.removal_order.items():
         arrays[f"order_{r}"] = order
     arrays["canal"] = model.canal
+    for r, weight in model.decay.items():
+        arrays[f"decay_{r}"] = weight
+    for name in model.extra_points:
+        arrays[f"xpoints_{name}"] = model.extra_points[name]
+        arrays[f"xfaces_{name}"] = model.extra_faces[name]
     return arrays
 
 
@@ -88,6 +101,13 @@ def load(path: Path, key: str) -> LocalModel:
         raise ValueError(f"cache file {path} is stale")
     if _checksum(arrays) != meta.get("checksum"):
         raise ValueError(f"cache file {path} fails its checksum")
+    try:
+        return _model(meta, arrays)
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"cache file {path} lacks {exc}") from exc
+
+
+def _model(meta: dict, arrays: dict[str, np.ndarray]) -> LocalModel:
     return LocalModel(
         kind=meta["kind"],
         spacing=meta["spacing"],
@@ -102,6 +122,10 @@ def load(path: Path, key: str) -> LocalModel:
         cusp_tips=meta["cusp_tips"],
         floor_z=meta["floor_z"],
         trunk=meta["trunk"],
+        decay={r: arrays[f"decay_{r}"] for r in ("enamel", "dentin")},
+        extra_points={n[8:]: a for n, a in arrays.items() if n.startswith("xpoints_")},
+        extra_faces={n[7:]: a for n, a in arrays.items() if n.startswith("xfaces_")},
+        extra_counts=meta["extra_counts"],
     )
 
 

@@ -49,16 +49,21 @@ class ToothModel:
         mirrored = np.linalg.det(self.matrix) < 0
         self.regions: dict[str, pv.PolyData] = {}
         for region in REGIONS:
-            points = local.points[region] @ self.matrix.T
-            faces = local.faces[region][:, ::-1] if mirrored else local.faces[region]
-            mesh = pv.PolyData.from_regular_faces(points.astype(np.float32), faces.astype(np.int64))
+            mesh = self._place(local.points[region], local.faces[region], mirrored)
+            if region in local.decay:
+                mesh.point_data["decay"] = local.decay[region]
             if region in local.removal_order:
                 mesh.point_data["removal_order"] = local.removal_order[region]
             if region == "root_pulp":
                 mesh.point_data["canal"] = local.canal
             self.regions[region] = mesh
+        # Procedure geometry (restorations.py): opened enamel and dentin, medicament, base, paste, crown.
+        self.extras = {
+            n: self._place(local.extra_points[n], local.extra_faces[n], mirrored) for n in local.extra_points
+        }
         self.canal_names = list(local.canal_names)
         voxel = local.spacing**3
+        self.extra_volumes_mm3 = {n: count * voxel for n, count in local.extra_counts.items()}
         self.voxel_volumes_mm3 = {r: local.voxel_counts[r] * voxel for r in REGIONS}
         self.volumes_mm3 = dict(self.voxel_volumes_mm3)  # the voxel count is the reference figure
         self.mesh_volumes_mm3 = {r: float(self.regions[r].volume) for r in REGIONS}
@@ -75,6 +80,10 @@ class ToothModel:
         self.center = tuple(float(v) for v in self.matrix @ ((lo + hi) / 2))
         self._pulp_voxels = local.voxel_counts["crown_pulp"] + local.voxel_counts["root_pulp"]
         self.pulpotomy_fraction = local.voxel_counts["crown_pulp"] / self._pulp_voxels
+
+    def _place(self, points: np.ndarray, faces: np.ndarray, mirrored: bool) -> pv.PolyData:
+        world = (points @ self.matrix.T).astype(np.float32)
+        return pv.PolyData.from_regular_faces(world, (faces[:, ::-1] if mirrored else faces).astype(np.int64))
 
     @property
     def pulp_mm3(self) -> float:

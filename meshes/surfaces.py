@@ -18,15 +18,21 @@ SMOOTHING_ITERATIONS = 30
 SMOOTHING_PASS_BAND = 0.07
 
 
-def label_image(volume: LabelVolume) -> pv.ImageData:
-    image = pv.ImageData(dimensions=volume.labels.shape, spacing=(volume.spacing,) * 3, origin=volume.origin)
-    image.point_data["labels"] = volume.labels.ravel(order="F")
+def label_image(volume: LabelVolume, labels: np.ndarray | None = None) -> pv.ImageData:
+    labels = volume.labels if labels is None else labels
+    image = pv.ImageData(dimensions=labels.shape, spacing=(volume.spacing,) * 3, origin=volume.origin)
+    image.point_data["labels"] = labels.ravel(order="F")
     return image
 
 
-def region_surfaces(volume: LabelVolume) -> dict[str, pv.PolyData]:
-    """Closed, outward-oriented triangle surfaces of every labelled region, keyed by region name."""
-    nets = label_image(volume).contour_labels("all", output_mesh_type="triangles", smoothing=False)
+def region_surfaces(
+    volume: LabelVolume, labels: np.ndarray | None = None, names: dict[str, int] = LABELS
+) -> dict[str, pv.PolyData]:
+    """Closed, outward-oriented triangle surfaces of every labelled region, keyed by region name.
+
+    `labels` and `names` default to the tissues of `volume`; the procedures pass their own label map.
+    """
+    nets = label_image(volume, labels).contour_labels("all", output_mesh_type="triangles", smoothing=False)
     sides = np.asarray(nets.cell_data["boundary_labels"]).astype(int)
     # One pass over all regions at once moves each shared vertex once: neighbours stay glued together.
     smooth = nets.smooth_taubin(
@@ -38,7 +44,7 @@ def region_surfaces(volume: LabelVolume) -> dict[str, pv.PolyData]:
     faces = smooth.regular_faces
     points = np.asarray(smooth.points, dtype=np.float32)
     regions = {}
-    for name, label in LABELS.items():
+    for name, label in names.items():
         first, second = sides[:, 0] == label, sides[:, 1] == label
         tri = np.concatenate([faces[first], faces[second][:, ::-1]])
         regions[name] = _compact(points, tri)
