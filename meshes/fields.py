@@ -249,22 +249,23 @@ def _touching(mask: np.ndarray, other: np.ndarray) -> np.ndarray:
     return np.isin(lab, touched[touched > 0])
 
 
-def make_well_composed(labels: np.ndarray, max_rounds: int = 30) -> int:
+def make_well_composed(labels: np.ndarray, max_rounds: int = 60) -> int:
     """Remove voxel configurations where a label touches itself only along an edge or at a corner.
 
-    SurfaceNets splits such junctions into sheets with open edges; growing the label across the pinch
-    (one voxel at a time) makes every region's surface closed and manifold. Returns the voxels changed.
+    SurfaceNets splits such junctions into sheets with open edges. A pinch is first bridged (the label grows
+    by one voxel across it); where bridging keeps making new pinches, later rounds cut it instead (the voxel
+    goes to its neighbour's label), which always ends. Returns the voxels changed.
     """
     changed = 0
-    for _ in range(max_rounds):
-        n = _fix_edge_pinches(labels) + _fix_corner_pinches(labels)
+    for round_ in range(max_rounds):
+        n = _fix_edge_pinches(labels, bridge=round_ < 8) + _fix_corner_pinches(labels)
         changed += n
         if n == 0:
             return changed
     raise RuntimeError("label volume did not become well-composed")
 
 
-def _fix_edge_pinches(labels: np.ndarray) -> int:
+def _fix_edge_pinches(labels: np.ndarray, bridge: bool = True) -> int:
     changed = 0
     for ax_a, ax_b in ((0, 1), (0, 2), (1, 2)):
 
@@ -277,10 +278,16 @@ def _fix_edge_pinches(labels: np.ndarray) -> int:
         a, b, c, d = view(0, 0), view(1, 0), view(0, 1), view(1, 1)
         pinch = (a == d) & (b != a) & (c != a)
         changed += int(pinch.sum())
-        b[pinch] = a[pinch]
+        if bridge:
+            b[pinch] = a[pinch]
+        else:
+            a[pinch] = b[pinch]
         pinch = (b == c) & (a != b) & (d != b)
         changed += int(pinch.sum())
-        a[pinch] = b[pinch]
+        if bridge:
+            a[pinch] = b[pinch]
+        else:
+            b[pinch] = a[pinch]
     return changed
 
 
