@@ -81,6 +81,7 @@ def save(model: LocalModel, path: Path, key: str) -> None:
         "cusp_tips": model.cusp_tips,
         "floor_z": model.floor_z,
         "trunk": model.trunk,
+        "extra_counts": model.extra_counts,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target and renamed: a reader never sees half a file.
