@@ -46,9 +46,12 @@ def restoration_labels(volume: LabelVolume) -> np.ndarray:
     out[crown_pulp] = EXTRA_LABELS["base"]
     out[medicament] = EXTRA_LABELS["medicament"]
     out[access] = EXTRA_LABELS["base"]
-    tooth = labels > 0
+    # The shell only covers the crown: the distance transform runs on the slab from just below the CEJ up.
+    k0 = max(0, int(np.searchsorted(volume.axis(2), -2 * CROWN_SHELL)))
+    tooth = labels[:, :, k0:] > 0
     gap = ndimage.distance_transform_edt(~tooth, sampling=volume.spacing)
-    out[(~tooth) & (gap <= CROWN_SHELL) & (z >= 0.0)] = EXTRA_LABELS["crown_ssc"]
+    shell = (~tooth) & (gap <= CROWN_SHELL) & (z[:, :, k0:] >= 0.0)
+    out[:, :, k0:][shell] = EXTRA_LABELS["crown_ssc"]
     make_well_composed(out)
     return out
 
