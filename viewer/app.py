@@ -7,6 +7,8 @@ Meshes travel once per tooth or cut; visibility, opacity and colour are tiny rea
 
 from __future__ import annotations
 
+import asyncio
+import time
 from functools import lru_cache
 
 from trame.app import TrameApp
@@ -20,8 +22,24 @@ from trame_vtk.modules.vtk.serializers.mesh import mesh as mesh_state
 from meshes import REGIONS, TOOTH_NUMBERS, load_tooth, resolve_tooth
 
 from . import style
-from .colors import BACKGROUND, REGION_LABELS, css_rgb
+from .colors import BACKGROUND, DECAY_RANGE, REGION_LABELS, css_rgb
 from .cut import cut_tooth
+from .procedure import (
+    COMPARE_PREFIX,
+    EXTRA_MESHES,
+    PROCEDURE_LABELS,
+    PROCEDURES,
+    SHAPES,
+    SPEEDS,
+    compare_offset,
+    final_text,
+    frame,
+    idle_looks,
+    other,
+    removal_range,
+    timelines,
+    with_color_array,
+)
 from .scene import region_look
 from .url_state import CAMERA_PRESETS, ViewParams, parse_query, to_query
 
@@ -52,8 +70,30 @@ def tooth_title(code: str) -> str:
 @lru_cache(maxsize=64)
 def _serialized(fdi: str, cut: str | None, cut_pos: float) -> dict[str, dict | None]:
     """vtk.js mesh state per region, shared by every session (serializing is the costly part)."""
-    regions = cut_tooth(fdi, cut, cut_pos) if cut else load_tooth(fdi).regions
-    return {name: mesh_state(regions[name]) if regions[name].n_points else None for name in REGIONS}
+    if cut:
+        regions = cut_tooth(fdi, cut, cut_pos)
+        return {name: mesh_state(regions[name]) if regions[name].n_points else None for name in REGIONS}
+    out = {}
+    for name, mesh in load_tooth(fdi).regions.items():
+        colored, field = with_color_array(mesh, name)
+        out[name] = mesh_state(colored, field_to_keep=field) if mesh.n_points else None
+    return out
+
+
+# Smooth shells are decimated (volumes are the engine's, measured on voxels, not on these surfaces).
+EXTRA_DECIMATION = {"enamel_opened": 0.6, "dentin_opened": 0.6, "crown_ssc": 0.6, "base": 0.5}
+
+
+@lru_cache(maxsize=16)
+def _serialized_extras(fdi: str) -> dict[str, dict | None]:
+    """vtk.js mesh state of the procedure geometry (opened layers, materials, crown), sent on first use."""
+    out = {}
+    for name in EXTRA_MESHES:
+        mesh = load_tooth(fdi).extras[name]
+        if mesh.n_points and name in EXTRA_DECIMATION:
+            mesh = mesh.decimate(EXTRA_DECIMATION[name])
+        out[name] = mesh_state(mesh) if mesh.n_points else None
+    return out
 
 
 def aria(label=None, **attrs) -> dict:
@@ -97,6 +137,34 @@ class App(TrameApp):
         self._camera_serial = 0
         s.client_only("cut_pos_ui")
         self._last_cut_plane = "off"
+        # procedures
+        for name in EXTRA_MESHES:
+            s[f"mesh_{name}"] = None
+        self._extras_for = None  # the tooth whose procedure geometry the browser has
+        s.procedure = None
+        s.compare = False
+        s.t = 0.0
+        s.t_max = 1.0
+        s.playing = False
+        s.speed = 1.0
+        s.caption = ""
+        s.note = ""
+        s.step_label = ""
+        s.step_index = 0
+        s.final_rows = []
+        s.decay_range = list(DECAY_RANGE)
+        s.removal_range = removal_range(0.0)
+        s.cmp_removal_range = removal_range(0.0)
+        s.counter_text = ""
+        s.cmp_counter_text = ""
+        s.counter = None
+        s.cmp_counter = None
+        s.cmp_label = ""
+        self._t = 0.0
+        self._step = None
+        self._play_task: asyncio.Task | None = None
+        self.frame_interval = 1 / 30
+        self.frames_sent = 0
         self._apply_looks()
         self._build_ui()
 
@@ -110,6 +178,9 @@ class App(TrameApp):
             cut=None if s.cut_plane == "off" else s.cut_plane,
             cut_pos=float(s.cut_pos),
             view=s.camera_view,
+            procedure=s.procedure,
+            step=int(s.step_index) if s.procedure else None,
+            compare=bool(s.compare) and bool(s.procedure),
             extra=dict(self._extra_query),
         )
 
@@ -125,10 +196,17 @@ class App(TrameApp):
         s.cut_pos = s.cut_pos_ui = p.cut_pos
         s.camera_view = p.view
         self._load_scene()
-        self._apply_looks()
+        self._stop_playing()
+        s.procedure = p.procedure
+        s.compare = p.compare and bool(p.procedure)
+        if p.procedure:
+            self._start_procedure(p.procedure, p.step or 0)
+        else:
+            self._apply_looks()
         s.url_query = to_query(self.params())
         s.scene_ready = True
-        self.camera_preset(p.view or "reset")
+        if not p.procedure:
+            self.camera_preset(p.view or "reset")
 
     def on_client_url(self, search: str = "") -> None:
         """The browser reports its URL query once mounted: restore the view it describes."""
@@ -163,6 +241,11 @@ class App(TrameApp):
 
     def _apply_looks(self) -> None:
         s = self.state
+        if s.procedure:
+            self._show(self._t, force=True)
+            return
+        s.update(idle_looks())
+        s.update(idle_looks(COMPARE_PREFIX))
         for r in REGIONS:
             look = region_look(r, s[layer_key(r)], s.xray)
             s[f"actor_{r}"] = look["actor"]
@@ -178,6 +261,7 @@ class App(TrameApp):
             return
         self.state.pick_text = ""
         self._load_scene()
+        self._leave_procedure()  # a new tooth starts without a procedure
         self._sync_url()
         self.camera_preset(self.state.camera_view or "reset")
 
@@ -196,6 +280,176 @@ class App(TrameApp):
         if cut_plane != self._last_cut_plane and cut_plane in CUT_VIEWS:
             self.camera_preset(CUT_VIEWS[cut_plane])  # face the cut surface
         self._last_cut_plane = cut_plane
+
+    # ------------------------------------------------------------------ procedures
+    def _ensure_extras(self) -> None:
+        """Send the procedure geometry of the current tooth once (hidden until a step shows it)."""
+        fdi = load_tooth(self.state.tooth).tooth.fdi
+        if self._extras_for != fdi:
+            for name, m in _serialized_extras(fdi).items():
+                self.state[f"mesh_{name}"] = m
+            self._extras_for = fdi
+
+    def _start_procedure(self, procedure: str, step: int = 0) -> None:
+        s = self.state
+        self._stop_playing()
+        self._active = procedure
+        s.procedure = procedure
+        if s.cut_plane != "off":  # the removal front is coloured on the whole pulp surface
+            s.cut_plane = self._last_cut_plane = "off"
+            self._load_scene()
+        self._ensure_extras()
+        tl = timelines()[procedure]
+        s.t_max = float(tl.total_duration)
+        step = min(max(int(step), 0), len(tl.steps) - 1)
+        tooth = load_tooth(s.tooth)
+        s.final_rows = [final_text(tooth, p) for p in PROCEDURES]
+        s.cmp_label = f"Beside it: {PROCEDURE_LABELS[other(procedure)]}"
+        self._step = None
+        self._show(tl.step_start(step), force=True)
+
+    def _leave_procedure(self) -> None:
+        s = self.state
+        self._stop_playing()
+        self._active = None
+        s.procedure = None
+        s.compare = False
+        s.caption = s.note = s.step_label = s.counter_text = s.cmp_counter_text = ""
+        s.counter = s.cmp_counter = None
+        s.final_rows = []
+        self._step = None
+        self._t = 0.0
+        s.t = 0.0
+        self._apply_looks()
+
+    def _show(self, t: float, force: bool = False) -> None:
+        """Put the scene at ``t`` seconds of the chosen procedure: a few small state keys per frame."""
+        s = self.state
+        procedure = s.procedure
+        if not procedure:
+            return
+        fdi = load_tooth(s.tooth).tooth.fdi
+        tl = timelines()[procedure]
+        t = min(max(float(t), 0.0), tl.total_duration)
+        self._t = t
+        m, _, updates = frame(fdi, procedure, t)
+        if s.compare:
+            tl_b = timelines()[other(procedure)]
+            t_b = t * tl_b.total_duration / tl.total_duration  # synchronised: same share of the story
+            _, _, more = frame(fdi, other(procedure), t_b, COMPARE_PREFIX, compare_offset(load_tooth(fdi)))
+            updates.update(more)
+        else:
+            updates.update(idle_looks(COMPARE_PREFIX))
+            updates[f"{COMPARE_PREFIX}counter_text"] = ""
+        updates["t"] = round(t, 3)
+        step_changed = m.step_index != self._step
+        if step_changed or force:
+            updates.update(
+                caption=m.caption,
+                note=m.note,
+                step_index=m.step_index,
+                step_label=f"Step {m.step_index + 1} of {m.step_count}",
+            )
+        for k, v in updates.items():
+            s[k] = v  # unchanged values are not sent again
+        self.frames_sent += 1
+        if step_changed or force:
+            self._step = m.step_index
+            self.camera_preset(m.camera)
+            self._sync_url()
+
+    def moment(self):
+        """The current moment of the chosen procedure (for tests and the UI)."""
+        from scenes import moment as resolve
+
+        from .procedure import pulp_volumes
+
+        tooth = load_tooth(self.state.tooth)
+        return resolve(timelines()[self.state.procedure], self._t, pulp_volumes(tooth))
+
+    @change("procedure")
+    def _on_procedure(self, procedure, **_):
+        if not self.state.scene_ready or procedure == getattr(self, "_active", None):
+            return
+        if procedure in PROCEDURES:
+            self._start_procedure(procedure)
+        else:
+            self._leave_procedure()
+            self.camera_preset(self.state.camera_view or "reset")
+        self._sync_url()
+
+    @change("compare")
+    def _on_compare(self, compare, **_):
+        if not self.state.scene_ready or not self.state.procedure:
+            return
+        self._show(self._t, force=True)
+
+    @change("t")
+    def _on_t(self, t, **_):
+        """The scrub slider (a user's move differs from the time the player last set)."""
+        if self.state.procedure and t is not None and abs(float(t) - self._t) > 1e-6:
+            self._show(float(t))
+
+    def next_step(self) -> None:
+        tl = timelines()[self.state.procedure]
+        self.pause()
+        i = tl.step_at(self._t)
+        self._show(tl.step_start(i + 1) if i + 1 < len(tl.steps) else tl.total_duration)
+
+    def previous_step(self) -> None:
+        tl = timelines()[self.state.procedure]
+        self.pause()
+        i = tl.step_at(self._t)
+        if self._t >= tl.total_duration:
+            i = len(tl.steps) - 1
+        elif self._t - tl.step_start(i) < 0.25 and i > 0:
+            i -= 1
+        self._show(tl.step_start(i))
+
+    def cycle_speed(self) -> None:
+        i = SPEEDS.index(self.state.speed) if self.state.speed in SPEEDS else 0
+        self.state.speed = SPEEDS[(i + 1) % len(SPEEDS)]
+
+    def tick(self, dt: float) -> bool:
+        """Advance playback by ``dt`` seconds of wall time; True once the end is reached."""
+        tl = timelines()[self.state.procedure]
+        self._show(min(tl.total_duration, self._t + dt * float(self.state.speed)))
+        return self._t >= tl.total_duration
+
+    def play(self) -> None:
+        s = self.state
+        if not s.procedure or (self._play_task and not self._play_task.done()):
+            return
+        if self._t >= timelines()[s.procedure].total_duration:
+            self._show(0.0)
+        s.playing = True
+        self._play_task = asyncio.get_event_loop().create_task(self._play_loop())
+
+    async def _play_loop(self) -> None:
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(self.frame_interval)
+            now = time.monotonic()
+            with self.state:  # flushes this frame's few changed keys to the browser
+                done = self.tick(now - last)
+                if done:
+                    self.state.playing = False
+            last = now
+            if done:
+                return
+
+    def _stop_playing(self) -> None:
+        task, self._play_task = self._play_task, None
+        if task is not None and not task.done():
+            task.cancel()
+
+    def pause(self) -> None:
+        self._stop_playing()
+        self.state.playing = False
+
+    def close(self) -> None:
+        """The session ends (its browser left): stop its player without touching any other session."""
+        self._stop_playing()
 
     # ------------------------------------------------------------------ camera and picking
     def camera_preset(self, name: str) -> None:
@@ -262,14 +516,40 @@ class App(TrameApp):
                     click=(self.on_pick, "[$event]"),
                 ),
             ):
-                for r in REGIONS:
-                    with vtkw.VtkGeometryRepresentation(
-                        v_if=f"mesh_{r}",
-                        id=r,
-                        actor=(f"actor_{r}",),
-                        property=(f"property_{r}",),
-                    ):
-                        vtkw.VtkMesh(f"mesh_{r}", state=(f"mesh_{r}",))
+                for prefix in ("", COMPARE_PREFIX):
+                    for r in SHAPES:
+                        if r in ("crown_pulp", "root_pulp"):
+                            color_range = f"{prefix}removal_range"
+                        else:
+                            color_range = "decay_range"
+                        with vtkw.VtkGeometryRepresentation(
+                            v_if=f"mesh_{r}" + (" && compare" if prefix else ""),
+                            id=f"{prefix}{r}",
+                            actor=(f"actor_{prefix}{r}",),
+                            property=(f"property_{prefix}{r}",),
+                            mapper=(f"mapper_{prefix}{r}",),
+                            color_map_preset=(f"preset_{prefix}{r}",),
+                            color_data_range=(color_range,),
+                        ):
+                            # one mesh state per shape, shared by both copies: sent once
+                            vtkw.VtkMesh(f"mesh_{r}", state=(f"mesh_{r}",))
+            with html.Div(classes="pm-story", v_show="procedure"):
+                with html.Div(classes="pm-caption", **aria("Caption", role="region", aria_live="polite")):
+                    html.Div("{{ step_label }}", classes="pm-step")
+                    html.Div("{{ caption }}", classes="pm-caption-text")
+                    html.Div("{{ note }}", classes="pm-note", **aria("Student note"))
+                html.Div(
+                    "{{ counter_text }}",
+                    v_show="counter_text",
+                    classes="pm-counter",
+                    **aria("Pulp removed", role="status"),
+                )
+                html.Div(
+                    "{{ cmp_label }} · {{ cmp_counter_text }}",
+                    v_show="compare && cmp_counter_text",
+                    classes="pm-counter pm-counter-cmp",
+                    **aria("Pulp removed beside", role="status"),
+                )
             html.Div(
                 "{{ pick_text }}",
                 v_show="pick_text",
@@ -310,6 +590,7 @@ class App(TrameApp):
                     variant="outlined",
                     classes="pm-touch mb-2",
                 )
+                self._build_procedure_controls()
                 with html.Div(classes="pm-section", **aria("Layers", role="group")):
                     for r in REGIONS:
                         with html.Div(classes="pm-layer"):
@@ -378,3 +659,50 @@ class App(TrameApp):
                     ):
                         html.Td("{{ row.label }}")
                         html.Td("{{ row.value }}", classes="pm-num")
+
+    def _build_procedure_controls(self) -> None:
+        with html.Div(classes="pm-section", **aria("Procedure", role="group")):
+            html.Div("Procedure", classes="pm-heading")
+            with v3.VBtnToggle(
+                v_model=("procedure",),
+                divided=True,
+                variant="outlined",
+                density="comfortable",
+                color="primary",
+                classes="pm-toggle",
+            ):
+                for p in PROCEDURES:
+                    v3.VBtn(PROCEDURE_LABELS[p], value=p, **aria(PROCEDURE_LABELS[p]), classes="pm-touch")
+            with html.Div(classes="pm-player", v_show="procedure"):
+                v3.VSlider(
+                    v_model=("t",),
+                    min=0,
+                    max=("t_max",),
+                    step=0.1,
+                    **aria("Scrub"),
+                    hide_details=True,
+                    thumb_size=24,
+                    classes="pm-touch",
+                )
+                with html.Div(classes="pm-buttons"):
+                    v3.VBtn(icon="mdi-skip-previous", **aria("Previous step"), classes="pm-touch",
+                            variant="tonal", click=self.previous_step)
+                    v3.VBtn(icon="mdi-play", v_show="!playing", **aria("Play"), classes="pm-touch",
+                            color="primary", click=self.play)
+                    v3.VBtn(icon="mdi-pause", v_show="playing", **aria("Pause"), classes="pm-touch",
+                            color="primary", click=self.pause)
+                    v3.VBtn(icon="mdi-skip-next", **aria("Next step"), classes="pm-touch",
+                            variant="tonal", click=self.next_step)
+                    v3.VBtn("{{ speed }}×", **aria("Speed"), classes="pm-touch pm-speed",
+                            variant="tonal", click=self.cycle_speed)
+                v3.VSwitch(
+                    v_model=("compare",),
+                    label="Compare both",
+                    **aria("Compare"),
+                    hide_details=True,
+                    density="compact",
+                    color="primary",
+                    classes="pm-touch",
+                )
+                with html.Div(v_show="compare", classes="pm-finals", **aria("Final figures", role="group")):
+                    html.Div("{{ row }}", v_for="row in final_rows", key="row", classes="pm-final")

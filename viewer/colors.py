@@ -25,3 +25,43 @@ def css_rgb(region: str) -> str:
     """CSS ``rgb()`` string of a region colour (used for the legend swatches)."""
     r, g, b = (round(255 * c) for c in REGION_COLORS[region])
     return f"rgb({r}, {g}, {b})"
+
+# ---------------------------------------------------------------- procedures
+# Procedure geometry (meshes ToothModel.extras): RGB, x-ray opacity, specular. The steel crown is metallic.
+EXTRA_COLORS: dict[str, tuple[float, float, float]] = {
+    "enamel_opened": REGION_COLORS["enamel"],
+    "dentin_opened": REGION_COLORS["dentin"],
+    "medicament": (0.96, 0.96, 0.93),  # MTA: off-white
+    "base": (0.64, 0.62, 0.58),  # zinc oxide-eugenol base: warm grey, darker than dentin
+    "canal_paste": (0.98, 0.84, 0.18),  # resorbable iodoform paste: yellow
+    "crown_ssc": (0.74, 0.76, 0.80),  # stainless steel
+}
+EXTRA_LABELS: dict[str, str] = {
+    "enamel_opened": "Enamel (opened)",
+    "dentin_opened": "Dentin (opened)",
+    "medicament": "Medicament (MTA)",
+    "base": "Base",
+    "canal_paste": "Canal filling paste",
+    "crown_ssc": "Steel crown",
+}
+EXTRA_XRAY_OPACITY: dict[str, float] = {
+    "enamel_opened": XRAY_OPACITY["enamel"],
+    "dentin_opened": XRAY_OPACITY["dentin"],
+    "crown_ssc": 0.28,
+}
+DEFAULT_XRAY_OPACITY = 0.35
+
+# Pulp state colours when no removal front colours the pulp (healthy is the region colour itself).
+REMOVED_COLOR = (1.0, 0.97, 0.93)  # pale cream: the emptied chamber, never a raw wound
+PULP_STATE_COLORS: dict[str, tuple[float, float, float] | None] = {
+    "healthy": None,  # the region's own red
+    "inflamed": (0.50, 0.0, 0.0),  # the low end of PULP_STATE_PRESETS["inflamed"]
+    "infected": (0.50, 0.15, 0.02),  # the low end of PULP_STATE_PRESETS["infected"]
+    "removed": REMOVED_COLOR,
+}
+# vtk.js colour presets used as two-colour lookup tables over the pulp's "keep" array (1 - removal order):
+# kept pulp (below the range) takes the low end (its state colour), removed pulp the high end (pale cream).
+PULP_STATE_PRESETS: dict[str, str] = {"inflamed": "RdOr", "infected": "Oranges"}
+# Decay: enamel and dentin coloured over "sound" (1 - decay): sound tissue pale ivory, the lesion brown.
+DECAY_PRESET = "BrOrYl"
+DECAY_RANGE = (0.35, 0.75)

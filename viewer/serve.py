@@ -80,6 +80,8 @@ class SessionServer:
                     await connection.close()
             if app is not None:
                 with contextlib.suppress(Exception):
+                    app.close()  # cancels this session's player task; other sessions keep theirs
+                with contextlib.suppress(Exception):
                     await app.server.stop()
             if task is not None:
                 with contextlib.suppress(BaseException):

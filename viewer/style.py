@@ -37,6 +37,20 @@ html, body { height: 100%; margin: 0; overflow: hidden !important; overscroll-be
 .pm-cameras { position: absolute; left: 8px; right: 8px; bottom: 8px; display: flex; flex-wrap: wrap;
               gap: 6px; justify-content: center; pointer-events: none; }
 .pm-cameras .v-btn { pointer-events: auto; text-transform: none; background: rgba(255,255,255,.88); }
+.pm-story { position: absolute; top: 8px; left: 8px; right: 8px; display: flex; flex-direction: column;
+            gap: 6px; pointer-events: none; }
+.pm-caption { max-width: 640px; padding: 8px 12px; border-radius: 8px; background: rgba(255,255,255,.92);
+              color: #111; font-size: .95rem; line-height: 1.3; }
+.pm-step { font-size: .75rem; font-weight: 700; text-transform: uppercase; color: #555; }
+.pm-note { margin-top: 4px; font-size: .8rem; color: #444; font-style: italic; }
+.pm-counter { width: fit-content; padding: 6px 12px; border-radius: 8px; background: rgba(20,24,30,.85);
+              color: #fff; font-size: 1rem; font-weight: 600; font-variant-numeric: tabular-nums; }
+.pm-counter-cmp { background: rgba(20,24,30,.7); font-weight: 500; }
+.pm-player { margin-top: 6px; }
+.pm-buttons { display: flex; gap: 6px; justify-content: space-between; }
+.pm-speed { text-transform: none; }
+.pm-finals { font-size: .85rem; }
+.pm-final { padding: 4px 0; border-bottom: 1px solid #e4e4e4; }
 @media (orientation: portrait) {
   .pm-root { flex-direction: column; }
   .pm-panel { flex: 0 0 auto; max-height: 46vh; box-shadow: 0 -2px 8px rgba(0,0,0,.35);

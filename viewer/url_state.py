@@ -13,6 +13,7 @@ from meshes import REGIONS, UnknownToothError, resolve_tooth
 CUT_PLANES = ("md", "bl")  # mesiodistal section, buccolingual section
 CAMERA_PRESETS = ("occlusal", "buccal", "lingual", "mesial", "distal")
 CUT_MIN, CUT_MAX = 0.05, 0.95
+PROCEDURES = ("pulpotomy", "pulpectomy")
 # Keys the trame client itself reads from the URL; they are kept as they are.
 PASSTHROUGH_KEYS = ("reconnect", "ui")
 
@@ -25,6 +26,9 @@ class ViewParams:
     cut: str | None = None  # one of CUT_PLANES, or None for no cut
     cut_pos: float = 0.5
     view: str | None = None  # last camera preset, one of CAMERA_PRESETS
+    procedure: str | None = None  # one of PROCEDURES
+    step: int | None = None  # 0-based step of the procedure (its start)
+    compare: bool = False  # both procedures side by side
     extra: dict = field(default_factory=dict)
 
 
@@ -61,6 +65,11 @@ def parse_query(query: str, default_tooth: str = "85") -> ViewParams:
             p = replace(p, cut=plane, cut_pos=_clamp_pos(value))
     if q.get("view", "").lower() in CAMERA_PRESETS:
         p = replace(p, view=q["view"].lower())
+    if q.get("procedure", "").strip().lower() in PROCEDURES:
+        p = replace(p, procedure=q["procedure"].strip().lower(), step=0)
+        with contextlib.suppress(ValueError):
+            p = replace(p, step=max(0, int(q.get("step", "0"))))
+        p = replace(p, compare=q.get("compare", "").strip().lower() in ("1", "true", "yes", "on"))
     extra = {k: q[k] for k in PASSTHROUGH_KEYS if k in q}
     return replace(p, extra=extra)
 
@@ -80,5 +89,10 @@ def to_query(p: ViewParams) -> str:
         items.append(("cut", f"{p.cut}:{_clamp_pos(p.cut_pos):.2f}"))
     if p.view in CAMERA_PRESETS:
         items.append(("view", p.view))
+    if p.procedure in PROCEDURES:
+        items.append(("procedure", p.procedure))
+        items.append(("step", str(p.step or 0)))
+        if p.compare:
+            items.append(("compare", "1"))
     items.extend((k, p.extra[k]) for k in PASSTHROUGH_KEYS if k in p.extra)
     return "?" + urlencode(items)

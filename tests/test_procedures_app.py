@@ -1,0 +1,205 @@
+"""In-process tests of procedure playback: looks per step, the removal front, the counter, the player."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+import pytest
+
+from meshes import load_tooth
+from viewer.app import App
+from viewer.procedure import COMPARE_PREFIX, PROCEDURES, counter_text, removal_range, timelines
+from viewer.url_state import ViewParams, parse_query, to_query
+
+MOLARS = ("54", "55", "84", "85")
+_names = itertools.count()
+
+
+@pytest.fixture
+def app():
+    a = App(f"test-procedures-{next(_names)}")
+    a.state.ready()
+    a.apply_params(parse_query(""))
+    return a
+
+
+def choose(app, procedure):
+    app.state.procedure = procedure
+    app._on_procedure(procedure)
+
+
+def to_end(app):
+    app.state.t = app.state.t_max
+    app._on_t(app.state.t)
+
+
+@pytest.mark.parametrize("fdi", MOLARS)
+def test_counter_ends_at_engine_figures(app, fdi):
+    app.state.tooth = fdi
+    app._on_tooth(fdi)
+    tooth = load_tooth(fdi)
+    engine = tooth.procedures()
+    for procedure in PROCEDURES:
+        choose(app, procedure)
+        assert app.state.t == 0 and app.state.counter_text == ""
+        to_end(app)
+        c, e = app.state.counter, engine[procedure]
+        assert c["removed_mm3"] == e.removed_mm3
+        assert c["removed_percent"] == e.removed_percent
+        assert c["remaining_mm3"] == e.remaining_mm3
+        assert app.state.counter_text == counter_text(e.removed_mm3, e.removed_percent, e.remaining_mm3)
+        assert f"{e.removed_mm3:.1f} mm³" in app.state.counter_text
+    # pulpectomy: everything out
+    assert app.state.counter["removed_percent"] == 100.0
+    assert app.state.counter["removed_mm3"] == pytest.approx(tooth.pulp_mm3, abs=1e-9)
+    assert app.state.counter["remaining_mm3"] == 0.0
+    assert engine["pulpotomy"].removed_mm3 == pytest.approx(tooth.volumes_mm3["crown_pulp"])
+
+
+def test_looks_per_step(app):
+    choose(app, "pulpotomy")
+    s = app.state
+    assert s.actor_enamel["visibility"] is True and s.property_enamel["opacity"] < 0.5  # healthy: x-ray
+    assert s.actor_enamel_opened["visibility"] is False and s.actor_crown_ssc["visibility"] is False
+    assert s.mesh_crown_ssc is not None and s.mesh_medicament is not None  # sent once, hidden
+    assert s.caption.startswith("This is a healthy baby molar")
+    app.next_step()  # decay: enamel and dentin coloured by the decay array
+    assert s.step_index == 1
+    assert s.mapper_enamel["scalarVisibility"] is True and s.preset_enamel == "BrOrYl"
+    assert s.mapper_crown_pulp["scalarVisibility"] is True and s.preset_crown_pulp == "RdOr"  # inflamed
+    assert s.mapper_root_pulp["scalarVisibility"] is False  # healthy root: its own red
+    app.next_step()  # access
+    assert s.step_index == 2
+    assert s.actor_enamel["visibility"] is False and s.actor_dentin["visibility"] is False
+    assert s.actor_enamel_opened["visibility"] is True and s.property_enamel_opened["opacity"] == 1.0
+    assert s.camera_view == "occlusal"
+    app.next_step()  # remove the crown pulp
+    assert s.step_index == 3 and s.removal_range == removal_range(0.0)
+    app.next_step()  # medicament
+    assert s.actor_crown_pulp["visibility"] is False and s.actor_medicament["visibility"] is True
+    assert s.actor_root_pulp["visibility"] is True
+    app.next_step()  # crown
+    assert s.actor_crown_ssc["visibility"] is True and s.property_crown_ssc["specular"] > 0.5
+    assert s.actor_base["visibility"] is True
+    assert s.url_query == "?tooth=85&view=buccal&procedure=pulpotomy&step=5"
+    app.previous_step()
+    assert s.step_index == 4
+    choose(app, "pulpectomy")
+    app.state.t = timelines()["pulpectomy"].step_start(timelines()["pulpectomy"].step_index("fill-canals"))
+    app._on_t(app.state.t)
+    assert s.actor_canal_paste["visibility"] is True and s.actor_root_pulp["visibility"] is False
+
+
+def test_front_moves_and_frames_are_small(app):
+    choose(app, "pulpotomy")
+    tl = timelines()["pulpotomy"]
+    i = tl.step_index("remove-crown-pulp")
+    start, end = tl.step_start(i), tl.step_start(i + 1)
+    app._on_t(start)
+    app.state.t = start
+    ranges, removed = [], []
+    for k in range(1, 6):
+        t = start + (end - start) * k / 6
+        app.state.flush()
+        app.state.t = t
+        app._on_t(t)
+        ranges.append(app.state.removal_range[0])
+        removed.append(app.state.counter["removed_mm3"])
+    assert ranges == sorted(ranges, reverse=True) and len(set(ranges)) == 5  # the front moves down the order
+    assert removed == sorted(removed) and removed[0] > 0
+    # a frame inside a step changes only the front, the counter and the slider: no mesh, no looks
+    app.state.flush()
+    app.state.t = start + (end - start) * 0.95
+    app._on_t(app.state.t)
+    dirty = set(app.state._pending_update)
+    assert dirty <= {"t", "removal_range", "counter", "counter_text"}, dirty
+    assert "removal_range" in dirty
+
+
+def test_play_advances_and_pause_stops(app):
+    choose(app, "pulpotomy")
+
+    async def run():
+        app.frame_interval = 0.01
+        app.state.speed = 2.0
+        app.play()
+        assert app.state.playing is True
+        await asyncio.sleep(0.3)
+        t1 = app._t
+        assert t1 > 0.2, "two-times speed for 0.3 s should advance about 0.6 s of the story"
+        app.pause()
+        assert app.state.playing is False and app._play_task is None
+        await asyncio.sleep(0.1)
+        assert app._t == t1, "paused: time stands still"
+        # playing to the end stops by itself at the engine's figures
+        app.state.speed = 1.0
+        app._show(app.state.t_max - 0.05)
+        app.play()
+        await asyncio.sleep(0.3)
+        assert app.state.playing is False and app._t == app.state.t_max
+
+    asyncio.run(run())
+    assert app.state.counter["removed_mm3"] == load_tooth("85").procedures()["pulpotomy"].removed_mm3
+
+
+def test_close_cancels_the_player_and_spares_other_sessions():
+    a, b = App(f"test-procedures-{next(_names)}"), App(f"test-procedures-{next(_names)}")
+    for x in (a, b):
+        x.state.ready()
+        x.apply_params(parse_query("?procedure=pulpectomy"))
+
+    async def run():
+        a.frame_interval = b.frame_interval = 0.01
+        a.play()
+        b.play()
+        await asyncio.sleep(0.1)
+        task = a._play_task
+        a.close()  # what viewer.serve does when a's browser leaves
+        await asyncio.sleep(0.05)
+        assert task.cancelled() or task.done()
+        t_b = b._t
+        await asyncio.sleep(0.2)
+        assert b._t > t_b and not b._play_task.done(), "the other session keeps playing"
+        b.pause()
+
+    asyncio.run(run())
+
+
+def test_compare_shows_both_side_by_side(app):
+    choose(app, "pulpotomy")
+    app.state.compare = True
+    app._on_compare(True)
+    to_end(app)
+    s = app.state
+    e = load_tooth("85").procedures()
+    assert s[f"{COMPARE_PREFIX}counter"]["removed_percent"] == 100.0
+    assert s.counter["removed_mm3"] == e["pulpotomy"].removed_mm3
+    pos = s[f"actor_{COMPARE_PREFIX}root_pulp"]["position"]
+    assert sum(c * c for c in pos) ** 0.5 > 8, "the compare copy stands beside the tooth"
+    assert s.actor_root_pulp["position"] == [0.0, 0.0, 0.0]
+    assert any(f"{e['pulpectomy'].removed_mm3:.1f} mm³" in row for row in s.final_rows)
+    assert "compare=1" in s.url_query
+
+
+def test_tooth_change_resets_procedure(app):
+    choose(app, "pulpectomy")
+    app.next_step()
+    app.state.tooth = "54"
+    app._on_tooth("54")
+    assert app.state.procedure is None and app.state.actor_enamel_opened["visibility"] is False
+    assert app.state.actor_enamel["visibility"] is True and "procedure" not in app.state.url_query
+
+
+def test_url_restores_procedure_and_step(app):
+    app.on_client_url("?tooth=84&procedure=pulpotomy&step=3")
+    s = app.state
+    assert s.tooth == "84" and s.procedure == "pulpotomy" and s.step_index == 3
+    assert app.moment().step_id == "remove-crown-pulp"
+    assert s.url_query == "?tooth=84&view=buccal&procedure=pulpotomy&step=3"
+    p = ViewParams(tooth="55", procedure="pulpectomy", step=6, compare=True)
+    assert parse_query(to_query(p)) == p
+    assert parse_query("?procedure=bogus&step=2").procedure is None
+    assert parse_query("?procedure=pulpotomy&step=x").step == 0
+    app.on_client_url("?tooth=84&procedure=pulpotomy&step=99")
+    assert s.step_index == 5

@@ -1,0 +1,171 @@
+"""Playing a procedure: one pure function turns (tooth, procedure, t) into small trame state updates.
+
+Meshes are sent once per tooth (regions with a derived colour array, extras on first use); a frame only
+moves ``removal_range`` (the colour range over the pulp's "keep" array), the counter and the slider, and at
+a step boundary the looks (visibility, opacity, colour preset) of the representations.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from meshes import REGIONS, load_tooth
+from scenes import PulpVolumes, load_all, moment
+
+from .colors import (
+    DECAY_PRESET,
+    DEFAULT_XRAY_OPACITY,
+    EXTRA_COLORS,
+    EXTRA_XRAY_OPACITY,
+    PULP_STATE_COLORS,
+    PULP_STATE_PRESETS,
+    REGION_COLORS,
+    XRAY_OPACITY,
+)
+
+PROCEDURES = ("pulpotomy", "pulpectomy")
+PROCEDURE_LABELS = {"pulpotomy": "Pulpotomy", "pulpectomy": "Pulpectomy"}
+EXTRA_MESHES = ("enamel_opened", "dentin_opened", "medicament", "base", "canal_paste", "crown_ssc")
+SHAPES = REGIONS + EXTRA_MESHES  # every representation of one tooth copy
+PULP_PART = {"crown_pulp": "crown", "root_pulp": "root"}
+FRONT_WIDTH = 0.01  # of the removal order: the soft band between kept and removed pulp
+SPEEDS = (0.5, 1.0, 2.0)
+COMPARE_PREFIX = "cmp_"
+
+
+@lru_cache(maxsize=1)
+def timelines() -> dict:
+    return load_all()
+
+
+def pulp_volumes(tooth) -> PulpVolumes:
+    return PulpVolumes(crown_mm3=tooth.volumes_mm3["crown_pulp"], root_mm3=tooth.volumes_mm3["root_pulp"])
+
+
+def other(procedure: str) -> str:
+    return PROCEDURES[1 - PROCEDURES.index(procedure)]
+
+
+def removal_range(fraction: float) -> list[float]:
+    """Colour range over ``keep = 1 - removal_order``: points the front has passed map above it (pale).
+
+    A point with order v is removed once the front f passes it (v < f), i.e. keep > 1 - f.
+    """
+    lo = round(1.0 - float(fraction), 5)
+    return [lo, round(lo + FRONT_WIDTH, 5)]
+
+
+def base_color(name: str) -> tuple[float, float, float]:
+    return REGION_COLORS[name] if name in REGION_COLORS else EXTRA_COLORS[name]
+
+
+def shape_look(name: str, look: str, pulp_state: str | None = None, decay: bool = False,
+               position=(0.0, 0.0, 0.0)) -> dict:
+    """actor / property / mapper / preset of one representation for a look ("solid" | "xray" | "hidden")."""
+    xray = look == "xray"
+    opacity = 1.0
+    if xray:
+        opacity = XRAY_OPACITY.get(name) or EXTRA_XRAY_OPACITY.get(name, DEFAULT_XRAY_OPACITY)
+    color = base_color(name)
+    scalars = False
+    preset = DECAY_PRESET
+    if name in PULP_PART and pulp_state:
+        color = PULP_STATE_COLORS.get(pulp_state) or color
+        if pulp_state in PULP_STATE_PRESETS:
+            scalars, preset = True, PULP_STATE_PRESETS[pulp_state]
+    elif name in ("enamel", "dentin") and decay:
+        scalars = True
+    steel = name == "crown_ssc"
+    pulp = name in PULP_PART
+    return {
+        "actor": {
+            "visibility": look != "hidden",
+            "pickable": look == "solid",
+            "position": [float(c) for c in position],
+        },
+        "property": {
+            "color": list(color),
+            "opacity": opacity,
+            "ambient": 0.3 if pulp else 0.15,
+            "diffuse": 0.85 if not steel else 0.6,
+            "specular": 0.9 if steel else (0.25 if name in ("enamel", "enamel_opened") else 0.1),
+            "specularPower": 60.0 if steel else 30.0,
+        },
+        "mapper": {"scalarVisibility": scalars, "interpolateScalarsBeforeMapping": True},
+        "preset": preset,
+    }
+
+
+def counter_text(removed_mm3: float, removed_percent: float, remaining_mm3: float) -> str:
+    return f"Removed {removed_mm3:.1f} mm³ ({removed_percent:.1f} %) · remaining {remaining_mm3:.1f} mm³"
+
+
+def final_text(tooth, procedure: str) -> str:
+    r = tooth.procedures()[procedure]
+    return f"{PROCEDURE_LABELS[procedure]}: removes {r.removed_mm3:.1f} mm³ ({r.removed_percent:.1f} %), " \
+           f"{r.remaining_mm3:.1f} mm³ stays"
+
+
+def compare_offset(tooth) -> list[float]:
+    """Where the compare copy stands: beside the tooth along its mesiodistal axis."""
+    d = 1.45 * tooth.dimensions_mm["crown_mesiodistal_mm"]
+    return [float(c) * d for c in tooth.axes["mesial"]]
+
+
+def frame(fdi: str, procedure: str, t: float, prefix: str = "", position=(0.0, 0.0, 0.0)) -> tuple:
+    """(moment, engine RemovalState, state updates) of one tooth copy at ``t`` seconds into ``procedure``.
+
+    The counter figures come from the engine (``tooth.removal_state`` at the front's position), so at the
+    end they equal ``tooth.procedures()`` exactly.
+    """
+    tooth = load_tooth(fdi)
+    m = moment(timelines()[procedure], t, pulp_volumes(tooth))
+    fraction = min(1.0, max(0.0, m.removed_fraction))
+    r = tooth.removal_state(fraction)
+    decay = m.looks.get("decay", "hidden") != "hidden"
+    out: dict = {}
+    for name in SHAPES:
+        look = shape_look(name, m.looks[name], m.pulp_states.get(PULP_PART.get(name, "")), decay, position)
+        out[f"actor_{prefix}{name}"] = look["actor"]
+        out[f"property_{prefix}{name}"] = look["property"]
+        out[f"mapper_{prefix}{name}"] = look["mapper"]
+        out[f"preset_{prefix}{name}"] = look["preset"]
+    out[f"{prefix}removal_range"] = removal_range(fraction)
+    shown = m.removing or r.removed_mm3 > 0
+    text = counter_text(r.removed_mm3, r.removed_percent, r.remaining_mm3)
+    out[f"{prefix}counter_text"] = text if shown else ""
+    out[f"{prefix}counter"] = {
+        "removed_mm3": r.removed_mm3,
+        "removed_percent": r.removed_percent,
+        "remaining_mm3": r.remaining_mm3,
+    }
+    return m, r, out
+
+
+def idle_looks(prefix: str = "") -> dict:
+    """Everything of a tooth copy hidden and uncoloured (no procedure, or no compare copy)."""
+    out = {}
+    for name in SHAPES:
+        look = shape_look(name, "hidden")
+        out[f"actor_{prefix}{name}"] = look["actor"]
+        out[f"property_{prefix}{name}"] = look["property"]
+        out[f"mapper_{prefix}{name}"] = look["mapper"]
+        out[f"preset_{prefix}{name}"] = look["preset"]
+    return out
+
+
+def with_color_array(mesh, name: str):
+    """A copy of a region mesh carrying the one array its colouring uses (``keep`` or ``sound``), or None."""
+    if "removal_order" in mesh.point_data:
+        out = mesh.copy(deep=False)
+        out.point_data.clear()
+        out.point_data["keep"] = (1.0 - np.asarray(mesh.point_data["removal_order"], dtype=np.float32))
+        return out, "keep"
+    if "decay" in mesh.point_data:
+        out = mesh.copy(deep=False)
+        out.point_data.clear()
+        out.point_data["sound"] = (1.0 - np.asarray(mesh.point_data["decay"], dtype=np.float32))
+        return out, "sound"
+    return mesh, None
