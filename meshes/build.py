@@ -15,6 +15,7 @@ from meshes.fields import CROWN_PULP, LABELS, ROOT_PULP, build_label_volume
 from meshes.removal import removal_order
 from meshes.restorations import EXTRA_LABELS, decay_weight, restoration_labels
 from meshes.spec import load_spec
+from meshes.successor import place_successor
 from meshes.surfaces import region_surfaces
 
 REGIONS = ("enamel", "dentin", "crown_pulp", "root_pulp")
@@ -40,6 +41,9 @@ class LocalModel:
     extra_points: dict[str, np.ndarray] = field(default_factory=dict)  # procedure geometry, see restorations
     extra_faces: dict[str, np.ndarray] = field(default_factory=dict)
     extra_counts: dict[str, int] = field(default_factory=dict)  # voxels of each procedure part
+    successor_points: dict[str, np.ndarray] = field(default_factory=dict)  # "successor", "crypt"
+    successor_faces: dict[str, np.ndarray] = field(default_factory=dict)
+    successor: dict = field(default_factory=dict)  # name, erupts, volumes, offset, scale, clearance
 
     def mesh(self, region: str) -> pv.PolyData:
         return pv.PolyData.from_regular_faces(self.points[region], self.faces[region].astype(np.int64))
@@ -65,6 +69,7 @@ def build_local(kind: str, spacing: float = DEFAULT_SPACING) -> LocalModel:
     canal_roots = [root.name for root in spec.roots for _ in root.canals]
     treated = restoration_labels(volume)
     extras = region_surfaces(volume, treated, EXTRA_LABELS)
+    bud = place_successor(kind, volume, spec.trunk)
     return LocalModel(
         kind=kind,
         spacing=spacing,
@@ -83,4 +88,14 @@ def build_local(kind: str, spacing: float = DEFAULT_SPACING) -> LocalModel:
         extra_points={n: np.asarray(m.points, dtype=np.float32) for n, m in extras.items()},
         extra_faces={n: m.regular_faces.astype(np.int32) for n, m in extras.items()},
         extra_counts={n: int((treated == label).sum()) for n, label in EXTRA_LABELS.items()},
+        successor_points={n: np.asarray(m.points, dtype=np.float32) for n, m in bud.surfaces.items()},
+        successor_faces={n: m.regular_faces.astype(np.int32) for n, m in bud.surfaces.items()},
+        successor={
+            "name": bud.spec.name,
+            "erupts_years": list(bud.spec.erupts),
+            "volumes_mm3": {n: c * bud.spacing**3 for n, c in bud.voxel_counts.items()},
+            "offset": list(bud.offset),
+            "scale": bud.scale,
+            "clearance_mm": bud.clearance_mm,
+        },
     )

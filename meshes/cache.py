@@ -56,6 +56,9 @@ def _arrays(model: LocalModel) -> dict[str, np.ndarray]:
     for name in model.extra_points:
         arrays[f"xpoints_{name}"] = model.extra_points[name]
         arrays[f"xfaces_{name}"] = model.extra_faces[name]
+    for name in model.successor_points:
+        arrays[f"spoints_{name}"] = model.successor_points[name]
+        arrays[f"sfaces_{name}"] = model.successor_faces[name]
     return arrays
 
 
@@ -82,6 +85,7 @@ def save(model: LocalModel, path: Path, key: str) -> None:
         "floor_z": model.floor_z,
         "trunk": model.trunk,
         "extra_counts": model.extra_counts,
+        "successor": model.successor,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target and renamed: a reader never sees half a file.
@@ -127,6 +131,9 @@ def _model(meta: dict, arrays: dict[str, np.ndarray]) -> LocalModel:
         extra_points={n[8:]: a for n, a in arrays.items() if n.startswith("xpoints_")},
         extra_faces={n[7:]: a for n, a in arrays.items() if n.startswith("xfaces_")},
         extra_counts=meta["extra_counts"],
+        successor_points={n[8:]: a for n, a in arrays.items() if n.startswith("spoints_")},
+        successor_faces={n[7:]: a for n, a in arrays.items() if n.startswith("sfaces_")},
+        successor=meta["successor"],
     )
 
 

@@ -20,6 +20,7 @@ LABELS = {"enamel": ENAMEL, "dentin": DENTIN, "crown_pulp": CROWN_PULP, "root_pu
 SUPERELLIPSE = 2.6  # crown outline exponent: between an ellipse (2) and a rounded box (estimate)
 MIN_WALL_CHAMBER = 0.6  # mm of hard tissue always left around the chamber (estimate)
 MIN_WALL_CANAL = 0.25  # mm of dentin always left around a canal (estimate)
+HORN_RISE = 0.6  # mm: least rise of a pulp horn above the chamber roof (estimate)
 APEX_TO_CANAL_END = 0.5  # mm: canals end short of the apex, as a file would (estimate)
 
 
@@ -58,19 +59,29 @@ class CrownProfile:
         a0, amax = c["md_cervix"] / 2, c["md"] / 2
         b0, ridge = c["bl_cervix"] / 2, c["buccal_ridge"]
         bmax_buccal, bmax_lingual = c["bl"] / 2 + ridge / 2, c["bl"] / 2 - ridge / 2
-        z = [-t, 0.0, 0.35 * h, 0.7 * h, h]
-        self.a = PchipInterpolator(z, [0.93 * a0, a0, amax, 0.985 * amax, c["occlusal_table_md"] * amax])
+        # A bell: constricted at the cervix, widest at the contact areas, converging to the occlusal table.
+        z = [-t, 0.0, 0.2 * h, 0.45 * h, 0.75 * h, h]
+        a_top = c["occlusal_table_md"] * amax
+        self.a = PchipInterpolator(z, [0.93 * a0, a0, 0.94 * amax, amax, 0.95 * amax, a_top])
         # Buccal height of contour in the cervical third (cervical ridge); lingual one in the middle third.
         zb = [-t, 0.0, 0.2 * h, 0.55 * h, h]
         b_top = c["occlusal_table_bl"] * c["bl"] / 2
-        self.b_buccal = PchipInterpolator(zb, [0.93 * b0, b0 + 0.1, bmax_buccal, 0.93 * bmax_buccal, b_top])
+        self.b_buccal = PchipInterpolator(zb, [0.93 * b0, b0 + 0.1, bmax_buccal, 0.9 * bmax_buccal, b_top])
         zl = [-t, 0.0, 0.45 * h, 0.75 * h, h]
         self.b_lingual = PchipInterpolator(zl, [0.93 * b0, b0, bmax_lingual, 0.96 * bmax_lingual, b_top])
         self.z_range = (-t, h)
+        # Where the ridge is strongest: shifted mesially on the mandibular first molar (Wheeler's form).
+        self.ridge, self.ridge_mesial, self.height = ridge, c["buccal_ridge_mesial"], h
 
     def half_widths(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         zc = np.clip(z, *self.z_range)
         return self.a(zc), self.b_buccal(zc), self.b_lingual(zc)
+
+    def mesial_ridge(self, x: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+        """Extra buccal bulge of a mesially placed cervical ridge (zero where the spec places none)."""
+        along = np.clip(self.ridge_mesial * x / a, 0.0, 1.0)
+        near_cervix = np.exp(-(((z - 0.2 * self.height) / (0.18 * self.height)) ** 2))
+        return self.ridge * along * near_cervix
 
 
 def outline_field(x, y, a, bb, bl) -> np.ndarray:
@@ -140,9 +151,9 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
 
     # Crown and root trunk.
     a, bb, bl = (v.astype(np.float32)[None, None, :] for v in profile.half_widths(z[0, 0]))
-    side = outline_field(x, y, a, bb, bl)
+    side = outline_field(x, y, a, bb + profile.mesial_ridge(x, z, a), bl)
     top = z - occlusal(x[:, :, 0], y[:, :, 0])[:, :, None]
-    body = smax(smax(side, top, 0.6), (-spec.trunk - z), 0.6)
+    body = smax(smax(side, top, 0.6), (-spec.trunk - z), 1.0)
 
     # Roots, and the canals inside them.
     floor_z = -spec.trunk + spec.pulp["floor_above_furcation"]
@@ -158,7 +169,7 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
         taper = (1 - 0.55 * t) * rounding
         f = ellipse_field(x, y, cx, cy, root.width_md / 2 * taper, root.width_bl / 2 * taper)
         f = np.maximum(f, np.maximum(z - z_start, z_apex - z))
-        tooth = smin(tooth, f, 0.8)
+        tooth = smin(tooth, f, 1.1)
         z_end = z_apex + APEX_TO_CANAL_END
         for canal in root.canals:
             tc = np.clip((z_start - z) / (z_start - z_end), 0.0, 1.0)
@@ -180,16 +191,32 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     # Pulp chamber: the crown outline drawn in by the wall, a roof with horns under the cusps, a flat floor.
     wall = spec.pulp["wall"]
     chamber_side = outline_field(x, y, a - wall, bb - wall, bl - wall)
-    roof_base = occlusal.fossa - spec.pulp["roof_depth"]
     horn_tips: dict[str, tuple[float, float, float]] = {}
     cusp_tips: dict[str, tuple[float, float, float]] = {}
-    roof = np.full((x.shape[0], y.shape[1]), roof_base, dtype=np.float32)
     for cusp, (cx, cy, tip, _radius) in zip(spec.cusps, occlusal.cusps, strict=True):
-        hx, hy = 0.78 * cx, 0.78 * cy
-        hz = float(occlusal(np.array([hx]), np.array([hy]))[0]) - cusp.horn_depth
+        # A horn tip lies on the way from its cusp tip down and inwards, at the first point whose
+        # nearest outer surface is `horn_depth` away (the deepest point of that way if none is).
+        path = np.linspace([cx, cy, tip], [0.45 * cx, 0.45 * cy, floor_z], 200)
+        ijk = np.clip(np.rint((path - lo) / spacing).astype(int), 0, np.array(shape) - 1)
+        along = depth[tuple(ijk.T)]
+        reached = np.flatnonzero(along >= cusp.horn_depth)
+        hx, hy, hz = (float(v) for v in path[reached[0] if reached.size else int(np.argmax(along))])
         horn_tips[cusp.name] = (hx, hy, hz)
         cusp_tips[cusp.name] = (cx, cy, tip)
-        r2 = ((x[:, :, 0] - hx) ** 2 + (y[:, :, 0] - hy) ** 2) / 0.95**2
+    # The mesiobuccal horn is the highest (ANATOMY.md, micro-CT studies): a horn the geometry put higher is
+    # lowered just below it.
+    if "mesiobuccal" in horn_tips:
+        top = horn_tips["mesiobuccal"][2]
+        for name, (hx, hy, hz) in horn_tips.items():
+            if name != "mesiobuccal" and hz > top - 0.1:
+                horn_tips[name] = (hx, hy, top - 0.1)
+    # The roof between the horns: its spec depth, but always low enough for every horn to rise from it.
+    lowest_horn = min(h[2] for h in horn_tips.values())
+    roof_base = min(occlusal.fossa - spec.pulp["roof_depth"], lowest_horn - HORN_RISE)
+    roof_base = max(roof_base, floor_z + 0.3)
+    roof = np.full((x.shape[0], y.shape[1]), roof_base, dtype=np.float32)
+    for hx, hy, hz in horn_tips.values():
+        r2 = ((x[:, :, 0] - hx) ** 2 + (y[:, :, 0] - hy) ** 2) / 0.8**2
         roof = np.maximum(roof, roof_base + max(hz - roof_base, 0.0) * np.exp(-r2))
     chamber = smax(smax(chamber_side, z - roof[:, :, None], 0.5), floor_z - z, 0.4)
     chamber_mask = (chamber < 0) & (depth > MIN_WALL_CHAMBER) & (z >= floor_z)

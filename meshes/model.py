@@ -61,6 +61,12 @@ class ToothModel:
         self.extras = {
             n: self._place(local.extra_points[n], local.extra_faces[n], mirrored) for n in local.extra_points
         }
+        # The premolar forming between the roots, and its crypt (successor.py).
+        self.successor = {
+            n: self._place(local.successor_points[n], local.successor_faces[n], mirrored)
+            for n in local.successor_points
+        }
+        self.successor_info = dict(local.successor)
         self.canal_names = list(local.canal_names)
         voxel = local.spacing**3
         self.extra_volumes_mm3 = {n: count * voxel for n, count in local.extra_counts.items()}

@@ -6,6 +6,7 @@ so that the claim behind each dimension stays beside it.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,12 @@ class _Reader:
             values.append(float(value))
         return tuple(values)
 
+    def name(self, table: dict[str, Any], field: str) -> str:
+        value = table.get("name") if isinstance(table, dict) else None
+        if not isinstance(value, str) or not value:
+            raise self.fail(f"{field}.name", "missing, or not a text")
+        return value
+
     def one(self, table: dict[str, Any], key: str, field: str, unit: str = "mm") -> float:
         return self.figure(table, key, field, unit)[0]
 
@@ -117,6 +124,12 @@ CROWN_FIGURES = {
 PULP_FIGURES = ("roof_depth", "wall", "floor_above_furcation")
 
 
+def _arch(r: _Reader, data: dict[str, Any]) -> str:
+    if data.get("arch") not in ("maxillary", "mandibular"):
+        raise r.fail("arch", 'must be "maxillary" or "mandibular"')
+    return data["arch"]
+
+
 def load_spec(kind: str) -> ToothSpec:
     """Read and validate ``teeth/<kind>.toml``."""
     if kind not in KINDS:
@@ -132,7 +145,7 @@ def load_spec(kind: str) -> ToothSpec:
     crown = {k: r.one(crown_t, k, "crown", unit) for k, unit in CROWN_FIGURES.items()}
     cusps = tuple(
         Cusp(
-            name=c["name"],
+            name=r.name(c, f"cusps[{i}]"),
             at=r.xy(c, "at", f"cusps[{i}]"),
             drop=r.one(c, "drop", f"cusps[{i}]"),
             radius=r.one(c, "radius", f"cusps[{i}]"),
@@ -149,7 +162,7 @@ def load_spec(kind: str) -> ToothSpec:
         f = f"roots.root[{i}]"
         canals = tuple(
             Canal(
-                name=c["name"],
+                name=r.name(c, f"{f}.canals[{j}]"),
                 offset=r.xy(c, "offset", f"{f}.canals[{j}]"),
                 width_md=r.one(c, "width_md", f"{f}.canals[{j}]"),
                 width_bl=r.one(c, "width_bl", f"{f}.canals[{j}]"),
@@ -160,7 +173,7 @@ def load_spec(kind: str) -> ToothSpec:
             raise r.fail(f"{f}.canals", "every root needs a canal")
         roots.append(
             Root(
-                name=rt["name"],
+                name=r.name(rt, f),
                 start=r.xy(rt, "start", f),
                 bend=r.xy(rt, "bend", f),
                 apex=r.xy(rt, "apex", f),
@@ -172,12 +185,10 @@ def load_spec(kind: str) -> ToothSpec:
         )
     if not roots:
         raise r.fail("roots.root", "a tooth needs at least one root")
-    import hashlib
-
     return ToothSpec(
         kind=kind,
-        name=data["name"],
-        arch=data["arch"],
+        name=r.name(data, "top"),
+        arch=_arch(r, data),
         crown=crown,
         cusps=cusps,
         pulp=pulp,
