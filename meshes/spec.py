@@ -14,6 +14,13 @@ from typing import Any
 
 TEETH_DIR = Path(__file__).parent / "teeth"
 KINDS = ("maxillary_first", "maxillary_second", "mandibular_first", "mandibular_second")
+# Neighbours in the arch segment (arch.py): drawn simpler, built from the same kind of file.
+NEIGHBOUR_KINDS = (
+    "maxillary_canine",
+    "mandibular_canine",
+    "maxillary_first_permanent",
+    "mandibular_first_permanent",
+)
 
 
 class SpecError(ValueError):
@@ -132,8 +139,8 @@ def _arch(r: _Reader, data: dict[str, Any]) -> str:
 
 def load_spec(kind: str) -> ToothSpec:
     """Read and validate ``teeth/<kind>.toml``."""
-    if kind not in KINDS:
-        raise SpecError(f"unknown tooth kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if kind not in KINDS + NEIGHBOUR_KINDS:
+        raise SpecError(f"unknown tooth kind {kind!r}; expected one of {', '.join(KINDS + NEIGHBOUR_KINDS)}")
     path = TEETH_DIR / f"{kind}.toml"
     raw = path.read_bytes()
     try:
