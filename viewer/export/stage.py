@@ -1,0 +1,253 @@
+"""One offscreen VTK stage of a tooth: every region and extra added once, then restyled per frame.
+
+A frame only changes visibility, opacity, colours (lookup tables over the point arrays), the camera and the
+text; geometry changes only when the section plane moves (cached per plane and position).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import textwrap
+from functools import lru_cache
+
+import numpy as np
+import pyvista as pv
+import vtk
+from scipy.spatial import cKDTree
+
+from meshes import load_tooth
+from viewer.colors import (
+    BACKGROUND,
+    DEFAULT_XRAY_OPACITY,
+    EXTRA_COLORS,
+    EXTRA_XRAY_OPACITY,
+    PULP_STATE_COLORS,
+    REGION_COLORS,
+    REMOVED_COLOR,
+)
+from viewer.scene import region_look
+
+os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")  # no X server on the server
+
+REGIONS = ("enamel", "dentin", "crown_pulp", "root_pulp")
+PULP_PART = {"crown_pulp": "crown", "root_pulp": "root"}
+# The lesion end of the decay colouring (vtk.js preset DECAY_PRESET in the live view has no VTK twin).
+DECAY_LESION_COLOR = (0.42, 0.25, 0.10)
+DECAY_ON = (0.25, 0.65)  # decay value range of the ramp: 1 - colors.DECAY_RANGE (that range is over "sound")
+CAMERA_VIEWS = ("occlusal", "buccal", "lingual", "mesial", "distal")
+TEXT_COLOR = (0.96, 0.96, 0.96)
+
+
+def camera_for(tooth, view: str | None) -> tuple[tuple, tuple, tuple]:
+    """(position, focal point, view up) looking at the tooth from one side, or the three-quarter view.
+
+    Same directions as the live app's camera presets; the distance frames the whole tooth whatever is shown.
+    """
+    axes = {k: np.asarray(v, dtype=float) for k, v in tooth.axes.items()}
+    center = np.asarray(tooth.center, dtype=float)
+    if view in CAMERA_VIEWS:
+        direction = axes[view]
+        up = axes["buccal"] if view == "occlusal" else axes["occlusal"]
+    else:
+        direction = 0.75 * axes["buccal"] + 0.55 * axes["occlusal"] + 0.35 * axes["mesial"]
+        up = axes["occlusal"]
+    direction = direction / np.linalg.norm(direction)
+    radius = _radius(tooth)
+    distance = 1.12 * radius / math.sin(math.radians(15.0))  # 30 degree view angle, a small margin
+    return tuple(center + distance * direction), tuple(center), tuple(up)
+
+
+def _radius(tooth) -> float:
+    center = np.asarray(tooth.center, dtype=float)
+    return float(max(np.linalg.norm(m.points - center, axis=1).max() for m in tooth.regions.values()))
+
+
+def _nearest_arrays(source: pv.PolyData, target: pv.PolyData, names) -> pv.PolyData:
+    """Copy point arrays onto a clipped surface (clipping drops them): nearest source point."""
+    names = [n for n in names if n in source.point_data]
+    if names and target.n_points:
+        _, idx = cKDTree(source.points).query(target.points)
+        for n in names:
+            target.point_data[n] = np.asarray(source.point_data[n])[idx]
+    return target
+
+
+@lru_cache(maxsize=64)
+def stage_geometry(code: str, cut: str | None, position: float) -> dict[str, pv.PolyData]:
+    """Every region and extra of a tooth, cut by a plane or whole, with smooth point normals (cached)."""
+    from viewer.cut import clip_region, plane_normal, plane_origin  # imported late: the cut needs its plane
+
+    tooth = load_tooth(code)
+    meshes = {**tooth.regions, **tooth.extras}
+    out = {}
+    if cut:
+        normal, origin = plane_normal(tooth, cut), plane_origin(tooth, cut, position)
+    for name, mesh in meshes.items():
+        geom = mesh
+        if cut and mesh.n_points:
+            geom = _nearest_arrays(mesh, clip_region(mesh, normal, origin), ("removal_order", "decay"))
+        if geom.n_points:
+            geom = geom.compute_normals(cell_normals=False, split_vertices=False, auto_orient_normals=False)
+        out[name] = geom
+    return out
+
+
+def _two_colour_lut(low, high, lo: float, hi: float, n: int = 2) -> vtk.vtkLookupTable:
+    lut = vtk.vtkLookupTable()
+    lut.SetNumberOfTableValues(n)
+    for i in range(n):
+        a = i / (n - 1)
+        rgb = [(1 - a) * low[k] + a * high[k] for k in range(3)]
+        lut.SetTableValue(i, *rgb, 1.0)
+    lut.SetRange(lo, hi)
+    lut.Build()
+    return lut
+
+
+class Stage:
+    """An offscreen plotter holding every mesh of one tooth; `show()` restyles it for a view state."""
+
+    def __init__(self, code: str, size: tuple[int, int] = (1024, 768)) -> None:
+        self.code = code
+        self.tooth = load_tooth(code)
+        self.size = (int(size[0]), int(size[1]))
+        self.plotter = pv.Plotter(off_screen=True, window_size=list(self.size))
+        self.plotter.set_background(BACKGROUND)
+        # no depth peeling: offscreen (EGL/OSMesa) it drops the translucent layers; plain blending is fine here
+        self.actors: dict[str, vtk.vtkActor] = {}
+        self.mappers: dict[str, vtk.vtkPolyDataMapper] = {}
+        self._geometry_key = None
+        names = list(self.tooth.regions) + list(self.tooth.extras)
+        for name in names:
+            mapper = vtk.vtkPolyDataMapper()
+            mapper.SetScalarModeToUsePointFieldData()
+            mapper.SetColorModeToMapScalars()
+            mapper.InterpolateScalarsBeforeMappingOn()
+            mapper.UseLookupTableScalarRangeOn()
+            mapper.ScalarVisibilityOff()
+            actor = vtk.vtkActor()
+            actor.SetMapper(mapper)
+            self.plotter.renderer.AddActor(actor)
+            self.actors[name], self.mappers[name] = actor, mapper
+        self._set_geometry(None, 0.5)
+        h = self.size[1]
+        self.caption = self._text(max(12, h // 36), (0.5, 0.02), "bottom")
+        self.counter = self._text(max(12, h // 30), (0.5, 0.92), "top", bold=True)
+        self.title = self._text(max(10, h // 48), (0.02, 0.97), "top", left=True)
+
+    # ------------------------------------------------------------------ pieces
+    def _text(self, size: int, where, valign: str, bold: bool = False, left: bool = False) -> vtk.vtkTextActor:
+        actor = vtk.vtkTextActor()
+        prop = actor.GetTextProperty()
+        prop.SetFontSize(size)
+        prop.SetColor(*TEXT_COLOR)
+        prop.SetBold(bold)
+        prop.SetJustificationToLeft() if left else prop.SetJustificationToCentered()
+        prop.SetVerticalJustificationToTop() if valign == "top" else prop.SetVerticalJustificationToBottom()
+        prop.SetBackgroundColor(0.0, 0.0, 0.0)
+        prop.SetBackgroundOpacity(0.0)
+        prop.SetLineSpacing(1.15)
+        actor.GetPositionCoordinate().SetCoordinateSystemToNormalizedViewport()
+        actor.GetPositionCoordinate().SetValue(*where)
+        actor.SetInput("")
+        self.plotter.renderer.AddViewProp(actor)
+        return actor
+
+    def _set_geometry(self, cut: str | None, position: float) -> None:
+        key = (cut, round(float(position), 4) if cut else None)
+        if key == self._geometry_key:
+            return
+        geom = stage_geometry(self.code, *key) if cut else stage_geometry(self.code, None, 0.0)
+        for name, mapper in self.mappers.items():
+            mapper.SetInputData(geom[name])
+        self._geometry_key = key
+
+    def set_text(self, actor: vtk.vtkTextActor, text: str, chars_per_line: int | None = None) -> None:
+        if chars_per_line:
+            text = "\n".join(textwrap.wrap(text, chars_per_line))
+        actor.SetInput(text)
+        prop = actor.GetTextProperty()
+        prop.SetBackgroundOpacity(0.55 if text else 0.0)
+
+    def caption_width(self) -> int:
+        """Characters per caption line that fit the frame width at the caption's font size."""
+        return max(20, int(self.size[0] / (0.52 * self.caption.GetTextProperty().GetFontSize())))
+
+    # ------------------------------------------------------------------ styling
+    def show(
+        self,
+        looks: dict[str, str],
+        pulp_states: dict[str, str] | None = None,
+        removed_fraction: float = 0.0,
+        view: str | None = None,
+        cut: str | None = None,
+        cut_position: float = 0.5,
+        camera: dict | None = None,
+    ) -> None:
+        """Style every actor: looks are "solid" | "xray" | "hidden" per region and extra (absent = hidden).
+
+        ``pulp_states`` gives the crown and root pulp colours; pulp points whose removal order lies below
+        ``removed_fraction`` take the pale "removed" colour. ``camera`` (position, focalPoint, viewUp) wins
+        over the ``view`` preset.
+        """
+        pulp_states = pulp_states or {"crown": "healthy", "root": "healthy"}
+        self._set_geometry(cut, cut_position)
+        decay_on = looks.get("decay", "hidden") != "hidden"
+        for name, actor in self.actors.items():
+            look = looks.get(name, "hidden")
+            mapper = self.mappers[name]
+            if name in REGIONS:
+                prop = region_look(name, look != "hidden", look == "xray")["property"]
+            else:
+                xray = look == "xray"
+                prop = {
+                    "color": list(EXTRA_COLORS[name]),
+                    "opacity": EXTRA_XRAY_OPACITY.get(name, DEFAULT_XRAY_OPACITY) if xray else 1.0,
+                    "ambient": 0.15,
+                    "diffuse": 0.85,
+                    "specular": 0.6 if name == "crown_ssc" else 0.1,
+                    "specularPower": 40.0 if name == "crown_ssc" else 20.0,
+                }
+            actor.SetVisibility(look != "hidden" and mapper.GetInput().GetNumberOfPoints() > 0)
+            p = actor.GetProperty()
+            p.SetColor(*prop["color"])
+            p.SetOpacity(prop["opacity"])
+            p.SetAmbient(prop["ambient"])
+            p.SetDiffuse(prop["diffuse"])
+            p.SetSpecular(prop["specular"])
+            p.SetSpecularPower(prop["specularPower"])
+            p.SetInterpolationToGouraud()
+            if name in PULP_PART:
+                state = pulp_states.get(PULP_PART[name], "healthy")
+                kept = PULP_STATE_COLORS.get(state) or REGION_COLORS[name]
+                f = float(removed_fraction)
+                # below the front: removed (pale cream); at or beyond it: the state colour
+                mapper.SetLookupTable(_two_colour_lut(REMOVED_COLOR, kept, f - 1e-6, f + 1e-6))
+                mapper.SelectColorArray("removal_order")
+                mapper.SetScalarVisibility(True)
+            elif name in ("enamel", "dentin") and decay_on:
+                mapper.SetLookupTable(_two_colour_lut(REGION_COLORS[name], DECAY_LESION_COLOR, *DECAY_ON, n=64))
+                mapper.SelectColorArray("decay")
+                mapper.SetScalarVisibility(True)
+            else:
+                mapper.SetScalarVisibility(False)
+        if camera:
+            position, focal, up = camera["position"], camera["focalPoint"], camera["viewUp"]
+        else:
+            position, focal, up = camera_for(self.tooth, view)
+        cam = self.plotter.renderer.GetActiveCamera()
+        cam.SetPosition(*position)
+        cam.SetFocalPoint(*focal)
+        cam.SetViewUp(*up)
+        cam.SetViewAngle(30.0)
+        self.plotter.camera_set = True  # else pyvista resets the camera on the first render
+        self.plotter.renderer.ResetCameraClippingRange()
+
+    def image(self) -> np.ndarray:
+        """Render and return the frame as an (h, w, 3) uint8 array."""
+        self.plotter.render()
+        return np.asarray(self.plotter.screenshot(return_img=True))[..., :3].copy()
+
+    def close(self) -> None:
+        self.plotter.close()
