@@ -110,7 +110,7 @@ def scene_archive(tooth_code: str, keep: float = DEFAULT_KEEP) -> tuple[bytes, i
 
 def _panel(tooth_code: str, title: str) -> str:
     """Layer toggles and an x-ray switch, in plain DOM over the vtk.js canvas (the viewer exposes
-    ``window.global.renderWindow``). Actors are matched by their colour, so the order of the scene does not matter.
+    ``window.global.renderWindow``). Actors are matched by colour, so the scene's order does not matter.
     """
     layers = [
         {"id": n, "label": REGION_LABELS[n], "color": list(REGION_COLORS[n]), "css": css_rgb(n),

@@ -114,7 +114,7 @@ class Stage:
         self.size = (int(size[0]), int(size[1]))
         self.plotter = pv.Plotter(off_screen=True, window_size=list(self.size))
         self.plotter.set_background(BACKGROUND)
-        # no depth peeling: offscreen (EGL/OSMesa) it drops the translucent layers; plain blending is fine here
+        # no depth peeling: offscreen (EGL) it dropped the translucent layers; plain blending is fine here
         self.actors: dict[str, vtk.vtkActor] = {}
         self.mappers: dict[str, vtk.vtkPolyDataMapper] = {}
         self._geometry_key = None
@@ -137,7 +137,7 @@ class Stage:
         self.title = self._text(max(10, h // 48), (0.02, 0.97), "top", left=True)
 
     # ------------------------------------------------------------------ pieces
-    def _text(self, size: int, where, valign: str, bold: bool = False, left: bool = False) -> vtk.vtkTextActor:
+    def _text(self, size: int, where, valign: str, bold=False, left=False) -> vtk.vtkTextActor:
         actor = vtk.vtkTextActor()
         prop = actor.GetTextProperty()
         prop.SetFontSize(size)
@@ -227,7 +227,8 @@ class Stage:
                 mapper.SelectColorArray("removal_order")
                 mapper.SetScalarVisibility(True)
             elif name in ("enamel", "dentin") and decay_on:
-                mapper.SetLookupTable(_two_colour_lut(REGION_COLORS[name], DECAY_LESION_COLOR, *DECAY_ON, n=64))
+                lut = _two_colour_lut(REGION_COLORS[name], DECAY_LESION_COLOR, *DECAY_ON, n=64)
+                mapper.SetLookupTable(lut)
                 mapper.SelectColorArray("decay")
                 mapper.SetScalarVisibility(True)
             else:

@@ -33,7 +33,7 @@ class VideoResult:
 
 
 def _even(n: float, multiple: int) -> int:
-    return max(multiple, int(round(n / multiple)) * multiple)
+    return max(multiple, math.ceil(n / multiple) * multiple)
 
 
 def removal_counter(m) -> str:
@@ -56,7 +56,7 @@ def render_procedure_video(
 ) -> VideoResult:
     """Write the procedure's animation on one tooth to ``out_path`` and return what was written.
 
-    ``size`` defaults to 1024 x 768 for MP4 and half that for GIF; MP4 sizes are rounded to multiples of 16
+    ``size`` defaults to 1024 x 768 for MP4 and half that for GIF; MP4 sizes are rounded up to multiples of 16
     (H.264 macroblocks). ``fps`` defaults to 10 (MP4) / 5 (GIF). ``start``/``end`` (seconds) render part of
     the timeline (default: all of it, so the clip lasts as long as the timeline). ``progress`` gets 0..1.
     """
