@@ -14,6 +14,7 @@ import numpy as np
 import pyvista as pv
 from scipy.spatial import cKDTree
 
+from meshes.arch import Neighbour, neighbours, space_mm
 from meshes.build import DEFAULT_SPACING, REGIONS, LocalModel
 from meshes.cache import load_or_build
 from meshes.catalog import ToothId, resolve_tooth
@@ -90,6 +91,57 @@ class ToothModel:
     def _place(self, points: np.ndarray, faces: np.ndarray, mirrored: bool) -> pv.PolyData:
         world = (points @ self.matrix.T).astype(np.float32)
         return pv.PolyData.from_regular_faces(world, (faces[:, ::-1] if mirrored else faces).astype(np.int64))
+
+    # --- the arch segment and the successor (the story of why the tooth is kept) ---------------------------
+
+    @property
+    def neighbours(self) -> dict[str, Neighbour]:
+        """The teeth in front ("mesial") and behind ("distal"), in contact, local frame (see arch.py)."""
+        if not hasattr(self, "_neighbours"):
+            self._neighbours = neighbours(self.tooth.kind, self.local.points["enamel"])
+        return self._neighbours
+
+    def neighbour_mesh(self, side: str) -> pv.PolyData:
+        n = self.neighbours[side]
+        return self._place(n.points, n.faces, bool(np.linalg.det(self.matrix) < 0))
+
+    def neighbour_pose(self, side: str, drift_mm: float, tip_deg: float) -> dict[str, list[float]]:
+        """The neighbour's drift and tip as a vtk.js actor pose (position, origin, orientation in degrees).
+
+        Tipping is about the buccolingual axis through its apex; in world terms that axis is world X, and a
+        mirrored quadrant turns the other way.
+        """
+        n = self.neighbours[side]
+        toward = -1.0 if side == "mesial" else 1.0
+        axis = self.matrix[:, 1]  # local buccolingual (y) in world: +-X
+        sign = float(np.sign(axis[0]) * np.sign(np.linalg.det(self.matrix)))
+        return {
+            "position": [float(v) for v in self.matrix @ np.array([toward * drift_mm, 0.0, 0.0])],
+            "origin": [float(v) for v in self.matrix @ n.apex],
+            "orientation": [toward * tip_deg * sign, 0.0, 0.0],
+        }
+
+    def space_between_neighbours(self, motion: dict[str, float]) -> float:
+        """Room (mm) left between the neighbours' crowns after they drift and tip (scenes.story motion)."""
+        m, d = self.neighbours["mesial"], self.neighbours["distal"]
+        return space_mm(
+            m.moved(motion.get("drift_mesial_mm", 0.0), motion.get("tip_mesial_deg", 0.0)),
+            d.moved(motion.get("drift_distal_mm", 0.0), motion.get("tip_distal_deg", 0.0)),
+            m.crown,
+            d.crown,
+        )
+
+    @property
+    def successor_width_mm(self) -> float:
+        """The premolar crown's mesiodistal width, measured on its mesh: the room it needs."""
+        return float(np.ptp(self.local.successor_points["successor"][:, 0]))
+
+    def successor_pose(self, rise: float) -> dict[str, list[float]]:
+        """Actor position that raises the premolar by `rise` (0: in its crypt, 1: its cusp at the occlusal
+        level of the molar it replaces)."""
+        top = float(self.local.successor_points["successor"][:, 2].max())
+        occlusal = float(self.local.points["enamel"][:, 2].max())
+        return {"position": [float(v) for v in self.matrix @ np.array([0.0, 0.0, rise * (occlusal - top)])]}
 
     @property
     def pulp_mm3(self) -> float:

@@ -136,3 +136,37 @@ def test_age_timeline_is_in_order(kind):
     assert erupts.to_years < treatment.from_years + 1
     assert treatment.to_years < shed.from_years <= successor.from_years
     assert "premolar" in successor.label
+
+
+def _apply_pose(points: np.ndarray, pose: dict) -> np.ndarray:
+    """What vtk.js does with an actor's position, origin and orientation (rotation about X only here)."""
+    theta = np.radians(pose["orientation"][0])
+    rx = np.array([[1, 0, 0], [0, np.cos(theta), -np.sin(theta)], [0, np.sin(theta), np.cos(theta)]])
+    origin = np.asarray(pose["origin"])
+    return (points - origin) @ rx.T + origin + np.asarray(pose["position"])
+
+
+@pytest.mark.parametrize("code", ["85", "75", "54", "64"])
+@pytest.mark.parametrize("side", ["mesial", "distal"])
+def test_neighbour_pose_moves_the_world_mesh_as_the_engine_moves_it(teeth, code, side):
+    model = teeth[code] if code in teeth else load_tooth(code)
+    world = np.asarray(model.neighbour_mesh(side).points)
+    posed = _apply_pose(world, model.neighbour_pose(side, 2.0, 6.0))
+    expected = model.neighbours[side].moved(2.0, 6.0) @ model.matrix.T
+    assert np.abs(posed - expected).max() < 1e-3
+    # Drifting towards the molar's place: the neighbour's crown moves towards the molar's centre.
+    before = np.linalg.norm(world.mean(axis=0)[:2] - np.asarray(model.center)[:2])
+    after = np.linalg.norm(posed.mean(axis=0)[:2] - np.asarray(model.center)[:2])
+    assert after < before
+
+
+@pytest.mark.parametrize("code", TEETH)
+def test_successor_rises_into_the_arch(teeth, code):
+    model = teeth[code]
+    up = np.asarray(model.successor_pose(1.0)["position"])
+    tip = np.asarray(model.successor["successor"].points) + up
+    occlusal = np.asarray(model.axes["occlusal"])
+    top = (tip @ occlusal).max()
+    molar_top = (np.asarray(model.regions["enamel"].points) @ occlusal).max()
+    assert top == pytest.approx(molar_top, abs=1e-3)
+    assert model.space_between_neighbours({}) >= model.successor_width_mm
