@@ -40,7 +40,7 @@ from .procedure import (
     timelines,
     with_color_array,
 )
-from .scene import region_look
+from .scene import camera_direction, region_look
 from .url_state import CAMERA_PRESETS, ViewParams, parse_query, to_query
 
 # The removed half of a section lies toward the plane normal: look from there to face the cut.
@@ -455,18 +455,9 @@ class App(TrameApp):
     def camera_preset(self, name: str) -> None:
         """Look at the tooth from one side (``reset`` restores the default three-quarter view)."""
         tooth = load_tooth(self.state.tooth)
-        axes = {k: tuple(float(c) for c in v) for k, v in tooth.axes.items()}
         center = [float(c) for c in tooth.center]
-        if name in CAMERA_PRESETS:
-            direction = axes[name]
-            up = axes["buccal"] if name == "occlusal" else axes["occlusal"]
-            self.state.camera_view = name
-        else:
-            # three-quarter view from buccal, above the occlusal plane and a little mesial
-            b, o, m = (axes[k] for k in ("buccal", "occlusal", "mesial"))
-            direction = tuple(0.75 * b[i] + 0.55 * o[i] + 0.35 * m[i] for i in range(3))
-            up = o
-            self.state.camera_view = None
+        direction, up = camera_direction(tooth.axes, name if name in CAMERA_PRESETS else None)
+        self.state.camera_view = name if name in CAMERA_PRESETS else None
         position = [center[i] + 100.0 * direction[i] for i in range(3)]
         self._sync_url()
         self._camera_serial += 1

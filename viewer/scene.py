@@ -33,3 +33,24 @@ def region_look(region: str, visible: bool, xray: bool) -> dict:
             "specularPower": 30.0,
         },
     }
+
+
+CAMERA_VIEWS = ("occlusal", "buccal", "lingual", "mesial", "distal")
+
+
+def camera_direction(axes: dict, view: str | None) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """(direction from the tooth to the eye, view up) for a named side, or the default three-quarter view.
+
+    The one place the camera presets are defined: the live view and the offscreen exports both use it.
+
+    Examples
+    --------
+    >>> camera_direction({"occlusal": (0, 0, 1), "buccal": (-1, 0, 0), "mesial": (0, 1, 0)}, "occlusal")
+    ((0.0, 0.0, 1.0), (-1.0, 0.0, 0.0))
+    """
+    a = {k: tuple(float(c) for c in v) for k, v in axes.items()}
+    if view in CAMERA_VIEWS:
+        return a[view], a["buccal"] if view == "occlusal" else a["occlusal"]
+    # three-quarter view from buccal, above the occlusal plane and a little mesial
+    b, o, m = a["buccal"], a["occlusal"], a["mesial"]
+    return tuple(0.75 * b[i] + 0.55 * o[i] + 0.35 * m[i] for i in range(3)), o

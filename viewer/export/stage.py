@@ -26,7 +26,7 @@ from viewer.colors import (
     REGION_COLORS,
     REMOVED_COLOR,
 )
-from viewer.scene import region_look
+from viewer.scene import camera_direction, region_look
 
 os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")  # no X server on the server
 
@@ -35,7 +35,6 @@ PULP_PART = {"crown_pulp": "crown", "root_pulp": "root"}
 # The lesion end of the decay colouring (vtk.js preset DECAY_PRESET in the live view has no VTK twin).
 DECAY_LESION_COLOR = (0.42, 0.25, 0.10)
 DECAY_ON = (0.25, 0.65)  # decay value range of the ramp: 1 - colors.DECAY_RANGE (that range is over "sound")
-CAMERA_VIEWS = ("occlusal", "buccal", "lingual", "mesial", "distal")
 TEXT_COLOR = (0.96, 0.96, 0.96)
 
 
@@ -44,15 +43,9 @@ def camera_for(tooth, view: str | None) -> tuple[tuple, tuple, tuple]:
 
     Same directions as the live app's camera presets; the distance frames the whole tooth whatever is shown.
     """
-    axes = {k: np.asarray(v, dtype=float) for k, v in tooth.axes.items()}
     center = np.asarray(tooth.center, dtype=float)
-    if view in CAMERA_VIEWS:
-        direction = axes[view]
-        up = axes["buccal"] if view == "occlusal" else axes["occlusal"]
-    else:
-        direction = 0.75 * axes["buccal"] + 0.55 * axes["occlusal"] + 0.35 * axes["mesial"]
-        up = axes["occlusal"]
-    direction = direction / np.linalg.norm(direction)
+    direction, up = camera_direction(tooth.axes, view)
+    direction = np.asarray(direction) / np.linalg.norm(direction)
     radius = _radius(tooth)
     distance = 1.12 * radius / math.sin(math.radians(15.0))  # 30 degree view angle, a small margin
     return tuple(center + distance * direction), tuple(center), tuple(up)
