@@ -80,10 +80,15 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         return _fail(problem)
 
+    from meshes import DEFAULT_SPACING
+    from meshes.cache import build_all
+    from meshes.spec import KINDS
     from viewer.app import App
     from viewer.serve import SessionServer
 
-    load_tooth(tooth.fdi)  # warm the cache before the first browser arrives
+    # Build what the cache lacks before serving (both cores), so no session ever waits on a build.
+    build_all(KINDS, DEFAULT_SPACING)
+    load_tooth(tooth.fdi)
     server = SessionServer(lambda name: App(name, default_tooth=tooth.fdi))
     try:
         asyncio.run(_serve(server, args.host, port))

@@ -137,6 +137,33 @@ def _model(meta: dict, arrays: dict[str, np.ndarray]) -> LocalModel:
     )
 
 
+def missing_kinds(kinds: tuple[str, ...], spacing: float) -> list[str]:
+    """The kinds with no valid-looking cache file (a damaged one is caught again when it is loaded)."""
+    return [k for k in kinds if not (cache_dir() / f"{k}-{cache_key(k, spacing)}.npz").exists()]
+
+
+def build_all(kinds: tuple[str, ...], spacing: float, workers: int | None = None) -> list[str]:
+    """Build and cache every kind that has no cache file yet, one process per core. Returns those built.
+
+    Building is CPU-bound NumPy/VTK work that holds the GIL for long stretches: processes, not threads.
+    """
+    todo = missing_kinds(kinds, spacing)
+    workers = min(len(todo), workers or os.cpu_count() or 1)
+    if workers <= 1:
+        for kind in todo:
+            load_or_build(kind, spacing)
+        return todo
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_build_one, todo, [spacing] * len(todo)))
+    return todo
+
+
+def _build_one(kind: str, spacing: float) -> None:
+    load_or_build(kind, spacing)
+
+
 def load_or_build(kind: str, spacing: float) -> LocalModel:
     key = cache_key(kind, spacing)
     path = cache_dir() / f"{kind}-{key}.npz"
