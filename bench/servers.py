@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Serve the app from another checkout (e.g. ``git archive HEAD`` while the work tree is mid-edit).
+APP_ROOT = Path(os.environ.get("BENCH_APP_ROOT", ROOT))
 READY_LINE = "App running at"
 
 
@@ -22,7 +24,7 @@ def free_port() -> int:
 
 def command(kind: str, port: int, tooth: str = "85") -> list[str]:
     if kind == "ours":
-        return [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port),
+        return [sys.executable, str(APP_ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port),
                 "--tooth", tooth]
     if kind == "baseline":
         return [sys.executable, "-m", "bench.baseline_app", "--host", "127.0.0.1", "--port", str(port),
@@ -66,9 +68,11 @@ def start(kind: str, tooth: str = "85", timeout: float = 120, env: dict | None =
     """Start a server; ``startup_s`` is process start -> the "App running at" line on stdout."""
     port = free_port()
     t0 = time.perf_counter()
-    proc = subprocess.Popen(command(kind, port, tooth), cwd=ROOT, stdout=subprocess.PIPE,
+    paths = os.pathsep.join(dict.fromkeys([str(APP_ROOT), str(ROOT)]))
+    env = {"PYTHONPATH": paths, **(env or {})}
+    proc = subprocess.Popen(command(kind, port, tooth), cwd=APP_ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, bufsize=1,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
+                            env={**os.environ, "PYTHONUNBUFFERED": "1", **env})
     lines = []
     deadline = t0 + timeout
     while True:

@@ -188,7 +188,7 @@ class TrameClient:
         if self._reader is not None:
             try:
                 await asyncio.wait_for(self._reader, 5)
-            except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - closing is best effort
+            except Exception:  # noqa: BLE001 - closing is best effort (timeouts included)
                 self._reader.cancel()
         if self._session is not None:
             await self._session.close()

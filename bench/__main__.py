@@ -1,0 +1,181 @@
+"""``python -m bench``: our app beside the plain baseline, one run, one table (and JSON).
+
+    python -m bench [--quick] [--sessions 30] [--loads 10] [--soak 100] [--json bench/results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import servers
+
+KINDS = ("mandibular_first", "mandibular_second", "maxillary_first", "maxillary_second")
+BUILD_SNIPPET = (
+    "import time; t=time.perf_counter(); from meshes.cache import load_or_build; "
+    "from meshes.build import DEFAULT_SPACING; "
+    f"[load_or_build(k, DEFAULT_SPACING) for k in {KINDS!r}]; print(time.perf_counter()-t)"
+)
+
+
+def build_from_nothing() -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", BUILD_SNIPPET], cwd=servers.APP_ROOT, check=True,
+                             capture_output=True, text=True,
+                             env={**os.environ, "PRIMARY_MOLAR_CACHE": tmp,
+                                  "PYTHONPATH": str(servers.APP_ROOT)})
+        wall = time.perf_counter() - t0
+    return {"build_s": float(out.stdout.strip().splitlines()[-1]), "build_process_s": wall}
+
+
+def startup(kind: str, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        s = servers.start(kind)
+        times.append(s.startup_s)
+        s.stop()
+    return sorted(times)[len(times) // 2]
+
+
+def measure(kind: str, args, results: dict) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from . import browser, load
+
+    r = results[kind] = {}
+    r["startup_s"] = startup(kind, 1 if args.quick else 3)
+    srv = servers.start(kind)
+    try:
+        first_url = srv.url + ("?tooth=85" if kind == "ours" else "")
+        play_url = srv.url + ("?tooth=85&procedure=pulpotomy&step=3" if kind == "ours" else "")
+        with sync_playwright() as p:
+            b = browser.launch(p)
+            try:
+                r["load"] = browser.cold_loads(p, b, first_url, args.loads)
+                r["animation"] = browser.animation(p, b, srv, play_url, window_s=3 if args.quick else 6)
+            finally:
+                b.close()
+        r["memory"] = asyncio.run(load.memory(srv, 5 if args.quick else 10))
+        r["concurrent"] = asyncio.run(load.concurrent(srv, args.sessions, 5 if args.quick else 10))
+        if kind == "ours":
+            r["slow_client"] = asyncio.run(load.slow_client(srv, 20))
+            if args.soak:
+                r["soak"] = asyncio.run(load.soak(srv, args.soak))
+    finally:
+        srv.stop()
+
+
+def rows(res: dict) -> list[tuple[str, object, object, str]]:
+    o, b = res["ours"], res["baseline"]
+
+    def g(d, *path):
+        for k in path:
+            d = d.get(k) if isinstance(d, dict) else None
+        return d
+
+    def both(*path):
+        return g(o, *path), g(b, *path)
+
+    mb = 1e6
+    out = [
+        ("build four molars from nothing (s)", res["build"]["build_s"], res["build"]["build_s"], "<= 10"),
+        ("warm start-up to 'App running' (s)", *both("startup_s"), "<= 2"),
+        ("first frame, median (s)", *both("load", "first_frame_median_s"), "<= 1.5 and <= 0.5 x baseline"),
+        ("first frame, p95 (s)", *both("load", "first_frame_p95_s"), ""),
+        ("bytes to first frame: HTTP (MB)", *[x / mb for x in both("load", "http_bytes")], ""),
+        ("bytes to first frame: websocket payload (MB)", *[x / mb for x in both("load", "ws_bytes")], ""),
+        ("bytes to first frame: total (MB)",
+         *[(g(d, "load", "http_bytes") + g(d, "load", "ws_bytes")) / mb for d in (o, b)], "<= 2.5"),
+        ("animation: browser fps at 800x600 (SwiftShader)", *both("animation", "browser_fps"), "report"),
+        ("animation: server frames per s", *both("animation", "server_frames_per_s"), ""),
+        ("animation: websocket bytes per frame", *both("animation", "ws_bytes_per_frame"), "<= 1000"),
+        ("animation: server CPU per frame (ms)", *both("animation", "server_cpu_ms_per_frame"), "<= 10"),
+        ("animation: client script per rendered frame (ms)",
+         *both("animation", "client_script_ms_per_frame"), "<= 10"),
+        ("server RSS idle (MB)", *both("memory", "rss_idle_mb"), ""),
+        ("server RSS, first session (MB)", *both("memory", "first_session_mb"), ""),
+        ("server RSS per extra session (MB)", *both("memory", "per_extra_session_mb"), "<= 60"),
+        ("server RSS after all closed (MB)", *both("memory", "rss_after_close_mb"), "back to idle"),
+        (f"{g(o, 'concurrent', 'sessions')} sessions: served", *both("concurrent", "served"), "all"),
+        ("  state round trip p50 (ms)", *both("concurrent", "rtt_p50_ms"), ""),
+        ("  state round trip p95 (ms)", *both("concurrent", "rtt_p95_ms"), "<= 100"),
+        ("  errors", *both("concurrent", "errors"), "0"),
+    ]
+    return out
+
+
+def fmt(v) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.3g}" if abs(v) < 100 else f"{v:.0f}"
+    return str(v)
+
+
+def table(res: dict) -> str:
+    lines = ["| figure | ours | baseline | ratio | target |", "| --- | ---: | ---: | ---: | --- |"]
+    for name, a, b, target in rows(res):
+        ratio = "-"
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b:
+            ratio = f"{a / b:.2f}"
+        lines.append(f"| {name} | {fmt(a)} | {fmt(b)} | {ratio} | {target} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
+    p.add_argument("--sessions", type=int, default=30)
+    p.add_argument("--loads", type=int, default=10, help="cold loads per app (>= 10 for the README)")
+    p.add_argument("--soak", type=int, default=0, help="also connect/disconnect N sessions (e.g. 100)")
+    p.add_argument("--json", default=str(Path(__file__).parent / "results.json"))
+    args = p.parse_args(argv)
+    if args.quick:
+        args.loads = min(args.loads, 3)
+        args.sessions = min(args.sessions, 10)
+
+    from . import payload
+
+    res: dict = {"machine": servers.machine()}
+    m = res["machine"]
+    print(f"# {m['date']} · {m['nproc']} CPUs · {m['cpu']} · {m['ram_gb']} GB RAM · Python {m['python']}")
+    print("building the four molars from nothing ...", flush=True)
+    res["build"] = build_from_nothing()
+    for kind in ("ours", "baseline"):
+        print(f"measuring {kind} ...", flush=True)
+        measure(kind, args, res)
+    urls = res["ours"]["load"].pop("http_urls", [])
+    res["baseline"]["load"].pop("http_urls", None)
+    srv = servers.start("ours")
+    try:
+        here = [u.replace(u.split("/")[2], f"127.0.0.1:{srv.port}") for u in urls]
+        res["savings"] = {"http": payload.http_compression(here)}
+    finally:
+        srv.stop()
+    res["savings"]["mesh"] = payload.mesh_payload("85")
+    print()
+    print(table(res))
+    t = res["savings"]["mesh"]["total"]
+    h = res["savings"]["http"]
+    print(f"\nmesh of tooth 85: {t['triangles']} triangles, {t['bytes'] / 1e6:.2f} MB msgpack, "
+          f"deflate {t['deflate_ratio']:.2f}, "
+          f"enamel+dentin decimated by half -> {t['decimated_bytes'] / 1e6:.2f} MB")
+    print(f"HTTP assets: {h['http_raw_bytes'] / 1e6:.2f} MB raw -> {h['http_gzip_bytes'] / 1e6:.2f} MB gzip")
+    for extra in ("slow_client", "soak"):
+        if extra in res["ours"]:
+            print(f"{extra}: {json.dumps(res['ours'][extra])}")
+    Path(args.json).write_text(json.dumps(res, indent=1, default=str))
+    print(f"\nwritten: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
