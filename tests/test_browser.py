@@ -108,7 +108,7 @@ def test_cut_exposes_pulp(server_url, desktop):
 
 
 def test_tap_on_pulp_names_it(server_url, tablet):
-    img = open_app(tablet, server_url, "?tooth=85&layers=crown_pulp,root_pulp")
+    img = open_app(tablet, server_url, "?tooth=85&layers=crown_pulp,root_pulp&mode=student")
     red = red_mask(img)
     assert red.sum() > 100, "only pulp is shown: the view should be red"
     ys, xs = np.nonzero(red)

@@ -135,6 +135,9 @@ def test_pick_names_the_structure(app):
     point = tooth.regions["root_pulp"].points[0]
     app.on_pick({"representationId": "root_pulp", "worldPosition": list(map(float, point))})
     expected = tooth.describe_point("root_pulp", tuple(point))
+    assert app.state.pick_text == expected  # parent mode (default): the name, no numbers
+    app.state.mode = "student"
+    app.on_pick({"representationId": "root_pulp", "worldPosition": list(map(float, point))})
     assert app.state.pick_text == f"{expected} · {tooth.volumes_mm3['root_pulp']:.1f} mm³"
     app.on_pick(None)  # a tap on the background clears it
     assert app.state.pick_text == ""

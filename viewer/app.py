@@ -8,6 +8,7 @@ Meshes travel once per tooth or cut; visibility, opacity and colour are tiny rea
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from functools import lru_cache
 
@@ -41,7 +42,31 @@ from .procedure import (
     with_color_array,
 )
 from .scene import camera_direction, region_look
-from .url_state import CAMERA_PRESETS, ViewParams, parse_query, to_query
+from .story import (
+    SIDES,
+    SPACE_SCENES,
+    SUCCESSOR_PARTS,
+    TEACHING_LINE,
+    age_marker,
+    indicated,
+    infection_items,
+    infection_looks,
+    judge,
+    nb_key,
+    neighbour_looks,
+    neighbour_property,
+    procedure_start_step,
+    quiz_needs,
+    quiz_targets,
+    room_text,
+    scene_title,
+    space_duration,
+    space_frame,
+    successor_looks,
+    timeline_rows,
+)
+from .story_ui import build_story_overlay, build_story_panel, build_story_representations
+from .url_state import CAMERA_PRESETS, INFECTIONS, ViewParams, parse_query, to_query
 
 # The removed half of a section lies toward the plane normal: look from there to face the cut.
 CUT_VIEWS = {"md": "buccal", "bl": "mesial"}
@@ -82,6 +107,33 @@ def _serialized(fdi: str, cut: str | None, cut_pos: float) -> dict[str, dict | N
 
 # Smooth shells are decimated (volumes are the engine's, measured on voxels, not on these surfaces).
 EXTRA_DECIMATION = {"enamel_opened": 0.6, "dentin_opened": 0.6, "crown_ssc": 0.6, "base": 0.5}
+
+
+@lru_cache(maxsize=16)
+def _serialized_successor(fdi: str) -> dict[str, dict | None]:
+    """vtk.js mesh state of the premolar and its crypt (decimated for the wire; sent when first shown)."""
+    out = {}
+    for name, reduction in (("successor", 0.5), ("crypt", 0.85)):
+        mesh = load_tooth(fdi).successor[name]
+        out[name] = mesh_state(mesh.decimate(reduction)) if mesh.n_points else None
+    return out
+
+
+@lru_cache(maxsize=16)
+def _serialized_neighbours(fdi: str) -> dict[str, dict | None]:
+    """vtk.js mesh state of the teeth in front and behind (sent once, when a space scene first plays)."""
+    out = {}
+    for side in SIDES:
+        mesh = load_tooth(fdi).neighbour_mesh(side)
+        out[side] = mesh_state(mesh.decimate(0.5)) if mesh.n_points else None
+    return out
+
+
+@lru_cache(maxsize=1)
+def _serialized_marker() -> dict:
+    import pyvista as pv
+
+    return mesh_state(pv.Sphere(radius=0.55, theta_resolution=16, phi_resolution=12))
 
 
 @lru_cache(maxsize=16)
@@ -165,8 +217,53 @@ class App(TrameApp):
         self._play_task: asyncio.Task | None = None
         self.frame_interval = 1 / 30
         self.frames_sent = 0
+        self._init_story()
         self._apply_looks()
         self._build_ui()
+
+    def _init_story(self) -> None:
+        s = self.state
+        s.mode = "parent"
+        s.infection = "none"
+        s.infection_items = infection_items()
+        s.teaching_line = TEACHING_LINE
+        s.indicated = indicated("none")
+        s.successor_on = False
+        s.successor_name = ""
+        self._successor_for = None
+        self._neighbours_for = None
+        for part in SUCCESSOR_PARTS:
+            s[f"mesh_{part}"] = None
+        for side in SIDES:
+            s[f"mesh_{nb_key(side)}"] = None
+            s[f"property_{nb_key(side)}"] = neighbour_property()
+        s.mesh_quiz_marker = None
+        s.actor_quiz_marker = {"visibility": False, "pickable": False}
+        s.space_scene = None
+        s.space_title = ""
+        s.space_t = 0.0
+        s.space_t_max = 1.0
+        s.space_playing = False
+        s.space_age = ""
+        s.space_caption = ""
+        s.space_note = ""
+        s.space_room = ""
+        s.space_rise = [0.0, 0.0, 0.0]
+        s.timeline_rows = []
+        s.age_marker = None
+        s.canal_text = ""
+        s.quiz_active = False
+        s.quiz_prompt = ""
+        s.quiz_feedback = ""
+        s.quiz_right = None
+        s.quiz_score = {"right": 0, "asked": 0}
+        self._space_t = 0.0
+        self._space_present = None
+        self._space_task: asyncio.Task | None = None
+        self._quiz_target: dict | None = None
+        self._quiz_answered = False
+        self._quiz_order: list[int] = []
+        self._quiz_rng = random.Random()
 
     # ------------------------------------------------------------------ state <-> URL
     def params(self) -> ViewParams:
@@ -181,6 +278,9 @@ class App(TrameApp):
             procedure=s.procedure,
             step=int(s.step_index) if s.procedure else None,
             compare=bool(s.compare) and bool(s.procedure),
+            infection=s.infection or "none",
+            successor=bool(s.successor_on),
+            mode=s.mode,
             extra=dict(self._extra_query),
         )
 
@@ -195,7 +295,13 @@ class App(TrameApp):
         s.cut_plane = self._last_cut_plane = p.cut or "off"
         s.cut_pos = s.cut_pos_ui = p.cut_pos
         s.camera_view = p.view
+        s.mode = p.mode
+        s.infection = p.infection
+        s.successor_on = p.successor
+        self._leave_space(apply=False)
+        self._stop_quiz()
         self._load_scene()
+        self._update_story_texts()
         self._stop_playing()
         s.procedure = p.procedure
         s.compare = p.compare and bool(p.procedure)
@@ -238,18 +344,29 @@ class App(TrameApp):
             {"label": "Root length", "value": f"{d['root_length_mm']:.1f} mm"},
             {"label": "Crown pulp / whole pulp", "value": f"{100 * tooth.pulpotomy_fraction:.0f} %"},
         ]
+        s.timeline_rows = timeline_rows(tooth.tooth.kind)
+        s.canal_text = f"{len(tooth.canal_names)} canals: " + ", ".join(tooth.canal_names)
+        s.successor_name = str(tooth.successor_info.get("name", "premolar"))
+        if s.successor_on:
+            self._ensure_successor()
 
     def _apply_looks(self) -> None:
         s = self.state
+        tooth = load_tooth(s.tooth)
         if s.procedure:
             self._show(self._t, force=True)
+            s.update(successor_looks(bool(s.successor_on), True))
+            s.update(neighbour_looks(tooth, None))
+            return
+        if s.space_scene:
+            self._space_show(self._space_t, force=True)
             return
         s.update(idle_looks())
         s.update(idle_looks(COMPARE_PREFIX))
-        for r in REGIONS:
-            look = region_look(r, s[layer_key(r)], s.xray)
-            s[f"actor_{r}"] = look["actor"]
-            s[f"property_{r}"] = look["property"]
+        looks = {r: region_look(r, s[layer_key(r)], s.xray) for r in REGIONS}
+        s.update(infection_looks(tooth, s.infection or "none", bool(s.xray), looks))
+        s.update(successor_looks(bool(s.successor_on), bool(s.xray)))
+        s.update(neighbour_looks(tooth, None))
 
     def _sync_url(self) -> None:
         if self.state.scene_ready:
@@ -260,6 +377,8 @@ class App(TrameApp):
         if not self.state.scene_ready:
             return
         self.state.pick_text = ""
+        self._leave_space(apply=False)
+        self._stop_quiz()
         self._load_scene()
         self._leave_procedure()  # a new tooth starts without a procedure
         self._sync_url()
@@ -293,6 +412,7 @@ class App(TrameApp):
     def _start_procedure(self, procedure: str, step: int = 0) -> None:
         s = self.state
         self._stop_playing()
+        self._leave_space(apply=False)
         self._active = procedure
         s.procedure = procedure
         if s.cut_plane != "off":  # the removal front is coloured on the whole pulp surface
@@ -448,8 +568,9 @@ class App(TrameApp):
         self.state.playing = False
 
     def close(self) -> None:
-        """The session ends (its browser left): stop its player without touching any other session."""
+        """The session ends (its browser left): stop its players without touching any other session."""
         self._stop_playing()
+        self._stop_space()
 
     # ------------------------------------------------------------------ camera and picking
     def camera_preset(self, name: str) -> None:
@@ -469,15 +590,263 @@ class App(TrameApp):
         }
 
     def on_pick(self, event=None) -> None:
-        """A tap or click on the model: name the structure under it, with its volume."""
+        """A tap or click on the model: name the structure under it (with its volume for a student).
+
+        During the quiz the tap answers the question instead."""
+        s = self.state
         region = (event or {}).get("representationId")
         position = (event or {}).get("worldPosition")
-        if region not in REGIONS or not position:
-            self.state.pick_text = ""
+        tooth = load_tooth(s.tooth)
+        if s.quiz_active and self._quiz_target is not None and not self._quiz_answered:
+            if region in REGIONS or region == "successor":
+                self._quiz_judge(region, position)
             return
-        tooth = load_tooth(self.state.tooth)
+        student = s.mode == "student"
+        if region == "successor" and position:
+            info = tooth.successor_info
+            text = f"The new tooth: {info.get('name', 'premolar')}, still forming"
+            if student:
+                text = f"Successor: {info.get('name')} crown (erupts {info['erupts_years'][0]}-" \
+                       f"{info['erupts_years'][1]} years) · {info['volumes_mm3']['successor']:.1f} mm³"
+            s.pick_text = text
+            return
+        if region not in REGIONS or not position:
+            s.pick_text = ""
+            return
         name = tooth.describe_point(region, tuple(float(c) for c in position[:3]))
-        self.state.pick_text = f"{name} · {tooth.volumes_mm3[region]:.1f} mm³"
+        s.pick_text = f"{name} · {tooth.volumes_mm3[region]:.1f} mm³" if student else name
+
+    # ------------------------------------------------------------------ the chairside story
+    def _update_story_texts(self) -> None:
+        s = self.state
+        s.infection_items = infection_items(s.mode)
+        s.indicated = indicated(s.infection or "none", s.mode)
+        if s.space_scene:
+            s.space_title = scene_title(s.space_scene, s.mode)
+
+    def _ensure_successor(self) -> None:
+        fdi = load_tooth(self.state.tooth).tooth.fdi
+        if self._successor_for != fdi:
+            for part, m in _serialized_successor(fdi).items():
+                self.state[f"mesh_{part}"] = m
+            self._successor_for = fdi
+
+    def _ensure_neighbours(self) -> None:
+        fdi = load_tooth(self.state.tooth).tooth.fdi
+        if self._neighbours_for != fdi:
+            for side, m in _serialized_neighbours(fdi).items():
+                self.state[f"mesh_{nb_key(side)}"] = m
+            self._neighbours_for = fdi
+
+    @change("infection")
+    def _on_infection(self, infection, **_):
+        if not self.state.scene_ready:
+            return
+        s = self.state
+        if infection not in INFECTIONS:
+            s.infection = "none"
+        self._leave_space(apply=False)
+        if s.procedure:
+            self._leave_procedure()
+        self._update_story_texts()
+        self._apply_looks()
+        self._sync_url()
+
+    @change("mode")
+    def _on_mode(self, mode, **_):
+        if mode not in ("parent", "student"):
+            self.state.mode = "parent"
+        if not self.state.scene_ready:
+            return
+        self._update_story_texts()
+        if self.state.space_scene:
+            self._space_show(self._space_t, force=True)
+        if self.state.mode != "student":
+            self._stop_quiz()
+        self.state.pick_text = ""
+        self._sync_url()
+
+    @change("successor_on")
+    def _on_successor(self, successor_on, **_):
+        if not self.state.scene_ready:
+            return
+        if successor_on:
+            self._ensure_successor()
+        self._apply_looks()
+        self._sync_url()
+
+    def play_indicated(self) -> None:
+        """Play the procedure the infection extent calls for, from the step that shows the same pulp."""
+        s = self.state
+        procedure = indicated(s.infection or "none")["procedure"]
+        if procedure not in PROCEDURES:
+            return
+        self._start_procedure(procedure, procedure_start_step(procedure, s.infection))
+        self._sync_url()
+        self.play()
+
+    # --- space scenes
+    def start_space(self, scene_id: str) -> None:
+        s = self.state
+        if scene_id not in SPACE_SCENES:
+            return
+        if s.procedure:
+            self._leave_procedure()
+        self._stop_space()
+        tooth = load_tooth(s.tooth)
+        self._ensure_neighbours()
+        self._ensure_successor()
+        s.space_scene = scene_id
+        s.space_title = scene_title(scene_id, s.mode)
+        s.space_t_max = space_duration(tooth, scene_id)
+        s.space_room = ""
+        self._space_present = None
+        self._space_show(0.0, force=True)
+        self.camera_preset("buccal")
+        self.space_play()
+
+    def _space_show(self, t: float, force: bool = False) -> None:
+        """Put the space scene at ``t`` seconds: neighbour and premolar poses, age, caption (small keys)."""
+        s = self.state
+        tooth = load_tooth(s.tooth)
+        t = min(max(float(t), 0.0), float(s.space_t_max))
+        self._space_t = t
+        m, updates = space_frame(tooth, s.space_scene, t, s.mode)
+        rise = updates.pop("space_rise")
+        updates.update(successor_looks(True, bool(s.xray), rise, pickable=False))
+        updates["space_t"] = round(t, 3)
+        updates["age_marker"] = age_marker(m.age_months)
+        if force or m.tooth_present != self._space_present:
+            self._space_present = m.tooth_present
+            if force:
+                updates.update(idle_looks())
+                updates.update(idle_looks(COMPARE_PREFIX))
+            for r in REGIONS:
+                look = region_look(r, bool(s[layer_key(r)]) and m.tooth_present, bool(s.xray))
+                updates[f"actor_{r}"] = look["actor"]
+                updates[f"property_{r}"] = look["property"]
+        done = t >= float(s.space_t_max) - 1e-9
+        updates["space_room"] = room_text(tooth, m.motion) if done else ""
+        for k, v in updates.items():
+            s[k] = v
+        self.frames_sent += 1
+
+    def space_tick(self, dt: float) -> bool:
+        self._space_show(min(float(self.state.space_t_max), self._space_t + dt))
+        return self._space_t >= float(self.state.space_t_max)
+
+    def space_play(self) -> None:
+        s = self.state
+        if not s.space_scene or (self._space_task and not self._space_task.done()):
+            return
+        if self._space_t >= float(s.space_t_max):
+            self._space_show(0.0)
+        s.space_playing = True
+        self._space_task = asyncio.get_event_loop().create_task(self._space_loop())
+
+    async def _space_loop(self) -> None:
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(self.frame_interval)
+            now = time.monotonic()
+            with self.state:
+                done = self.space_tick(now - last)
+                if done:
+                    self.state.space_playing = False
+            last = now
+            if done:
+                return
+
+    def _stop_space(self) -> None:
+        task, self._space_task = self._space_task, None
+        if task is not None and not task.done():
+            task.cancel()
+        self.state.space_playing = False
+
+    def _leave_space(self, apply: bool = True) -> None:
+        s = self.state
+        was = bool(s.space_scene)
+        self._stop_space()
+        s.space_scene = None
+        s.space_caption = s.space_note = s.space_room = s.space_age = ""
+        s.age_marker = None
+        self._space_t = 0.0
+        if was and apply:
+            self._apply_looks()
+            self.camera_preset(s.camera_view or "reset")
+
+    def leave_space(self) -> None:
+        self._leave_space()
+
+    # --- the student quiz
+    def quiz_start(self) -> None:
+        s = self.state
+        if s.procedure:
+            self._leave_procedure()
+        self._leave_space(apply=False)
+        s.quiz_active = True
+        s.quiz_score = {"right": 0, "asked": 0}
+        self._quiz_order = []
+        self.quiz_next()
+
+    def quiz_next(self) -> None:
+        targets = quiz_targets(load_tooth(self.state.tooth))
+        if not self._quiz_order:
+            self._quiz_order = list(range(len(targets)))
+            self._quiz_rng.shuffle(self._quiz_order)
+        self.quiz_ask(self._quiz_order.pop(0))
+
+    def quiz_ask(self, index: int) -> None:
+        """Ask for structure ``index`` of ``quiz_targets``; set up the view so it can be tapped."""
+        s = self.state
+        target = quiz_targets(load_tooth(s.tooth))[index]
+        self._quiz_target = target
+        self._quiz_answered = False
+        needs = quiz_needs(target)
+        s.quiz_prompt = f"Tap {target['prompt']}"
+        s.quiz_feedback = ""
+        s.quiz_right = None
+        s.pick_text = ""
+        s.actor_quiz_marker = {"visibility": False, "pickable": False}
+        for r in REGIONS:
+            s[layer_key(r)] = True
+        s.xray = needs["xray"]
+        s.infection = "none"
+        if needs["successor"]:
+            s.successor_on = True
+            self._ensure_successor()
+        self._update_story_texts()
+        self._apply_looks()
+        self._sync_url()
+
+    def _quiz_judge(self, region, position) -> None:
+        s = self.state
+        tooth = load_tooth(s.tooth)
+        target = self._quiz_target
+        right, tapped = judge(tooth, target, region, position)
+        self._quiz_answered = True
+        score = dict(s.quiz_score)
+        score["asked"] += 1
+        score["right"] += int(right)
+        s.quiz_score = score
+        s.quiz_right = right
+        what = target["prompt"]
+        s.quiz_feedback = (f"Right: that is {what}." if right
+                           else f"Not quite: you tapped {tapped}. The marker shows {what}.")
+        if s.mesh_quiz_marker is None:
+            s.mesh_quiz_marker = _serialized_marker()
+        s.actor_quiz_marker = {"visibility": True, "pickable": False, "position": list(target["at"])}
+
+    def _stop_quiz(self) -> None:
+        s = self.state
+        s.quiz_active = False
+        s.quiz_prompt = s.quiz_feedback = ""
+        s.quiz_right = None
+        self._quiz_target = None
+        s.actor_quiz_marker = {"visibility": False, "pickable": False}
+
+    def quiz_stop(self) -> None:
+        self._stop_quiz()
 
     # ------------------------------------------------------------------ UI
     def _build_ui(self) -> None:
@@ -524,6 +893,8 @@ class App(TrameApp):
                         ):
                             # one mesh state per shape, shared by both copies: sent once
                             vtkw.VtkMesh(f"mesh_{r}", state=(f"mesh_{r}",))
+                build_story_representations()
+            build_story_overlay(self)
             with html.Div(classes="pm-story", v_show="procedure"):
                 with html.Div(classes="pm-caption", **aria("Caption", role="region", aria_live="polite")):
                     html.Div("{{ step_label }}", classes="pm-step")
@@ -581,7 +952,9 @@ class App(TrameApp):
                     variant="outlined",
                     classes="pm-touch mb-2",
                 )
+                build_story_panel(self, "top")
                 self._build_procedure_controls()
+                build_story_panel(self, "bottom")
                 with html.Div(classes="pm-section", **aria("Layers", role="group")):
                     for r in REGIONS:
                         with html.Div(classes="pm-layer"):
@@ -633,7 +1006,8 @@ class App(TrameApp):
                         end="cut_pos = $event",
                         keyup="cut_pos = cut_pos_ui",
                     )
-                with html.Div(classes="pm-section", **aria("Numbers", role="group")):
+                numbers = aria("Numbers", role="group")
+                with html.Div(classes="pm-section", v_show="mode === 'student'", **numbers):
                     html.Div("Volumes", classes="pm-heading")
                     with (
                         html.Table(classes="pm-table"),

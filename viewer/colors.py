@@ -65,3 +65,26 @@ PULP_STATE_PRESETS: dict[str, str] = {"inflamed": "RdOr", "infected": "Oranges"}
 # Decay: enamel and dentin coloured over "sound" (1 - decay): sound tissue pale ivory, the lesion brown.
 DECAY_PRESET = "BrOrYl"
 DECAY_RANGE = (0.35, 0.75)
+
+# ---------------------------------------------------------------- the chairside story
+# Diseased pulp at an infection extent: vtk.js presets whose high end is the diseased colour (the part of the
+# removal order below the extent's fraction maps above the colour range). Soft, never blood-dark:
+# inflamed = apricot (nic_CubicL's high end), infected = muted terracotta (CIELab_blue2red's high end).
+INFECTION_PRESETS: dict[str, str] = {
+    "healthy": DECAY_PRESET,
+    "inflamed": "nic_CubicL",
+    "infected": "CIELab_blue2red",
+}
+INFECTION_COLORS: dict[str, tuple[float, float, float]] = {
+    "inflamed": (0.98, 0.60, 0.37),
+    "infected": (0.77, 0.47, 0.34),
+}
+# Enamel and dentin while an infection extent is shown without x-ray: translucent enough to see the pulp,
+# opaque enough to see the decay.
+STORY_OPACITY: dict[str, float] = {"enamel": 0.2, "dentin": 0.24}
+SUCCESSOR_COLORS: dict[str, tuple[float, float, float]] = {
+    "successor": (0.66, 0.79, 0.97),  # soft ivory-blue: the new tooth
+    "crypt": (0.80, 0.88, 0.96),  # its follicle, drawn faint
+}
+NEIGHBOUR_COLOR = (0.90, 0.89, 0.85)  # the neighbouring teeth: ivory, a little greyer than the molar
+QUIZ_MARKER_COLOR = (1.0, 0.84, 0.25)

@@ -58,3 +58,28 @@ html, body { height: 100%; margin: 0; overflow: hidden !important; overscroll-be
   .pm-collapsed .pm-panel { max-height: 56px; }
 }
 """
+
+CSS += """
+.pm-indicated { margin-top: 8px; padding: 8px 10px; border-radius: 8px; background: #eef5fb;
+                border-left: 4px solid #7fb0d8; }
+.pm-indicated-title { font-weight: 700; font-size: 1.05rem; }
+.pm-indicated-why { font-size: .9rem; line-height: 1.3; }
+.pm-teaching { margin-top: 6px; font-size: .78rem; color: #666; }
+.pm-small { font-size: .85rem; color: #444; }
+.pm-scene-btn { text-transform: none; letter-spacing: 0; }
+.pm-age { font-size: 1.25rem; font-weight: 700; color: #234; }
+.pm-room { background: rgba(40, 70, 100, .9); }
+.pm-timeline { position: relative; height: 30px; margin: 6px 2px 18px; background: #eceff3;
+               border-radius: 6px; }
+.pm-tl-bar { position: absolute; top: 4px; bottom: 4px; border-radius: 4px; opacity: .95; }
+.pm-tl-now { position: absolute; top: -3px; bottom: -3px; width: 3px; margin-left: -1px; background: #c0392b;
+             border-radius: 2px; }
+.pm-tl-axis { position: absolute; left: 0; right: 0; top: 32px; height: 14px; font-size: .7rem; color: #666; }
+.pm-tl-tick { position: absolute; transform: translateX(-50%); }
+.pm-tl-legend { font-size: .8rem; color: #333; }
+.pm-tl-item { display: flex; align-items: center; gap: 2px; padding: 1px 0; }
+.pm-quiz-prompt { font-size: 1.1rem; font-weight: 700; }
+.pm-verdict { margin-top: 4px; font-weight: 600; }
+.pm-right { color: #1e7a3c; }
+.pm-wrong { color: #a04000; }
+"""

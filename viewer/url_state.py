@@ -14,6 +14,8 @@ CUT_PLANES = ("md", "bl")  # mesiodistal section, buccolingual section
 CAMERA_PRESETS = ("occlusal", "buccal", "lingual", "mesial", "distal")
 CUT_MIN, CUT_MAX = 0.05, 0.95
 PROCEDURES = ("pulpotomy", "pulpectomy")
+INFECTIONS = ("none", "dentin", "crown", "roots")  # scenes/data/story/infection.toml ids
+MODES = ("parent", "student")
 # Keys the trame client itself reads from the URL; they are kept as they are.
 PASSTHROUGH_KEYS = ("reconnect", "ui")
 
@@ -29,6 +31,9 @@ class ViewParams:
     procedure: str | None = None  # one of PROCEDURES
     step: int | None = None  # 0-based step of the procedure (its start)
     compare: bool = False  # both procedures side by side
+    infection: str = "none"  # how far the infection reaches, one of INFECTIONS
+    successor: bool = False  # the premolar in its crypt shown
+    mode: str = "parent"  # one of MODES
     extra: dict = field(default_factory=dict)
 
 
@@ -70,6 +75,12 @@ def parse_query(query: str, default_tooth: str = "85") -> ViewParams:
         with contextlib.suppress(ValueError):
             p = replace(p, step=max(0, int(q.get("step", "0"))))
         p = replace(p, compare=q.get("compare", "").strip().lower() in ("1", "true", "yes", "on"))
+    if q.get("infection", "").strip().lower() in INFECTIONS:
+        p = replace(p, infection=q["infection"].strip().lower())
+    if "successor" in q:
+        p = replace(p, successor=q["successor"].strip().lower() in ("1", "true", "yes", "on"))
+    if q.get("mode", "").strip().lower() in MODES:
+        p = replace(p, mode=q["mode"].strip().lower())
     extra = {k: q[k] for k in PASSTHROUGH_KEYS if k in q}
     return replace(p, extra=extra)
 
@@ -94,5 +105,11 @@ def to_query(p: ViewParams) -> str:
         items.append(("step", str(p.step or 0)))
         if p.compare:
             items.append(("compare", "1"))
+    if p.infection in INFECTIONS and p.infection != "none":
+        items.append(("infection", p.infection))
+    if p.successor:
+        items.append(("successor", "1"))
+    if p.mode == "student":
+        items.append(("mode", "student"))
     items.extend((k, p.extra[k]) for k in PASSTHROUGH_KEYS if k in p.extra)
     return "?" + urlencode(items)

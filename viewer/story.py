@@ -1,0 +1,291 @@
+"""The chairside story in the viewer: pure functions turning story state into looks, poses and texts.
+
+Nothing here computes anatomy: colour ranges come from the engine's removal order and
+``tooth.pulpotomy_fraction``, poses from ``tooth.neighbour_pose`` / ``tooth.successor_pose``, room from
+``tooth.space_between_neighbours``; the story itself (extents, scenes, ages) is ``scenes.story`` data.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from scenes.story import age_timeline, load_extents, load_space_scene, space_moment
+
+from .colors import (
+    DECAY_PRESET,
+    INFECTION_PRESETS,
+    NEIGHBOUR_COLOR,
+    STORY_OPACITY,
+    SUCCESSOR_COLORS,
+    XRAY_OPACITY,
+)
+from .procedure import removal_range, timelines
+
+MODES = ("parent", "student")
+SPACE_SCENES = ("space_lost", "space_kept")
+SIDES = ("mesial", "distal")
+SUCCESSOR_PARTS = ("successor", "crypt")
+PROCEDURE_NAMES = {"none": "Nothing yet", "pulpotomy": "Pulpotomy", "pulpectomy": "Pulpectomy"}
+TEACHING_LINE = "For teaching only: this picture explains the choice, it is not a diagnosis of your child."
+TIMELINE_YEARS = 13.0  # the age bar runs from birth to 13 years
+
+
+@lru_cache(maxsize=1)
+def extents() -> dict:
+    return load_extents()
+
+
+@lru_cache(maxsize=2)
+def space_scene(scene_id: str):
+    return load_space_scene(scene_id)
+
+
+def nb_key(side: str) -> str:
+    return f"nb_{side}"
+
+
+# ------------------------------------------------------------------ infection
+def affected_fraction(tooth, extent_id: str) -> float:
+    """How far along the engine's removal order the pulp is diseased (0, the crown pulp, or all)."""
+    affected = extents()[extent_id].affected
+    return {"none": 0.0, "crown_pulp": float(tooth.pulpotomy_fraction), "all": 1.0}[affected]
+
+
+def infection_looks(tooth, extent_id: str, xray: bool, looks: dict[str, dict]) -> dict:
+    """State updates drawing a tooth at one infection extent (no procedure playing).
+
+    ``looks`` are the regions' plain looks (``viewer.scene.region_look``). The diseased pulp is the part of
+    the engine's removal order below the extent's fraction: a colour range over the pulp's ``keep`` array
+    (1 - order) puts it at the preset's high end, its own colour. A region none of whose points is reached
+    keeps its own colour (scalars off). Decay shows on enamel and dentin when the extent has it; at any
+    extent but "none" the hard tissues turn translucent so the pulp is seen.
+    """
+    e = extents()[extent_id]
+    fraction = affected_fraction(tooth, extent_id)
+    out: dict = {"removal_range": removal_range(fraction)}
+    reaches = {"crown_pulp": fraction > 0.0, "root_pulp": fraction > tooth.pulpotomy_fraction}
+    for r, on in reaches.items():
+        out[f"mapper_{r}"] = {"scalarVisibility": on, "interpolateScalarsBeforeMapping": True}
+        out[f"preset_{r}"] = INFECTION_PRESETS[e.state] if on else DECAY_PRESET
+    for r in ("enamel", "dentin"):
+        out[f"mapper_{r}"] = {"scalarVisibility": bool(e.decay), "interpolateScalarsBeforeMapping": True}
+        out[f"preset_{r}"] = DECAY_PRESET
+    for r, look in looks.items():
+        actor, prop = dict(look["actor"]), dict(look["property"])
+        if extent_id != "none" and r in STORY_OPACITY:
+            prop["opacity"] = XRAY_OPACITY[r] if xray else STORY_OPACITY[r]
+            actor["pickable"] = False
+        out[f"actor_{r}"] = actor
+        out[f"property_{r}"] = prop
+    return out
+
+
+def indicated(extent_id: str, mode: str = "parent") -> dict:
+    """What the "Indicated procedure" element says for an extent."""
+    e = extents()[extent_id]
+    return {
+        "procedure": e.procedure,
+        "title": PROCEDURE_NAMES[e.procedure],
+        "why": e.why,
+        "note": e.note if mode == "student" else "",
+        "label": e.label_student if mode == "student" else e.label,
+    }
+
+
+def infection_items(mode: str = "parent") -> list[dict]:
+    return [
+        {"value": k, "title": e.label_student if mode == "student" else e.label} for k, e in extents().items()
+    ]
+
+
+def pulp_states(extent_id: str) -> dict[str, str]:
+    """Crown and root pulp state an extent shows (root pulp only diseased when all of it is)."""
+    e = extents()[extent_id]
+    crown = e.state if e.affected in ("crown_pulp", "all") else "healthy"
+    root = e.state if e.affected == "all" else "healthy"
+    return {"crown": crown, "root": root}
+
+
+def procedure_start_step(procedure: str, extent_id: str) -> int:
+    """The first step of ``procedure`` that shows the pulp as the extent does (play from that state)."""
+    want = pulp_states(extent_id)
+    steps = timelines()[procedure].steps
+    for i, step in enumerate(steps):
+        if dict(step.pulp) == want:
+            return i
+    return 0
+
+
+# ------------------------------------------------------------------ successor
+def successor_looks(show: bool, xray: bool, rise_position=(0.0, 0.0, 0.0), pickable: bool = True) -> dict:
+    """The premolar crown (opaque, soft ivory-blue) and its crypt (a faint translucent follicle)."""
+    out = {}
+    for part in SUCCESSOR_PARTS:
+        crypt = part == "crypt"
+        risen = any(abs(float(c)) > 1e-6 for c in rise_position)
+        out[f"actor_{part}"] = {
+            "visibility": bool(show) and not (crypt and risen),  # the crypt stays behind once it rises
+            "pickable": bool(show) and not crypt and pickable,
+            "position": [float(c) for c in rise_position],
+        }
+        out[f"property_{part}"] = {
+            "color": list(SUCCESSOR_COLORS[part]),
+            "opacity": (0.18 if xray else 0.28) if crypt else 1.0,
+            "ambient": 0.25,
+            "diffuse": 0.8,
+            "specular": 0.1 if crypt else 0.3,
+            "specularPower": 30.0,
+        }
+    return out
+
+
+# ------------------------------------------------------------------ arch segment and space scenes
+def neighbour_looks(tooth, motion: dict | None) -> dict:
+    """Neighbours posed by the engine for a scene's motion, or hidden (``motion`` None)."""
+    out = {}
+    for side in SIDES:
+        key = nb_key(side)
+        if motion is None:
+            out[f"actor_{key}"] = {"visibility": False, "pickable": False}
+            continue
+        drift = motion.get(f"drift_{side}_mm", 0.0)
+        tip = motion.get(f"tip_{side}_deg", 0.0)
+        pose = tooth.neighbour_pose(side, drift, tip)
+        out[f"actor_{key}"] = {
+            "visibility": True,
+            "pickable": False,
+            "position": [round(v, 4) for v in pose["position"]],
+            "origin": [round(v, 4) for v in pose["origin"]],
+            "orientation": [round(v, 3) for v in pose["orientation"]],
+        }
+    return out
+
+
+def neighbour_property() -> dict:
+    return {"color": list(NEIGHBOUR_COLOR), "opacity": 1.0, "ambient": 0.15, "diffuse": 0.85,
+            "specular": 0.2, "specularPower": 30.0}
+
+
+def room_text(tooth, motion: dict) -> str:
+    room = tooth.space_between_neighbours(motion)
+    return f"Room left: {room:.1f} mm · the premolar needs {tooth.successor_width_mm:.1f} mm"
+
+
+def space_frame(tooth, scene_id: str, t: float, mode: str = "parent") -> tuple:
+    """(moment, updates) of a space scene at ``t`` seconds: neighbour and premolar poses, age, caption."""
+    scene = space_scene(scene_id)
+    m = space_moment(scene, tooth.tooth.order, t)
+    out = neighbour_looks(tooth, m.motion)
+    out["space_age"] = f"Age: {m.age_label}"
+    out["space_caption"] = m.caption
+    out["space_note"] = m.note if mode == "student" else ""
+    out["space_rise"] = [round(v, 4) for v in tooth.successor_pose(m.motion["successor_rise"])["position"]]
+    return m, out
+
+
+def space_duration(tooth, scene_id: str) -> float:
+    return float(space_scene(scene_id).duration(tooth.tooth.order))
+
+
+def scene_title(scene_id: str, mode: str = "parent") -> str:
+    s = space_scene(scene_id)
+    return s.title_student if mode == "student" else s.title
+
+
+# ------------------------------------------------------------------ the child's age
+EVENT_COLORS = {"erupts": "#9cc9e8", "treatment": "#f2c48d", "shed": "#c9b3e6", "successor": "#a8d8b0"}
+
+
+def timeline_rows(kind: str) -> list[dict]:
+    """Bars of the age timeline, as percentages of ``TIMELINE_YEARS`` (for a simple HTML bar)."""
+    rows = []
+    for e in age_timeline(kind):
+        lo, hi = float(e.from_years), float(e.to_years)
+        rows.append({
+            "id": e.id,
+            "label": e.label,
+            "ages": _years(lo, hi),
+            "left": round(100 * lo / TIMELINE_YEARS, 2),
+            "width": round(max(1.5, 100 * (hi - lo) / TIMELINE_YEARS), 2),
+            "color": EVENT_COLORS.get(e.id, "#ccc"),
+        })
+    return rows
+
+
+def _years(lo: float, hi: float) -> str:
+    def one(y: float) -> str:
+        if y < 3 and abs(y * 12 - round(y * 12)) < 1e-6 and y != int(y):
+            return f"{round(y * 12)} months"
+        return f"{y:g}"
+
+    if lo < 3 and hi < 3:
+        return f"{round(lo * 12)}-{round(hi * 12)} months"
+    return f"{one(lo)}-{one(hi)} years"
+
+
+def age_marker(age_months: float | None) -> float | None:
+    if age_months is None:
+        return None
+    return round(min(100.0, 100 * age_months / 12 / TIMELINE_YEARS), 2)
+
+
+# ------------------------------------------------------------------ the student quiz
+def quiz_targets(tooth) -> list[dict]:
+    """Structures the quiz can ask for, each with how a tap is judged and where the answer lies (world)."""
+    local = tooth.local
+    m = tooth.matrix
+    targets = []
+    for name, tip in local.horn_tips.items():
+        targets.append({
+            "prompt": f"the {name} pulp horn",
+            "region": "crown_pulp",
+            "describe": f"Crown pulp - {name} pulp horn",
+            "at": [float(v) for v in m @ np.asarray(tip, dtype=float)],
+        })
+    canal = np.asarray(local.canal)
+    for i, name in enumerate(tooth.canal_names):
+        pts = local.points["root_pulp"][canal == i]
+        if not len(pts):
+            continue
+        targets.append({
+            "prompt": f"the root pulp of the {name}",
+            "region": "root_pulp",
+            "describe": f"Root pulp - {name}",
+            "at": [float(v) for v in m @ pts.mean(axis=0)],
+        })
+    bud = local.successor_points["successor"]
+    targets.append({
+        "prompt": "the successor premolar",
+        "region": "successor",
+        "describe": None,
+        "at": [float(v) for v in m @ bud.mean(axis=0)],
+    })
+    enamel = local.points["enamel"]
+    targets.append({
+        "prompt": "the enamel",
+        "region": "enamel",
+        "describe": None,
+        "at": [float(v) for v in m @ enamel[np.argmax(enamel[:, 2])]],
+    })
+    return targets
+
+
+def quiz_needs(target: dict) -> dict:
+    """What the view needs for a target to be tappable: x-ray for inner structures, the successor shown."""
+    region = target["region"]
+    return {"xray": region != "enamel", "successor": region == "successor"}
+
+
+def judge(tooth, target: dict, region: str | None, position) -> tuple[bool, str]:
+    """(right?, what was tapped) for a tap on representation ``region`` at ``position`` (world)."""
+    if region == "successor":
+        tapped = f"the successor ({tooth.successor_info.get('name', 'premolar')})"
+        return target["region"] == "successor", tapped
+    if region not in ("enamel", "dentin", "crown_pulp", "root_pulp") or position is None:
+        return False, "nothing"
+    name = tooth.describe_point(region, tuple(float(c) for c in position[:3]))
+    if target["describe"] is None:
+        return region == target["region"], name
+    return name == target["describe"], name
