@@ -52,6 +52,11 @@ def measure(kind: str, args, results: dict) -> None:
 
     r = results[kind] = {}
     r["startup_s"] = startup(kind, 1 if args.quick else 3)
+    srv = servers.start(kind)  # memory on a fresh server: nothing loaded by earlier sessions
+    try:
+        r["memory"] = asyncio.run(load.memory(srv, 5 if args.quick else 10))
+    finally:
+        srv.stop()
     srv = servers.start(kind)
     try:
         first_url = srv.url + ("?tooth=85" if kind == "ours" else "")
@@ -63,7 +68,6 @@ def measure(kind: str, args, results: dict) -> None:
                 r["animation"] = browser.animation(p, b, srv, play_url, window_s=3 if args.quick else 6)
             finally:
                 b.close()
-        r["memory"] = asyncio.run(load.memory(srv, 5 if args.quick else 10))
         r["concurrent"] = asyncio.run(load.concurrent(srv, args.sessions, 5 if args.quick else 10))
         if kind == "ours":
             r["slow_client"] = asyncio.run(load.slow_client(srv, 20))
