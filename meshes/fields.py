@@ -41,8 +41,14 @@ class LabelVolume:
 
 def smax(a: np.ndarray, b: np.ndarray, k: float) -> np.ndarray:
     """Smooth intersection of two distance fields (rounds the edge where they meet over about k mm)."""
-    h = np.clip(k - np.abs(a - b), 0.0, None) / k
-    return np.maximum(a, b) + h * h * k * 0.25
+    h = np.subtract(a, b)  # in place from here on: these arrays are millions of voxels
+    np.abs(h, out=h)
+    np.subtract(k, h, out=h)
+    np.clip(h, 0.0, None, out=h)
+    h *= h
+    h *= 0.25 / k
+    h += np.maximum(a, b)
+    return h
 
 
 def smin(a: np.ndarray, b: np.ndarray, k: float) -> np.ndarray:
@@ -148,29 +154,46 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     x = (lo[0] + spacing * np.arange(shape[0], dtype=np.float32))[:, None, None]
     y = (lo[1] + spacing * np.arange(shape[1], dtype=np.float32))[None, :, None]
     z = (lo[2] + spacing * np.arange(shape[2], dtype=np.float32))[None, None, :]
+    grid_x, grid_y, grid_z = x, y, z
 
-    # Crown and root trunk.
-    a, bb, bl = (v.astype(np.float32)[None, None, :] for v in profile.half_widths(z[0, 0]))
-    side = outline_field(x, y, a, bb + profile.mesial_ridge(x, z, a), bl)
-    top = z - occlusal(x[:, :, 0], y[:, :, 0])[:, :, None]
-    body = smax(smax(side, top, 0.6), (-spec.trunk - z), 1.0)
+    def box(lo_xyz, hi_xyz) -> tuple[slice, slice, slice]:
+        """Index slices of the grid covering [lo_xyz, hi_xyz]: parts are evaluated in their own box."""
+        i0 = np.clip(np.floor((np.asarray(lo_xyz) - lo) / spacing).astype(int), 0, np.array(shape))
+        i1 = np.clip(np.ceil((np.asarray(hi_xyz) - lo) / spacing).astype(int) + 1, 0, np.array(shape))
+        return tuple(slice(int(a), int(b)) for a, b in zip(i0, i1, strict=True))
 
-    # Roots, and the canals inside them.
+    # Crown and root trunk (nothing of them lies below the trunk's fillet).
+    tooth = np.full(shape, 10.0, dtype=np.float32)
+    sb = box([lo[0], lo[1], -spec.trunk - 1.2], hi)
+    xb, yb, zb = x[sb[0]], y[:, sb[1]], z[:, :, sb[2]]
+    a, bb, bl = (v.astype(np.float32)[None, None, :] for v in profile.half_widths(zb[0, 0]))
+    side = outline_field(xb, yb, a, bb + profile.mesial_ridge(xb, zb, a), bl)
+    top = zb - occlusal(xb[:, :, 0], yb[:, :, 0])[:, :, None]
+    tooth[sb] = smax(smax(side, top, 0.6), (-spec.trunk - zb), 1.0)
+    del side, top
+
+    # Roots, and the canals inside them, each in the box around its centreline.
     floor_z = -spec.trunk + spec.pulp["floor_above_furcation"]
     z_start = -spec.trunk + 0.8
-    canal_fields: list[np.ndarray] = []
+    canal_min = np.full(shape, np.inf, dtype=np.float32)
+    nearest_canal = np.full(shape, -1, dtype=np.int8)
     canal_names: list[str] = []
-    tooth = body
     for root in spec.roots:
         z_apex = -spec.root_length * root.length
-        t = np.clip((z_start - z) / (z_start - z_apex), 0.0, 1.0)
+        line = np.column_stack(root_centre(root, a0, b0, np.linspace(0, 1, 50)))
+        line = np.vstack([line, 0.55 * line[:1]])  # canals bend in towards the chamber above the root
+        reach = np.array([root.width_md, root.width_bl]) / 2 + 1.3  # the fillet reaches ~1.1 mm out
+        sr = box([*(line.min(axis=0) - reach), z_apex - 0.3], [*(line.max(axis=0) + reach), z_start + 1.3])
+        xr, yr, zr = x[sr[0]], y[:, sr[1]], z[:, :, sr[2]]
+        t = np.clip((z_start - zr) / (z_start - z_apex), 0.0, 1.0)
         cx, cy = root_centre(root, a0, b0, t)
         rounding = np.sqrt(np.clip((1 - t) / 0.06, 0.0, 1.0))
         taper = (1 - 0.55 * t) * rounding
-        f = ellipse_field(x, y, cx, cy, root.width_md / 2 * taper, root.width_bl / 2 * taper)
-        f = np.maximum(f, np.maximum(z - z_start, z_apex - z))
-        tooth = smin(tooth, f, 1.1)
+        f = ellipse_field(xr, yr, cx, cy, root.width_md / 2 * taper, root.width_bl / 2 * taper)
+        f = np.maximum(f, np.maximum(zr - z_start, z_apex - zr))
+        tooth[sr] = smin(tooth[sr], f, 1.1)
         z_end = z_apex + APEX_TO_CANAL_END
+        x, y, z = xr, yr, zr  # the canal formulas below read the root's box
         for canal in root.canals:
             tc = np.clip((z_start - z) / (z_start - z_end), 0.0, 1.0)
             ccx, ccy = root_centre(root, a0, b0, tc)
@@ -183,14 +206,16 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
             ry = np.maximum(canal.width_bl / 2 * (1 - 0.6 * tc), 0.15) * end_round
             fc = ellipse_field(x, y, ccx + canal.offset[0] * shrink, ccy + canal.offset[1] * shrink, rx, ry)
             fc = np.maximum(fc, np.maximum(z - (floor_z + 0.6), z_end - z))
-            canal_fields.append(fc)
+            closer = fc < canal_min[sr]
+            canal_min[sr] = np.where(closer, fc, canal_min[sr])
+            nearest_canal[sr] = np.where(closer, len(canal_names), nearest_canal[sr])
             canal_names.append(canal.name)
+        x, y, z = grid_x, grid_y, grid_z
     inside = tooth < 0
     depth = ndimage.distance_transform_edt(inside, sampling=spacing).astype(np.float32)
 
     # Pulp chamber: the crown outline drawn in by the wall, a roof with horns under the cusps, a flat floor.
     wall = spec.pulp["wall"]
-    chamber_side = outline_field(x, y, a - wall, bb - wall, bl - wall)
     horn_tips: dict[str, tuple[float, float, float]] = {}
     cusp_tips: dict[str, tuple[float, float, float]] = {}
     for cusp, (cx, cy, tip, _radius) in zip(spec.cusps, occlusal.cusps, strict=True):
@@ -218,12 +243,17 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     for hx, hy, hz in horn_tips.values():
         r2 = ((x[:, :, 0] - hx) ** 2 + (y[:, :, 0] - hy) ** 2) / 0.8**2
         roof = np.maximum(roof, roof_base + max(hz - roof_base, 0.0) * np.exp(-r2))
-    chamber = smax(smax(chamber_side, z - roof[:, :, None], 0.5), floor_z - z, 0.4)
-    chamber_mask = (chamber < 0) & (depth > MIN_WALL_CHAMBER) & (z >= floor_z)
+    # The chamber, in the box above its floor.
+    sc = box([lo[0], lo[1], floor_z - 0.2], hi)
+    zc = z[:, :, sc[2]]
+    ac, bbc, blc = (v.astype(np.float32)[None, None, :] for v in profile.half_widths(zc[0, 0]))
+    chamber_side = outline_field(x, y, ac - wall, bbc - wall, blc - wall)
+    chamber = smax(smax(chamber_side, zc - roof[:, :, None], 0.5), floor_z - zc, 0.4)
+    chamber_mask = np.zeros(shape, dtype=bool)
+    chamber_mask[sc] = (chamber < 0) & (depth[sc] > MIN_WALL_CHAMBER) & (zc >= floor_z)
+    del chamber, chamber_side
 
-    canal_stack = np.stack(canal_fields)
-    nearest_canal = np.argmin(canal_stack, axis=0).astype(np.int8)
-    canal_mask = (canal_stack.min(axis=0) < 0) & (depth > MIN_WALL_CANAL)
+    canal_mask = (canal_min < 0) & (depth > MIN_WALL_CANAL)
     pulp = chamber_mask | canal_mask
     zz = np.broadcast_to(z, pulp.shape)
     crown_pulp = _largest_component(pulp & (zz >= floor_z))
