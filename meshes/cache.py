@@ -56,6 +56,10 @@ def _arrays(model: LocalModel) -> dict[str, np.ndarray]:
     for name in model.extra_points:
         arrays[f"xpoints_{name}"] = model.extra_points[name]
         arrays[f"xfaces_{name}"] = model.extra_faces[name]
+    for r in model.display_points:
+        arrays[f"dpoints_{r}"] = model.display_points[r]
+        arrays[f"dfaces_{r}"] = model.display_faces[r]
+        arrays[f"dsource_{r}"] = model.display_source[r]
     for name in model.successor_points:
         arrays[f"spoints_{name}"] = model.successor_points[name]
         arrays[f"sfaces_{name}"] = model.successor_faces[name]
@@ -134,6 +138,9 @@ def _model(meta: dict, arrays: dict[str, np.ndarray]) -> LocalModel:
         successor_points={n[8:]: a for n, a in arrays.items() if n.startswith("spoints_")},
         successor_faces={n[7:]: a for n, a in arrays.items() if n.startswith("sfaces_")},
         successor=meta["successor"],
+        display_points={r: arrays[f"dpoints_{r}"] for r in REGIONS},
+        display_faces={r: arrays[f"dfaces_{r}"] for r in REGIONS},
+        display_source={r: arrays[f"dsource_{r}"] for r in REGIONS},
     )
 
 

@@ -58,6 +58,14 @@ class ToothModel:
             if region == "root_pulp":
                 mesh.point_data["canal"] = local.canal
             self.regions[region] = mesh
+        # Lighter copies of the regions for the browser (surfaces.display_regions), with the same arrays.
+        self.display_regions: dict[str, pv.PolyData] = {}
+        for region in REGIONS:
+            mesh = self._place(local.display_points[region], local.display_faces[region], mirrored)
+            source = local.display_source[region]
+            for name, values in self.regions[region].point_data.items():
+                mesh.point_data[name] = np.asarray(values)[source]
+            self.display_regions[region] = mesh
         # Procedure geometry (restorations.py): opened enamel and dentin, medicament, base, paste, crown.
         self.extras = {
             n: self._place(local.extra_points[n], local.extra_faces[n], mirrored) for n in local.extra_points

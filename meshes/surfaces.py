@@ -32,6 +32,13 @@ def region_surfaces(
 
     `labels` and `names` default to the tissues of `volume`; the procedures pass their own label map.
     """
+    return split_regions(*labelled_surface(volume, labels), names)
+
+
+def labelled_surface(
+    volume: LabelVolume, labels: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every boundary face once (points, faces, the two labels on its sides), smoothed."""
     nets = label_image(volume, labels).contour_labels("all", output_mesh_type="triangles", smoothing=False)
     sides = np.asarray(nets.cell_data["boundary_labels"]).astype(int)
     # One pass over all regions at once moves each shared vertex once: neighbours stay glued together.
@@ -41,8 +48,12 @@ def region_surfaces(
         non_manifold_smoothing=True,
         normalize_coordinates=True,
     )
-    faces = smooth.regular_faces
-    points = np.asarray(smooth.points, dtype=np.float32)
+    return np.asarray(smooth.points, dtype=np.float32), smooth.regular_faces, sides
+
+
+def split_regions(
+    points: np.ndarray, faces: np.ndarray, sides: np.ndarray, names: dict[str, int]
+) -> dict[str, pv.PolyData]:
     regions = {}
     for name, label in names.items():
         first, second = sides[:, 0] == label, sides[:, 1] == label
@@ -53,6 +64,35 @@ def region_surfaces(
         if mesh.n_cells and mesh.volume < 0:
             regions[name] = _compact(np.asarray(mesh.points), mesh.regular_faces[:, ::-1])
     return regions
+
+
+def display_regions(
+    points: np.ndarray, faces: np.ndarray, sides: np.ndarray, names: dict[str, int], keep: dict[int, float]
+) -> dict[str, pv.PolyData]:
+    """Lighter region surfaces for the browser, still without cracks between neighbours.
+
+    Each interface (the faces between one pair of labels) is decimated on its own with its rim pinned, so
+    the neighbours that share it keep sharing its border exactly; `keep` is the fraction of faces an
+    interface touching a label keeps (the largest wins: the canals' walls keep more). A decimated
+    interface may fold a few edges: fine to draw, so volumes and closedness always come from the full
+    surfaces.
+    """
+    parts_points, parts_faces, parts_sides, offset = [], [], [], 0
+    for pair in np.unique(sides, axis=0):
+        patch = _compact(points, faces[np.all(sides == pair, axis=1)])
+        fraction = max((keep[int(label)] for label in pair if int(label) in keep), default=1.0)
+        if fraction < 1.0 and patch.n_cells > 500:
+            patch = patch.decimate_pro(
+                1.0 - fraction, preserve_topology=True, boundary_vertex_deletion=False, splitting=False
+            )
+        parts_points.append(np.asarray(patch.points, dtype=np.float32))
+        parts_faces.append(patch.regular_faces + offset)
+        parts_sides.append(np.repeat(pair[None], patch.n_cells, axis=0))
+        offset += patch.n_points
+    # Pinned rims keep their exact coordinates: merging equal points stitches the interfaces together again.
+    merged, inverse = np.unique(np.concatenate(parts_points), axis=0, return_inverse=True)
+    faces_all = inverse.ravel()[np.concatenate(parts_faces)]
+    return split_regions(merged, faces_all, np.concatenate(parts_sides), names)
 
 
 def _compact(points: np.ndarray, tri: np.ndarray) -> pv.PolyData:
