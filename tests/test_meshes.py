@@ -193,6 +193,31 @@ def test_volumes_two_ways_agree_within_2_percent(teeth, code):
 
 
 @pytest.mark.parametrize("code", TOOTH_NUMBERS)
+def test_display_regions_are_lighter_and_still_meet_without_cracks(teeth, code):
+    model = teeth[code]
+    full = sum(m.n_cells for m in model.regions.values())
+    light = sum(m.n_cells for m in model.display_regions.values())
+    assert light <= 0.45 * full, f"{light} of {full} triangles"
+    points = {r: np.asarray(m.points) for r, m in model.display_regions.items()}
+    for region, mesh in model.display_regions.items():
+        # Shape kept: the enclosed volume stays within 3 % of the full surface's.
+        assert abs(mesh.volume - model.mesh_volumes_mm3[region]) <= 0.03 * model.mesh_volumes_mm3[region]
+        # Folds at pinned rims are allowed, holes are not: almost every edge has two faces.
+        assert mesh.n_open_edges <= 0.002 * mesh.n_cells, f"{region}: {mesh.n_open_edges} open edges"
+        assert set(mesh.point_data) == set(model.regions[region].point_data)
+    # No cracks: every vertex of the pulp's display surfaces is a vertex of a neighbour's surface too.
+    for region, others in (("crown_pulp", ("dentin", "root_pulp")), ("root_pulp", ("dentin", "crown_pulp"))):
+        neighbour = cKDTree(np.concatenate([points[o] for o in others]))
+        gaps = neighbour.query(points[region])[0]
+        assert gaps.max() == 0.0, f"{region}: a vertex {gaps.max():.4f} mm from its neighbours"
+    # The arrays follow the points: the crown pulp's surface is all removed by the pulpotomy.
+    order = model.display_regions["crown_pulp"].point_data["removal_order"]
+    assert order.max() < model.pulpotomy_fraction <= model.display_regions["root_pulp"].point_data[
+        "removal_order"
+    ].min()
+
+
+@pytest.mark.parametrize("code", TOOTH_NUMBERS)
 def test_pulp_parts_and_procedures(teeth, code):
     model = teeth[code]
     crown, root = model.volumes_mm3["crown_pulp"], model.volumes_mm3["root_pulp"]
