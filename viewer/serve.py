@@ -17,6 +17,8 @@ import aiohttp
 from aiohttp import web
 from trame.app.core import AVAILABLE_SERVERS
 
+from .static_cache import compressed_mirror
+
 log = logging.getLogger(__name__)
 
 
@@ -30,9 +32,11 @@ class SessionServer:
         self._www = factory("__www__").server
         self.web = web.Application()
         routes = [web.get("/", self._index), web.get("/ws", self._ws)]
+        # Served from compressed mirrors: browsers that accept gzip get the .gz copies (static_cache.py).
         for route in sorted(self._www.serve.keys(), reverse=True):
-            routes.append(web.static(f"/{route}", self._www.serve[route], append_version=True))
-        routes.append(web.static("/", self._www._www, append_version=True))
+            folder = compressed_mirror(self._www.serve[route])
+            routes.append(web.static(f"/{route}", folder, append_version=True))
+        routes.append(web.static("/", compressed_mirror(self._www._www), append_version=True))
         self.web.add_routes(routes)
         self._runner: web.AppRunner | None = None
 
