@@ -46,6 +46,8 @@ def _wait_still(page, seconds=1.2, timeout=30.0) -> bytes:
 
 def _save(png: bytes, path: Path) -> None:
     img = Image.open(io.BytesIO(png)).convert("RGB")
+    if img.size != (600, 450):
+        img = img.resize((600, 450), Image.LANCZOS)
     img.save(path, optimize=True)
     print(path, f"{path.stat().st_size // 1024} KB")
 
@@ -95,6 +97,8 @@ def main() -> int:
                     time.sleep(1.0)
                 return run
 
+            # the scenes' captions take room over the view: a larger view, scaled down to 600 x 450
+            page.set_viewport_size({"width": 1140, "height": 600})
             shot("?tooth=85", "space-lost", scene("If the tooth is lost early"))
             shot("?tooth=85", "space-kept", scene("If the tooth is kept"))
             browser.close()

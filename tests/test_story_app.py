@@ -11,8 +11,8 @@ import pytest
 from meshes import load_tooth
 from scenes.story import load_space_scene, space_moment
 from viewer.app import App
-from viewer.procedure import removal_range, timelines
-from viewer.story import quiz_targets
+from viewer.procedure import timelines
+from viewer.story import disease_range, quiz_targets
 from viewer.url_state import ViewParams, parse_query, to_query
 
 _names = itertools.count()
@@ -50,15 +50,17 @@ def test_extent_names_procedure_and_colours_the_right_pulp(app, fdi, extent, pro
     assert s.indicated["procedure"] == procedure and s.indicated["title"] == title
     assert s.indicated["why"] and "." in s.indicated["why"]
     fraction = {"none": 0.0, "dentin": 0.0, "crown": tooth.pulpotomy_fraction, "roots": 1.0}[extent]
-    assert s.removal_range == removal_range(fraction)
-    # the range splits the engine's order exactly at the crown/root boundary: diseased = keep above lo
+    assert s.removal_range == disease_range(fraction)
+    assert s.removal_range[1] == round(1.0 - fraction, 5)  # the range ends at the extent's fraction
+    # the range splits the engine's order at the crown/root boundary: diseased = keep above the range
     keep_crown = 1.0 - np.asarray(tooth.regions["crown_pulp"].point_data["removal_order"])
     keep_root = 1.0 - np.asarray(tooth.regions["root_pulp"].point_data["removal_order"])
-    lo = s.removal_range[0]
+    lo, hi = s.removal_range
     if extent == "crown":
-        assert (keep_crown >= lo - 1e-4).all() and (keep_root <= lo + 1e-4).all()
+        assert hi == round(1.0 - tooth.pulpotomy_fraction, 5)
+        assert (keep_crown >= hi - 1e-4).all() and (keep_root <= hi + 1e-4).all()
     if extent == "roots":
-        assert lo == 0.0 and (keep_root >= lo).all()
+        assert hi == 0.0 and (keep_root > lo).all() and (keep_crown > lo).all()
     assert s.mapper_crown_pulp["scalarVisibility"] is crown_on
     assert s.mapper_root_pulp["scalarVisibility"] is root_on
     if crown_on:
@@ -77,7 +79,7 @@ def test_url_restores_infection_mode_and_successor(app):
     assert (s.tooth, s.infection, s.mode, s.successor_on) == ("84", "crown", "student", True)
     assert s.indicated["title"] == "Pulpotomy" and s.indicated["note"]  # student: the precise note
     assert s.infection_items[2]["title"].startswith("Coronal pulp inflamed")
-    assert s.removal_range == removal_range(load_tooth("84").pulpotomy_fraction)
+    assert s.removal_range == disease_range(load_tooth("84").pulpotomy_fraction)
     assert s.mesh_successor is not None and s.actor_successor["visibility"] is True
     assert s.url_query == "?tooth=84&infection=crown&successor=1&mode=student"
     p = ViewParams(tooth="55", infection="roots", mode="student", successor=True)
@@ -97,7 +99,7 @@ def test_mode_switch_changes_words_not_anatomy(app):
     assert s.infection_items[3]["title"].startswith("Radicular pulp involved")
     assert "pulpectomy" in s.indicated["note"].lower()
     assert s.canal_text == "3 canals: mesiobuccal canal, mesiolingual canal, distal canal"
-    assert "mode=student" in s.url_query and s.removal_range == removal_range(1.0)
+    assert "mode=student" in s.url_query and s.removal_range == disease_range(1.0)
 
 
 @pytest.mark.parametrize(("extent", "procedure", "step_id"),

@@ -21,7 +21,7 @@ from .colors import (
     SUCCESSOR_COLORS,
     XRAY_OPACITY,
 )
-from .procedure import removal_range, timelines
+from .procedure import timelines
 
 MODES = ("parent", "student")
 SPACE_SCENES = ("space_lost", "space_kept")
@@ -53,6 +53,14 @@ def affected_fraction(tooth, extent_id: str) -> float:
     return {"none": 0.0, "crown_pulp": float(tooth.pulpotomy_fraction), "all": 1.0}[affected]
 
 
+def disease_range(fraction: float) -> list[float]:
+    """Colour range over the pulp's ``keep`` array ending exactly at 1 - fraction: points the disease has
+    reached (order below the fraction) lie above it, and the band is too thin to show the preset's middle
+    colours (the removal front of a procedure is wider, on purpose)."""
+    hi = round(1.0 - float(fraction), 5)
+    return [round(hi - 1e-4, 5), hi]
+
+
 def infection_looks(tooth, extent_id: str, xray: bool, looks: dict[str, dict]) -> dict:
     """State updates drawing a tooth at one infection extent (no procedure playing).
 
@@ -64,7 +72,7 @@ def infection_looks(tooth, extent_id: str, xray: bool, looks: dict[str, dict]) -
     """
     e = extents()[extent_id]
     fraction = affected_fraction(tooth, extent_id)
-    out: dict = {"removal_range": removal_range(fraction)}
+    out: dict = {"removal_range": disease_range(fraction)}
     reaches = {"crown_pulp": fraction > 0.0, "root_pulp": fraction > tooth.pulpotomy_fraction}
     for r, on in reaches.items():
         out[f"mapper_{r}"] = {"scalarVisibility": on, "interpolateScalarsBeforeMapping": True}
