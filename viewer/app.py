@@ -99,7 +99,8 @@ def _serialized(fdi: str, cut: str | None, cut_pos: float) -> dict[str, dict | N
         regions = cut_tooth(fdi, cut, cut_pos)
         return {name: mesh_state(regions[name]) if regions[name].n_points else None for name in REGIONS}
     out = {}
-    for name, mesh in load_tooth(fdi).regions.items():
+    # The browser gets the lighter display surfaces (same shape, same arrays, no cracks; meshes/surfaces.py).
+    for name, mesh in load_tooth(fdi).display_regions.items():
         colored, field = with_color_array(mesh, name)
         out[name] = mesh_state(colored, field_to_keep=field) if mesh.n_points else None
     return out
