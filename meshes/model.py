@@ -145,10 +145,10 @@ class ToothModel:
         return float(np.ptp(self.local.successor_points["successor"][:, 0]))
 
     def successor_pose(self, rise: float) -> dict[str, list[float]]:
-        """Actor position that raises the premolar by `rise` (0: in its crypt, 1: its cusp at the occlusal
-        level of the molar it replaces)."""
+        """Actor position that raises the premolar by `rise` (0: in its crypt, 1: its cusp up at the occlusal
+        plane of its neighbours, as an erupted premolar stands)."""
         top = float(self.local.successor_points["successor"][:, 2].max())
-        occlusal = float(self.local.points["enamel"][:, 2].max())
+        occlusal = float(np.mean([n.points[:, 2].max() for n in self.neighbours.values()]))
         return {"position": [float(v) for v in self.matrix @ np.array([0.0, 0.0, rise * (occlusal - top)])]}
 
     @property
