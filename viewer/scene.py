@@ -35,6 +35,11 @@ def region_look(region: str, visible: bool, xray: bool) -> dict:
     }
 
 
+def layer_key(region: str) -> str:
+    """The view state key of a region's layer toggle."""
+    return f"layer_{region}"
+
+
 CAMERA_VIEWS = ("occlusal", "buccal", "lingual", "mesial", "distal")
 
 

@@ -1,5 +1,6 @@
 """UI pieces of the chairside story: infection control, successor toggle, space scenes, age timeline,
-Parent / Student switch and the student quiz (built into ``App._build_ui``; logic lives in the App)."""
+Parent / Student switch and the student quiz (placed by ``viewer.view_ui`` and ``viewer.panel_ui``; logic
+in ``viewer.story_player`` and ``viewer.quiz``)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,8 @@ from trame.widgets import html
 from trame.widgets import vtk as vtkw
 from trame.widgets import vuetify3 as v3
 
+from .aria import aria
 from .story import SIDES, SPACE_SCENES, SUCCESSOR_PARTS, nb_key, scene_title
-
-
-def _aria(label=None, **attrs) -> dict:
-    if label is not None:
-        attrs["aria_label"] = label
-    return {"__properties": [(k, k.replace("_", "-")) for k in attrs], **attrs}
 
 
 def build_story_representations() -> None:
@@ -33,23 +29,23 @@ def build_story_representations() -> None:
 def build_story_overlay(app) -> None:
     """Over the 3D view: the space scene's age, caption and room; the quiz question and verdict."""
     with html.Div(classes="pm-story", v_show="space_scene"):
-        with html.Div(classes="pm-caption", **_aria("Scene", role="region", aria_live="polite")):
+        with html.Div(classes="pm-caption", **aria("Scene", role="region", aria_live="polite")):
             html.Div("{{ space_title }}", classes="pm-step")
-            html.Div("{{ space_age }}", classes="pm-age", **_aria("Age", role="status"))
+            html.Div("{{ space_age }}", classes="pm-age", **aria("Age", role="status"))
             html.Div("{{ space_caption }}", classes="pm-caption-text")
             html.Div("{{ space_note }}", v_show="space_note", classes="pm-note")
         html.Div("{{ space_room }}", v_show="space_room", classes="pm-counter pm-room",
-                 **_aria("Room", role="status"))
+                 **aria("Room", role="status"))
     with (
         html.Div(classes="pm-story", v_show="quiz_active && !space_scene"),
-        html.Div(classes="pm-caption", **_aria("Quiz question", role="region", aria_live="polite")),
+        html.Div(classes="pm-caption", **aria("Quiz question", role="region", aria_live="polite")),
     ):
             html.Div("Quiz · {{ quiz_score.right }} of {{ quiz_score.asked }} right", classes="pm-step",
-                     **_aria("Score", role="status"))
+                     **aria("Score", role="status"))
             html.Div("{{ quiz_prompt }}", classes="pm-caption-text pm-quiz-prompt")
             html.Div("{{ quiz_feedback }}", v_show="quiz_feedback",
                      classes=("quiz_right ? 'pm-verdict pm-right' : 'pm-verdict pm-wrong'",),
-                     **_aria("Quiz answer", role="status"))
+                     **aria("Quiz answer", role="status"))
 
 
 def build_story_panel(app, part: str) -> None:
@@ -71,25 +67,25 @@ def _mode_switch() -> None:
         density="comfortable",
         color="primary",
         classes="pm-toggle mb-2",
-        **_aria("Audience", role="group"),
+        **aria("Audience", role="group"),
     ):
-        v3.VBtn("Parent", value="parent", **_aria("Parent"), classes="pm-touch")
-        v3.VBtn("Student", value="student", **_aria("Student"), classes="pm-touch")
+        v3.VBtn("Parent", value="parent", **aria("Parent"), classes="pm-touch")
+        v3.VBtn("Student", value="student", **aria("Student"), classes="pm-touch")
 
 
 def _infection_section(app) -> None:
-    with html.Div(classes="pm-section", **_aria("Infection story", role="group")):
+    with html.Div(classes="pm-section", **aria("Infection story", role="group")):
         v3.VSelect(
             v_model=("infection",),
             items=("infection_items",),
             label="Infection",
-            **_aria("Infection"),
+            **aria("Infection"),
             density="comfortable",
             hide_details=True,
             variant="outlined",
             classes="pm-touch",
         )
-        with html.Div(classes="pm-indicated", **_aria("Indicated procedure", role="status",
+        with html.Div(classes="pm-indicated", **aria("Indicated procedure", role="status",
                                                       aria_live="polite")):
             html.Div("{{ indicated.title }}", classes="pm-indicated-title")
             html.Div("{{ indicated.why }}", classes="pm-indicated-why")
@@ -101,21 +97,21 @@ def _infection_section(app) -> None:
             color="primary",
             block=True,
             classes="pm-touch mt-1",
-            **_aria("Play"),
+            **aria("Play"),
             click=app.play_indicated,
         )
         html.Div("{{ teaching_line }}", classes="pm-teaching")
 
 
 def _successor_and_space(app) -> None:
-    with html.Div(classes="pm-section", **_aria("Why keep the tooth", role="group")):
+    with html.Div(classes="pm-section", **aria("Why keep the tooth", role="group")):
         html.Div("Why keep the baby tooth", classes="pm-heading")
         with html.Div(classes="pm-layer"):
             html.Span(classes="pm-swatch", style="background: rgb(168, 201, 247)")
             v3.VSwitch(
                 v_model=("successor_on",),
                 label="Successor",
-                **_aria("Successor"),
+                **aria("Successor"),
                 hide_details=True,
                 density="compact",
                 color="primary",
@@ -127,7 +123,7 @@ def _successor_and_space(app) -> None:
             title = scene_title(scene_id)
             v3.VBtn(
                 title,
-                **_aria(title),
+                **aria(title),
                 block=True,
                 variant=(f"space_scene === '{scene_id}' ? 'flat' : 'tonal'",),
                 color="primary",
@@ -135,14 +131,14 @@ def _successor_and_space(app) -> None:
                 click=(app.start_space, f"['{scene_id}']"),
             )
         with html.Div(classes="pm-buttons mt-1", v_show="space_scene"):
-            v3.VBtn(icon="mdi-replay", **_aria("Play scene again"), classes="pm-touch", variant="tonal",
+            v3.VBtn(icon="mdi-replay", **aria("Play scene again"), classes="pm-touch", variant="tonal",
                     disabled=("space_playing",), click=app.space_play)
-            v3.VBtn("Back to the tooth", **_aria("Back to the tooth"), classes="pm-touch pm-scene-btn",
+            v3.VBtn("Back to the tooth", **aria("Back to the tooth"), classes="pm-touch pm-scene-btn",
                     variant="tonal", click=app.leave_space)
 
 
 def _timeline() -> None:
-    with html.Div(classes="pm-section", **_aria("Age timeline", role="group")):
+    with html.Div(classes="pm-section", **aria("Age timeline", role="group")):
         html.Div("The child's age", classes="pm-heading")
         with html.Div(classes="pm-timeline"):
             html.Div(v_for="row in timeline_rows", key="row.id", classes="pm-tl-bar",
@@ -162,13 +158,13 @@ def _timeline() -> None:
 
 
 def _quiz_section(app) -> None:
-    with html.Div(classes="pm-section", v_show="mode === 'student'", **_aria("Student", role="group")):
+    with html.Div(classes="pm-section", v_show="mode === 'student'", **aria("Student", role="group")):
         html.Div("Canal configuration", classes="pm-heading")
-        html.Div("{{ canal_text }}", classes="pm-small", **_aria("Canal configuration"))
+        html.Div("{{ canal_text }}", classes="pm-small", **aria("Canal configuration"))
         with html.Div(classes="pm-buttons mt-2"):
-            v3.VBtn("Quiz", v_show="!quiz_active", **_aria("Quiz"), prepend_icon="mdi-help-circle-outline",
+            v3.VBtn("Quiz", v_show="!quiz_active", **aria("Quiz"), prepend_icon="mdi-help-circle-outline",
                     color="primary", classes="pm-touch", click=app.quiz_start)
-            v3.VBtn("Next question", v_show="quiz_active", **_aria("Next question"), color="primary",
+            v3.VBtn("Next question", v_show="quiz_active", **aria("Next question"), color="primary",
                     classes="pm-touch", click=app.quiz_next)
-            v3.VBtn("End quiz", v_show="quiz_active", **_aria("End quiz"), variant="tonal",
+            v3.VBtn("End quiz", v_show="quiz_active", **aria("End quiz"), variant="tonal",
                     classes="pm-touch", click=app.quiz_stop)

@@ -1,0 +1,212 @@
+"""Playing a procedure in a session: start and leave it, put the scene at a time, step, scrub, play.
+
+A mixin of ``viewer.app.App`` (its ``@change`` handlers are bound by TrameApp like the App's own); the
+frames themselves are the pure ``viewer.procedure.frame``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from trame.decorators import change
+
+from meshes import load_tooth
+
+from .playback import cancel, start_frames
+from .procedure import (
+    COMPARE_PREFIX,
+    EXTRA_MESHES,
+    PROCEDURE_LABELS,
+    PROCEDURES,
+    SPEEDS,
+    compare_offset,
+    final_text,
+    frame,
+    idle_looks,
+    other,
+    removal_range,
+    timelines,
+)
+from .wire import serialized_extras
+
+
+class ProcedurePlayer:
+    """The procedure player of an App (uses its state, scene, camera and URL sync)."""
+
+    def _init_procedure(self) -> None:
+        s = self.state
+        for name in EXTRA_MESHES:
+            s[f"mesh_{name}"] = None
+        self._extras_for = None  # the tooth whose procedure geometry the browser has
+        s.procedure = None
+        s.compare = False
+        s.t = 0.0
+        s.t_max = 1.0
+        s.playing = False
+        s.speed = 1.0
+        s.caption = ""
+        s.note = ""
+        s.step_label = ""
+        s.step_index = 0
+        s.final_rows = []
+        s.removal_range = removal_range(0.0)
+        s.cmp_removal_range = removal_range(0.0)
+        s.counter_text = ""
+        s.cmp_counter_text = ""
+        s.counter = None
+        s.cmp_counter = None
+        s.cmp_label = ""
+        self._t = 0.0
+        self._step = None
+        self._play_task: asyncio.Task | None = None
+
+    def _ensure_extras(self) -> None:
+        """Send the procedure geometry of the current tooth once (hidden until a step shows it)."""
+        fdi = load_tooth(self.state.tooth).tooth.fdi
+        if self._extras_for != fdi:
+            for name, m in serialized_extras(fdi).items():
+                self.state[f"mesh_{name}"] = m
+            self._extras_for = fdi
+
+    def _start_procedure(self, procedure: str, step: int = 0) -> None:
+        s = self.state
+        self._stop_playing()
+        self._leave_space(apply=False)
+        self._active = procedure
+        s.procedure = procedure
+        if s.cut_plane != "off":  # the removal front is coloured on the whole pulp surface
+            s.cut_plane = self._last_cut_plane = "off"
+            self._load_scene()
+        self._ensure_extras()
+        tl = timelines()[procedure]
+        s.t_max = float(tl.total_duration)
+        step = min(max(int(step), 0), len(tl.steps) - 1)
+        tooth = load_tooth(s.tooth)
+        s.final_rows = [final_text(tooth, p) for p in PROCEDURES]
+        s.cmp_label = f"Beside it: {PROCEDURE_LABELS[other(procedure)]}"
+        self._step = None
+        self._show(tl.step_start(step), force=True)
+
+    def _leave_procedure(self) -> None:
+        s = self.state
+        self._stop_playing()
+        self._active = None
+        s.procedure = None
+        s.compare = False
+        s.caption = s.note = s.step_label = s.counter_text = s.cmp_counter_text = ""
+        s.counter = s.cmp_counter = None
+        s.final_rows = []
+        self._step = None
+        self._t = 0.0
+        s.t = 0.0
+        self._apply_looks()
+
+    def _show(self, t: float, force: bool = False) -> None:
+        """Put the scene at ``t`` seconds of the chosen procedure: a few small state keys per frame."""
+        s = self.state
+        procedure = s.procedure
+        if not procedure:
+            return
+        fdi = load_tooth(s.tooth).tooth.fdi
+        tl = timelines()[procedure]
+        t = min(max(float(t), 0.0), tl.total_duration)
+        self._t = t
+        m, _, updates = frame(fdi, procedure, t)
+        if s.compare:
+            tl_b = timelines()[other(procedure)]
+            t_b = t * tl_b.total_duration / tl.total_duration  # synchronised: same share of the story
+            _, _, more = frame(fdi, other(procedure), t_b, COMPARE_PREFIX, compare_offset(load_tooth(fdi)))
+            updates.update(more)
+        else:
+            updates.update(idle_looks(COMPARE_PREFIX))
+            updates[f"{COMPARE_PREFIX}counter_text"] = ""
+        updates["t"] = round(t, 3)
+        step_changed = m.step_index != self._step
+        if step_changed or force:
+            updates.update(
+                caption=m.caption,
+                note=m.note,
+                step_index=m.step_index,
+                step_label=f"Step {m.step_index + 1} of {m.step_count}",
+            )
+        for k, v in updates.items():
+            s[k] = v  # unchanged values are not sent again
+        self.frames_sent += 1
+        if step_changed or force:
+            self._step = m.step_index
+            self.camera_preset(m.camera)
+            self._sync_url()
+
+    def moment(self):
+        """The current moment of the chosen procedure (for tests and the UI)."""
+        from scenes import moment as resolve
+
+        from .procedure import pulp_volumes
+
+        tooth = load_tooth(self.state.tooth)
+        return resolve(timelines()[self.state.procedure], self._t, pulp_volumes(tooth))
+
+    @change("procedure")
+    def _on_procedure(self, procedure, **_):
+        if not self.state.scene_ready or procedure == getattr(self, "_active", None):
+            return
+        if procedure in PROCEDURES:
+            self._start_procedure(procedure)
+        else:
+            self._leave_procedure()
+            self.camera_preset(self.state.camera_view or "reset")
+        self._sync_url()
+
+    @change("compare")
+    def _on_compare(self, compare, **_):
+        if not self.state.scene_ready or not self.state.procedure:
+            return
+        self._show(self._t, force=True)
+
+    @change("t")
+    def _on_t(self, t, **_):
+        """The scrub slider (a user's move differs from the time the player last set)."""
+        if self.state.procedure and t is not None and abs(float(t) - self._t) > 1e-6:
+            self._show(float(t))
+
+    def next_step(self) -> None:
+        tl = timelines()[self.state.procedure]
+        self.pause()
+        i = tl.step_at(self._t)
+        self._show(tl.step_start(i + 1) if i + 1 < len(tl.steps) else tl.total_duration)
+
+    def previous_step(self) -> None:
+        tl = timelines()[self.state.procedure]
+        self.pause()
+        i = tl.step_at(self._t)
+        if self._t >= tl.total_duration:
+            i = len(tl.steps) - 1
+        elif self._t - tl.step_start(i) < 0.25 and i > 0:
+            i -= 1
+        self._show(tl.step_start(i))
+
+    def cycle_speed(self) -> None:
+        i = SPEEDS.index(self.state.speed) if self.state.speed in SPEEDS else 0
+        self.state.speed = SPEEDS[(i + 1) % len(SPEEDS)]
+
+    def tick(self, dt: float) -> bool:
+        """Advance playback by ``dt`` seconds of wall time; True once the end is reached."""
+        tl = timelines()[self.state.procedure]
+        self._show(min(tl.total_duration, self._t + dt * float(self.state.speed)))
+        return self._t >= tl.total_duration
+
+    def play(self) -> None:
+        s = self.state
+        if not s.procedure or (self._play_task and not self._play_task.done()):
+            return
+        if self._t >= timelines()[s.procedure].total_duration:
+            self._show(0.0)
+        self._play_task = start_frames(self, self.tick, "playing")
+
+    def _stop_playing(self) -> None:
+        task, self._play_task = self._play_task, None
+        cancel(task)
+
+    def pause(self) -> None:
+        self._stop_playing()
+        self.state.playing = False

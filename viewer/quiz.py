@@ -1,0 +1,101 @@
+"""The student quiz in a session: ask for a structure, judge the tap, keep the score, show the marker.
+
+A mixin of ``viewer.app.App``; targets and judging are the pure ``viewer.story.quiz_targets`` / ``judge``.
+"""
+
+from __future__ import annotations
+
+import random
+
+from meshes import REGIONS, load_tooth
+
+from .scene import layer_key
+from .story import judge, quiz_needs, quiz_targets
+from .wire import serialized_marker
+
+
+class Quiz:
+    """The quiz of an App (uses its state, looks, players and URL sync; ``on_pick`` routes taps here)."""
+
+    def _init_quiz(self) -> None:
+        s = self.state
+        s.mesh_quiz_marker = None
+        s.actor_quiz_marker = {"visibility": False, "pickable": False}
+        s.quiz_active = False
+        s.quiz_prompt = ""
+        s.quiz_feedback = ""
+        s.quiz_right = None
+        s.quiz_score = {"right": 0, "asked": 0}
+        self._quiz_target: dict | None = None
+        self._quiz_answered = False
+        self._quiz_order: list[int] = []
+        self._quiz_rng = random.Random()
+
+    def quiz_start(self) -> None:
+        s = self.state
+        if s.procedure:
+            self._leave_procedure()
+        self._leave_space(apply=False)
+        s.quiz_active = True
+        s.quiz_score = {"right": 0, "asked": 0}
+        self._quiz_order = []
+        self.quiz_next()
+
+    def quiz_next(self) -> None:
+        targets = quiz_targets(load_tooth(self.state.tooth))
+        if not self._quiz_order:
+            self._quiz_order = list(range(len(targets)))
+            self._quiz_rng.shuffle(self._quiz_order)
+        self.quiz_ask(self._quiz_order.pop(0))
+
+    def quiz_ask(self, index: int) -> None:
+        """Ask for structure ``index`` of ``quiz_targets``; set up the view so it can be tapped."""
+        s = self.state
+        target = quiz_targets(load_tooth(s.tooth))[index]
+        self._quiz_target = target
+        self._quiz_answered = False
+        needs = quiz_needs(target)
+        s.quiz_prompt = f"Tap {target['prompt']}"
+        s.quiz_feedback = ""
+        s.quiz_right = None
+        s.pick_text = ""
+        s.actor_quiz_marker = {"visibility": False, "pickable": False}
+        for r in REGIONS:
+            s[layer_key(r)] = True
+        s.xray = needs["xray"]
+        s.infection = "none"
+        if needs["successor"]:
+            s.successor_on = True
+            self._ensure_successor()
+        self._update_story_texts()
+        self._apply_looks()
+        self._sync_url()
+
+    def _quiz_judge(self, region, position) -> None:
+        s = self.state
+        tooth = load_tooth(s.tooth)
+        target = self._quiz_target
+        right, tapped = judge(tooth, target, region, position)
+        self._quiz_answered = True
+        score = dict(s.quiz_score)
+        score["asked"] += 1
+        score["right"] += int(right)
+        s.quiz_score = score
+        s.quiz_right = right
+        what = target["prompt"]
+        s.quiz_feedback = (f"Right: that is {what}." if right
+                           else f"Not quite: you tapped {tapped}. The marker shows {what}.")
+        if s.mesh_quiz_marker is None:
+            s.mesh_quiz_marker = serialized_marker()
+        s.actor_quiz_marker = {"visibility": True, "pickable": False, "position": list(target["at"])}
+
+    def _stop_quiz(self) -> None:
+        s = self.state
+        s.quiz_active = False
+        s.quiz_prompt = s.quiz_feedback = ""
+        s.quiz_right = None
+        self._quiz_target = None
+        s.actor_quiz_marker = {"visibility": False, "pickable": False}
+
+    def quiz_stop(self) -> None:
+        self._stop_quiz()

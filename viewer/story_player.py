@@ -1,0 +1,221 @@
+"""The chairside story in a session: infection extent, Parent / Student mode, the successor, and the two
+space scenes with their player.
+
+A mixin of ``viewer.app.App`` (its ``@change`` handlers are bound by TrameApp like the App's own); looks,
+poses and texts are the pure functions of ``viewer.story``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from trame.decorators import change
+
+from meshes import REGIONS, load_tooth
+
+from .playback import cancel, start_frames
+from .procedure import COMPARE_PREFIX, PROCEDURES, idle_looks
+from .scene import layer_key, region_look
+from .story import (
+    SIDES,
+    SPACE_SCENES,
+    SUCCESSOR_PARTS,
+    TEACHING_LINE,
+    age_marker,
+    indicated,
+    infection_items,
+    nb_key,
+    neighbour_property,
+    procedure_start_step,
+    room_text,
+    scene_title,
+    space_duration,
+    space_frame,
+    successor_looks,
+)
+from .url_state import INFECTIONS
+from .wire import serialized_neighbours, serialized_successor
+
+
+class StoryPlayer:
+    """The story controls of an App (uses its state, scene looks, camera, procedure player and URL sync)."""
+
+    def _init_story(self) -> None:
+        s = self.state
+        s.mode = "parent"
+        s.infection = "none"
+        s.infection_items = infection_items()
+        s.teaching_line = TEACHING_LINE
+        s.indicated = indicated("none")
+        s.successor_on = False
+        s.successor_name = ""
+        self._successor_for = None
+        self._neighbours_for = None
+        for part in SUCCESSOR_PARTS:
+            s[f"mesh_{part}"] = None
+        for side in SIDES:
+            s[f"mesh_{nb_key(side)}"] = None
+            s[f"property_{nb_key(side)}"] = neighbour_property()
+        s.space_scene = None
+        s.space_title = ""
+        s.space_t = 0.0
+        s.space_t_max = 1.0
+        s.space_playing = False
+        s.space_age = ""
+        s.space_caption = ""
+        s.space_note = ""
+        s.space_room = ""
+        s.space_rise = [0.0, 0.0, 0.0]
+        s.timeline_rows = []
+        s.age_marker = None
+        s.canal_text = ""
+        self._space_t = 0.0
+        self._space_present = None
+        self._space_task: asyncio.Task | None = None
+
+    def _update_story_texts(self) -> None:
+        s = self.state
+        s.infection_items = infection_items(s.mode)
+        s.indicated = indicated(s.infection or "none", s.mode)
+        if s.space_scene:
+            s.space_title = scene_title(s.space_scene, s.mode)
+
+    def _ensure_successor(self) -> None:
+        fdi = load_tooth(self.state.tooth).tooth.fdi
+        if self._successor_for != fdi:
+            for part, m in serialized_successor(fdi).items():
+                self.state[f"mesh_{part}"] = m
+            self._successor_for = fdi
+
+    def _ensure_neighbours(self) -> None:
+        fdi = load_tooth(self.state.tooth).tooth.fdi
+        if self._neighbours_for != fdi:
+            for side, m in serialized_neighbours(fdi).items():
+                self.state[f"mesh_{nb_key(side)}"] = m
+            self._neighbours_for = fdi
+
+    @change("infection")
+    def _on_infection(self, infection, **_):
+        if not self.state.scene_ready:
+            return
+        s = self.state
+        if infection not in INFECTIONS:
+            s.infection = "none"
+        self._leave_space(apply=False)
+        if s.procedure:
+            self._leave_procedure()
+        self._update_story_texts()
+        self._apply_looks()
+        self._sync_url()
+
+    @change("mode")
+    def _on_mode(self, mode, **_):
+        if mode not in ("parent", "student"):
+            self.state.mode = "parent"
+        if not self.state.scene_ready:
+            return
+        self._update_story_texts()
+        if self.state.space_scene:
+            self._space_show(self._space_t, force=True)
+        if self.state.mode != "student":
+            self._stop_quiz()
+        self.state.pick_text = ""
+        self._sync_url()
+
+    @change("successor_on")
+    def _on_successor(self, successor_on, **_):
+        if not self.state.scene_ready:
+            return
+        if successor_on:
+            self._ensure_successor()
+        self._apply_looks()
+        self._sync_url()
+
+    def play_indicated(self) -> None:
+        """Play the procedure the infection extent calls for, from the step that shows the same pulp."""
+        s = self.state
+        procedure = indicated(s.infection or "none")["procedure"]
+        if procedure not in PROCEDURES:
+            return
+        self._start_procedure(procedure, procedure_start_step(procedure, s.infection))
+        self._sync_url()
+        self.play()
+
+    # --- space scenes
+    def start_space(self, scene_id: str) -> None:
+        s = self.state
+        if scene_id not in SPACE_SCENES:
+            return
+        if s.procedure:
+            self._leave_procedure()
+        self._stop_space()
+        tooth = load_tooth(s.tooth)
+        self._ensure_neighbours()
+        self._ensure_successor()
+        s.space_scene = scene_id
+        s.space_title = scene_title(scene_id, s.mode)
+        s.space_t_max = space_duration(tooth, scene_id)
+        s.space_room = ""
+        self._space_present = None
+        self._space_show(0.0, force=True)
+        self.camera_preset("buccal")
+        self.space_play()
+
+    def _space_show(self, t: float, force: bool = False) -> None:
+        """Put the space scene at ``t`` seconds: neighbour and premolar poses, age, caption (small keys)."""
+        s = self.state
+        tooth = load_tooth(s.tooth)
+        t = min(max(float(t), 0.0), float(s.space_t_max))
+        self._space_t = t
+        m, updates = space_frame(tooth, s.space_scene, t, s.mode)
+        rise = updates.pop("space_rise")
+        updates.update(successor_looks(True, bool(s.xray), rise, pickable=False))
+        updates["space_t"] = round(t, 3)
+        updates["age_marker"] = age_marker(m.age_months)
+        if force or m.tooth_present != self._space_present:
+            self._space_present = m.tooth_present
+            if force:
+                updates.update(idle_looks())
+                updates.update(idle_looks(COMPARE_PREFIX))
+            for r in REGIONS:
+                look = region_look(r, bool(s[layer_key(r)]) and m.tooth_present, bool(s.xray))
+                updates[f"actor_{r}"] = look["actor"]
+                updates[f"property_{r}"] = look["property"]
+        done = t >= float(s.space_t_max) - 1e-9
+        updates["space_room"] = room_text(tooth, m.motion) if done else ""
+        for k, v in updates.items():
+            s[k] = v
+        self.frames_sent += 1
+
+    def space_tick(self, dt: float) -> bool:
+        self._space_show(min(float(self.state.space_t_max), self._space_t + dt))
+        return self._space_t >= float(self.state.space_t_max)
+
+    def space_play(self) -> None:
+        s = self.state
+        if not s.space_scene or (self._space_task and not self._space_task.done()):
+            return
+        if self._space_t >= float(s.space_t_max):
+            self._space_show(0.0)
+        self._space_task = start_frames(self, self.space_tick, "space_playing")
+
+    def _stop_space(self) -> None:
+        task, self._space_task = self._space_task, None
+        cancel(task)
+        self.state.space_playing = False
+
+    def _leave_space(self, apply: bool = True) -> None:
+        s = self.state
+        was = bool(s.space_scene)
+        self._stop_space()
+        s.space_scene = None
+        s.space_caption = s.space_note = s.space_room = s.space_age = ""
+        s.age_marker = None
+        self._space_t = 0.0
+        if was and apply:
+            self._apply_looks()
+            self.camera_preset(s.camera_view or "reset")
+
+    def leave_space(self) -> None:
+        self._leave_space()
+

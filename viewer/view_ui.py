@@ -1,0 +1,101 @@
+"""UI of the page: the layout with its client hooks (URL, camera), and the 3D view with its overlays and
+camera buttons; the panel is ``viewer.panel_ui``."""
+
+from __future__ import annotations
+
+from trame.ui.vuetify3 import VAppLayout
+from trame.widgets import client, html
+from trame.widgets import vtk as vtkw
+from trame.widgets import vuetify3 as v3
+
+from . import style
+from .aria import aria
+from .colors import BACKGROUND
+from .panel_ui import build_panel
+from .procedure import COMPARE_PREFIX, SHAPES
+from .procedure_ui import build_procedure_overlay
+from .story_ui import build_story_overlay, build_story_representations
+from .url_state import CAMERA_PRESETS
+
+CAMERA_LABELS = {name: name.capitalize() for name in CAMERA_PRESETS}
+CAMERA_JS = (
+    "camera_request && window.setTimeout(() => { const v = trame.refs.view;"
+    " if (v) { v.setCamera(camera_request); v.resetCamera(); } }, 50)"
+)
+INTERACTOR_SETTINGS = [
+    {"button": 1, "action": "Rotate"},
+    {"button": 2, "action": "Pan"},
+    {"button": 3, "action": "Zoom", "scrollEnabled": True},
+    {"button": 1, "action": "Pan", "shift": True},
+    {"button": 1, "action": "Zoom", "control": True},
+]
+
+
+def build_ui(app) -> None:
+    """Build the whole page once, on ``app.ui``."""
+    with VAppLayout(app.server, full_height=True) as layout:
+        app.ui = layout
+        client.Style(style.CSS)
+        client.ClientTriggers(mounted=(app.on_client_url, "[window.location.search]"))
+        client.ClientStateChange(
+            value="url_query",
+            change="url_query && window.history.replaceState(null, '', url_query)",
+        )
+        # Camera moves run after the meshes of the same update are in place (then reset fits them).
+        client.ClientStateChange(value="camera_request", change=CAMERA_JS)
+        with html.Div(classes=("panel_open ? 'pm-root' : 'pm-root pm-collapsed'",)):
+            build_view(app)
+            build_panel(app)
+
+
+def build_view(app) -> None:
+    """The 3D view (both tooth copies, the story's meshes), its overlays and the camera buttons."""
+    with html.Div(classes="pm-view-wrap"):
+        with (
+            html.Div(classes="pm-view", **aria(("`3D model of tooth ${tooth_name}`",), role="img")),
+            vtkw.VtkView(
+                ref="view",
+                background=("view_background", list(BACKGROUND)),
+                picking_modes=("picking_modes", ["click"]),
+                interactor_settings=("interactor_settings", INTERACTOR_SETTINGS),
+                click=(app.on_pick, "[$event]"),
+            ),
+        ):
+            for prefix in ("", COMPARE_PREFIX):
+                for r in SHAPES:
+                    if r in ("crown_pulp", "root_pulp"):
+                        color_range = f"{prefix}removal_range"
+                    else:
+                        color_range = "decay_range"
+                    with vtkw.VtkGeometryRepresentation(
+                        v_if=f"mesh_{r}" + (" && compare" if prefix else ""),
+                        id=f"{prefix}{r}",
+                        actor=(f"actor_{prefix}{r}",),
+                        property=(f"property_{prefix}{r}",),
+                        mapper=(f"mapper_{prefix}{r}",),
+                        color_map_preset=(f"preset_{prefix}{r}",),
+                        color_data_range=(color_range,),
+                    ):
+                        # one mesh state per shape, shared by both copies: sent once
+                        vtkw.VtkMesh(f"mesh_{r}", state=(f"mesh_{r}",))
+            build_story_representations()
+        build_story_overlay(app)
+        build_procedure_overlay()
+        html.Div(
+            "{{ pick_text }}",
+            v_show="pick_text",
+            classes="pm-pick",
+            **aria("Picked structure", role="status", aria_live="polite"),
+        )
+        with html.Div(classes="pm-cameras", **aria("Camera", role="toolbar")):
+            for name in CAMERA_PRESETS:
+                v3.VBtn(
+                    CAMERA_LABELS[name],
+                    **aria(CAMERA_LABELS[name]),
+                    classes="pm-touch",
+                    variant="tonal",
+                    click=(app.camera_preset, f"['{name}']"),
+                )
+            v3.VBtn("Reset", **aria("Reset"), classes="pm-touch", variant="tonal",
+                    click=(app.camera_preset, "['reset']"))
+

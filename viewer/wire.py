@@ -1,0 +1,73 @@
+"""What goes over the wire: vtk.js mesh states, serialized once per tooth (or cut), shared by all sessions.
+
+Serializing is the costly part, so each function is lru-cached; nothing here touches trame state.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from trame_vtk.modules.vtk.serializers.mesh import mesh as mesh_state
+
+from meshes import REGIONS, load_tooth
+
+from .cut import cut_tooth
+from .procedure import EXTRA_MESHES, with_color_array
+from .story import SIDES
+
+
+@lru_cache(maxsize=64)
+def serialized_regions(fdi: str, cut: str | None, cut_pos: float) -> dict[str, dict | None]:
+    """vtk.js mesh state per region, shared by every session (serializing is the costly part)."""
+    if cut:
+        regions = cut_tooth(fdi, cut, cut_pos)
+        return {name: mesh_state(regions[name]) if regions[name].n_points else None for name in REGIONS}
+    out = {}
+    # The browser gets the lighter display surfaces (same shape, same arrays, no cracks; meshes/surfaces.py).
+    for name, mesh in load_tooth(fdi).display_regions.items():
+        colored, field = with_color_array(mesh, name)
+        out[name] = mesh_state(colored, field_to_keep=field) if mesh.n_points else None
+    return out
+
+
+# Smooth shells are decimated (volumes are the engine's, measured on voxels, not on these surfaces).
+EXTRA_DECIMATION = {"enamel_opened": 0.6, "dentin_opened": 0.6, "crown_ssc": 0.6, "base": 0.5}
+
+
+@lru_cache(maxsize=16)
+def serialized_successor(fdi: str) -> dict[str, dict | None]:
+    """vtk.js mesh state of the premolar and its crypt (decimated for the wire; sent when first shown)."""
+    out = {}
+    for name, reduction in (("successor", 0.5), ("crypt", 0.85)):
+        mesh = load_tooth(fdi).successor[name]
+        out[name] = mesh_state(mesh.decimate(reduction)) if mesh.n_points else None
+    return out
+
+
+@lru_cache(maxsize=16)
+def serialized_neighbours(fdi: str) -> dict[str, dict | None]:
+    """vtk.js mesh state of the teeth in front and behind (sent once, when a space scene first plays)."""
+    out = {}
+    for side in SIDES:
+        mesh = load_tooth(fdi).neighbour_mesh(side)
+        out[side] = mesh_state(mesh.decimate(0.5)) if mesh.n_points else None
+    return out
+
+
+@lru_cache(maxsize=1)
+def serialized_marker() -> dict:
+    import pyvista as pv
+
+    return mesh_state(pv.Sphere(radius=0.55, theta_resolution=16, phi_resolution=12))
+
+
+@lru_cache(maxsize=16)
+def serialized_extras(fdi: str) -> dict[str, dict | None]:
+    """vtk.js mesh state of the procedure geometry (opened layers, materials, crown), sent on first use."""
+    out = {}
+    for name in EXTRA_MESHES:
+        mesh = load_tooth(fdi).extras[name]
+        if mesh.n_points and name in EXTRA_DECIMATION:
+            mesh = mesh.decimate(EXTRA_DECIMATION[name])
+        out[name] = mesh_state(mesh) if mesh.n_points else None
+    return out
