@@ -197,7 +197,11 @@ class ProcedurePlayer:
 
     def play(self) -> None:
         s = self.state
-        if not s.procedure or (self._play_task and not self._play_task.done()):
+        if not s.procedure:
+            # No procedure chosen: "Play" plays the one the infection extent calls for (story_player.py).
+            self.play_indicated()
+            return
+        if self._play_task and not self._play_task.done():
             return
         if self._t >= timelines()[s.procedure].total_duration:
             self._show(0.0)

@@ -17,6 +17,7 @@ import aiohttp
 from aiohttp import web
 from trame.app.core import AVAILABLE_SERVERS
 
+from .release import release
 from .static_cache import compressed_mirror
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,8 @@ class SessionServer:
                     await asyncio.wait_for(task, 5)
             self.sessions.pop(name, None)
             AVAILABLE_SERVERS.pop(name, None)
+            if app is not None:
+                release(app.server)
             log.info("session %s closed (%d active)", name, len(self.sessions))
         return ws
 

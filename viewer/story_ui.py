@@ -98,7 +98,7 @@ def _infection_section(app) -> None:
             block=True,
             classes="pm-touch mt-1",
             **aria("Play"),
-            click=app.play_indicated,
+            click=app.play,  # the one "Play": with no procedure chosen it plays the indicated one
         )
         html.Div("{{ teaching_line }}", classes="pm-teaching")
 
