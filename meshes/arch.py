@@ -20,6 +20,7 @@ from meshes.spec import load_spec
 from meshes.surfaces import region_surfaces
 
 NEIGHBOUR_SPACING = 0.25  # mm: outer surface only, ~15-25 k triangles a tooth
+NEIGHBOUR_KEEP = 0.45  # share of the outer surface's faces kept
 ROOT_DRAW_IN = 0.35  # how much a neighbour's root spread is narrowed (schematic, see _outer)
 NEIGHBOURS = {  # kind -> (mesial neighbour, distal neighbour)
     "maxillary_first": ("maxillary_canine", "maxillary_second"),
@@ -57,7 +58,10 @@ def _outer(kind: str) -> tuple[np.ndarray, np.ndarray, str]:
     spec = load_spec(kind)
     volume = build_label_volume(spec, NEIGHBOUR_SPACING)
     solid = (volume.labels > 0).astype(np.uint8)
-    mesh = region_surfaces(volume, solid, {"tooth": 1})["tooth"]
+    # Drawn simpler: one outer surface, thinned for the browser (it has no neighbour to crack against).
+    mesh = region_surfaces(volume, solid, {"tooth": 1})["tooth"].decimate_pro(
+        1.0 - NEIGHBOUR_KEEP, preserve_topology=True
+    )
     points = np.asarray(mesh.points, dtype=np.float32)
     # Flaring roots of side-by-side teeth would cross; in a real arch they spread buccolingually and around
     # the crypts. Drawn simpler: the neighbour's roots are drawn in towards its axis.

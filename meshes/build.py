@@ -16,13 +16,15 @@ from meshes.removal import removal_order
 from meshes.restorations import EXTRA_LABELS, decay_weight, restoration_labels
 from meshes.spec import load_spec
 from meshes.successor import place_successor
-from meshes.surfaces import display_regions, labelled_surface, region_surfaces, split_regions
+from meshes.surfaces import display_regions, labelled_surface, split_regions
 
 REGIONS = ("enamel", "dentin", "crown_pulp", "root_pulp")
 DEFAULT_SPACING = 0.1  # mm per voxel: canals stay 3+ voxels across; four molars build in ~6 s (measured)
 # Share of faces the browser's meshes keep, per tissue touched (surfaces.display_regions): smooth enamel and
 # dentin lose most, the pulp keeps more, so the thin canals stay round.
 DISPLAY_KEEP = {ENAMEL: 0.3, DENTIN: 0.3, CROWN_PULP: 0.6, ROOT_PULP: 0.7}
+# The same for the procedure parts (restorations.EXTRA_LABELS: 5 medicament, 6 base, 7 paste, 8 crown).
+EXTRA_DISPLAY_KEEP = {ENAMEL: 0.3, DENTIN: 0.3, 5: 0.6, 6: 0.4, 7: 0.7, 8: 0.25}
 
 
 @dataclass
@@ -50,6 +52,10 @@ class LocalModel:
     display_points: dict[str, np.ndarray] = field(default_factory=dict)  # lighter regions for the browser
     display_faces: dict[str, np.ndarray] = field(default_factory=dict)
     display_source: dict[str, np.ndarray] = field(default_factory=dict)  # nearest full-surface point
+    display_extra_points: dict[str, np.ndarray] = field(default_factory=dict)
+    display_extra_faces: dict[str, np.ndarray] = field(default_factory=dict)
+    display_successor_points: dict[str, np.ndarray] = field(default_factory=dict)
+    display_successor_faces: dict[str, np.ndarray] = field(default_factory=dict)
 
     def mesh(self, region: str) -> pv.PolyData:
         return pv.PolyData.from_regular_faces(self.points[region], self.faces[region].astype(np.int64))
@@ -76,7 +82,9 @@ def build_local(kind: str, spacing: float = DEFAULT_SPACING) -> LocalModel:
             canal = volume.canal[tuple(ijk[mine][nearest].T)].astype(np.int32)
     canal_roots = [root.name for root in spec.roots for _ in root.canals]
     treated = restoration_labels(volume)
-    extras = region_surfaces(volume, treated, EXTRA_LABELS)
+    treated_surface = labelled_surface(volume, treated)
+    extras = split_regions(*treated_surface, EXTRA_LABELS)
+    extras_display = display_regions(*treated_surface, EXTRA_LABELS, EXTRA_DISPLAY_KEEP)
     bud = place_successor(kind, volume, spec.trunk)
     return LocalModel(
         kind=kind,
@@ -101,6 +109,10 @@ def build_local(kind: str, spacing: float = DEFAULT_SPACING) -> LocalModel:
         display_source={
             r: cKDTree(surfaces[r].points).query(display[r].points)[1].astype(np.int32) for r in REGIONS
         },
+        display_extra_points={n: np.asarray(m.points, dtype=np.float32) for n, m in extras_display.items()},
+        display_extra_faces={n: m.regular_faces.astype(np.int32) for n, m in extras_display.items()},
+        display_successor_points={n: np.asarray(m.points, dtype=np.float32) for n, m in bud.display.items()},
+        display_successor_faces={n: m.regular_faces.astype(np.int32) for n, m in bud.display.items()},
         successor_points={n: np.asarray(m.points, dtype=np.float32) for n, m in bud.surfaces.items()},
         successor_faces={n: m.regular_faces.astype(np.int32) for n, m in bud.surfaces.items()},
         successor={

@@ -60,6 +60,13 @@ def _arrays(model: LocalModel) -> dict[str, np.ndarray]:
         arrays[f"dpoints_{r}"] = model.display_points[r]
         arrays[f"dfaces_{r}"] = model.display_faces[r]
         arrays[f"dsource_{r}"] = model.display_source[r]
+    for prefix, points, faces in (
+        ("dx", model.display_extra_points, model.display_extra_faces),
+        ("ds", model.display_successor_points, model.display_successor_faces),
+    ):
+        for name in points:
+            arrays[f"{prefix}points_{name}"] = points[name]
+            arrays[f"{prefix}faces_{name}"] = faces[name]
     for name in model.successor_points:
         arrays[f"spoints_{name}"] = model.successor_points[name]
         arrays[f"sfaces_{name}"] = model.successor_faces[name]
@@ -141,7 +148,15 @@ def _model(meta: dict, arrays: dict[str, np.ndarray]) -> LocalModel:
         display_points={r: arrays[f"dpoints_{r}"] for r in REGIONS},
         display_faces={r: arrays[f"dfaces_{r}"] for r in REGIONS},
         display_source={r: arrays[f"dsource_{r}"] for r in REGIONS},
+        display_extra_points=_named(arrays, "dxpoints_"),
+        display_extra_faces=_named(arrays, "dxfaces_"),
+        display_successor_points=_named(arrays, "dspoints_"),
+        display_successor_faces=_named(arrays, "dsfaces_"),
     )
+
+
+def _named(arrays: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+    return {n[len(prefix) :]: a for n, a in arrays.items() if n.startswith(prefix)}
 
 
 def missing_kinds(kinds: tuple[str, ...], spacing: float) -> list[str]:

@@ -76,6 +76,15 @@ class ToothModel:
             for n in local.successor_points
         }
         self.successor_info = dict(local.successor)
+        # Lighter copies for the browser, cut from the same labelled surfaces (no cracks between parts).
+        self.display_extras = {
+            n: self._place(local.display_extra_points[n], local.display_extra_faces[n], mirrored)
+            for n in local.display_extra_points
+        }
+        self.display_successor = {
+            n: self._place(local.display_successor_points[n], local.display_successor_faces[n], mirrored)
+            for n in local.display_successor_points
+        }
         self.canal_names = list(local.canal_names)
         voxel = local.spacing**3
         self.extra_volumes_mm3 = {n: count * voxel for n, count in local.extra_counts.items()}

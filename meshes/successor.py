@@ -19,9 +19,10 @@ from scipy.interpolate import PchipInterpolator
 
 from meshes.fields import LabelVolume, make_well_composed, outline_field, smax
 from meshes.spec import TEETH_DIR, load_sources
-from meshes.surfaces import region_surfaces
+from meshes.surfaces import display_regions, labelled_surface, split_regions
 
 SUCCESSOR, CRYPT = 1, 2
+BUD_LABELS = {"successor": SUCCESSOR, "crypt": CRYPT}
 SPACING = 0.15  # mm: the bud has no thin parts; a coarser grid keeps the build and the payload small
 
 
@@ -41,6 +42,7 @@ class SuccessorSpec:
 class Successor:
     spec: SuccessorSpec
     surfaces: dict[str, pv.PolyData]  # "successor", "crypt": local frame of the primary molar, placed
+    display: dict[str, pv.PolyData]  # lighter copies for the browser (surfaces.display_regions)
     voxel_counts: dict[str, int]
     spacing: float
     offset: tuple[float, float, float]  # where the crown's cervix centre sits
@@ -106,15 +108,17 @@ def place_successor(kind: str, tooth: LabelVolume, trunk: float) -> Successor:
         scale = 0.96**attempt
         labels, origin = bud_labels(spec, scale)
         bud = LabelVolume(labels, np.full(labels.shape, -1, np.int8), [], origin, SPACING, 0.0, {}, {})
-        surfaces = region_surfaces(bud, names={"successor": SUCCESSOR, "crypt": CRYPT})
+        surface = labelled_surface(bud)
+        surfaces = split_regions(*surface, BUD_LABELS)
         crypt = np.asarray(surfaces["crypt"].points)
         found = _highest_fit(crypt, gap, coarse, spec.clearance, top=-trunk, lowest=apex_z)
         if found is not None:
             offset, clearance = found
-            for mesh in surfaces.values():
+            display = display_regions(*surface, BUD_LABELS, {SUCCESSOR: 0.35, CRYPT: 0.2})
+            for mesh in (*surfaces.values(), *display.values()):
                 mesh.points = np.asarray(mesh.points) + np.asarray(offset, dtype=np.float32)
             counts = {"successor": int((labels == SUCCESSOR).sum()), "crypt": int((labels == CRYPT).sum())}
-            return Successor(spec, surfaces, counts, SPACING, offset, scale, clearance)
+            return Successor(spec, surfaces, display, counts, SPACING, offset, scale, clearance)
     raise RuntimeError(f"no room for the {spec.name} between the roots, even at {scale:.2f} of its size")
 
 

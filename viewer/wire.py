@@ -30,18 +30,11 @@ def serialized_regions(fdi: str, cut: str | None, cut_pos: float) -> dict[str, d
     return out
 
 
-# Smooth shells are decimated (volumes are the engine's, measured on voxels, not on these surfaces).
-EXTRA_DECIMATION = {"enamel_opened": 0.6, "dentin_opened": 0.6, "crown_ssc": 0.6, "base": 0.5}
-
-
 @lru_cache(maxsize=16)
 def serialized_successor(fdi: str) -> dict[str, dict | None]:
-    """vtk.js mesh state of the premolar and its crypt (decimated for the wire; sent when first shown)."""
-    out = {}
-    for name, reduction in (("successor", 0.5), ("crypt", 0.85)):
-        mesh = load_tooth(fdi).successor[name]
-        out[name] = mesh_state(mesh.decimate(reduction)) if mesh.n_points else None
-    return out
+    """vtk.js mesh state of the premolar and its crypt (the engine's light copies; sent when first shown)."""
+    meshes = load_tooth(fdi).display_successor
+    return {name: mesh_state(mesh) if mesh.n_points else None for name, mesh in meshes.items()}
 
 
 @lru_cache(maxsize=16)
@@ -50,7 +43,7 @@ def serialized_neighbours(fdi: str) -> dict[str, dict | None]:
     out = {}
     for side in SIDES:
         mesh = load_tooth(fdi).neighbour_mesh(side)
-        out[side] = mesh_state(mesh.decimate(0.5)) if mesh.n_points else None
+        out[side] = mesh_state(mesh) if mesh.n_points else None
     return out
 
 
@@ -63,11 +56,10 @@ def serialized_marker() -> dict:
 
 @lru_cache(maxsize=16)
 def serialized_extras(fdi: str) -> dict[str, dict | None]:
-    """vtk.js mesh state of the procedure geometry (opened layers, materials, crown), sent on first use."""
-    out = {}
-    for name in EXTRA_MESHES:
-        mesh = load_tooth(fdi).extras[name]
-        if mesh.n_points and name in EXTRA_DECIMATION:
-            mesh = mesh.decimate(EXTRA_DECIMATION[name])
-        out[name] = mesh_state(mesh) if mesh.n_points else None
-    return out
+    """vtk.js mesh state of the procedure geometry (opened layers, materials, crown), sent on first use.
+
+    The engine's display copies: thinned per interface at build time, so no part cracks from its neighbour
+    and nothing is decimated while a session waits.
+    """
+    meshes = load_tooth(fdi).display_extras
+    return {name: mesh_state(meshes[name]) if meshes[name].n_points else None for name in EXTRA_MESHES}
