@@ -38,6 +38,7 @@ class LocalModel:
     canal_names: list[str]
     canal_roots: list[str]
     voxel_counts: dict[str, int]
+    canal_voxels: list[int]  # root-pulp voxels of each canal, in canal_names order
     horn_tips: dict[str, list[float]]
     cusp_tips: dict[str, list[float]]
     floor_z: float
@@ -96,6 +97,7 @@ def build_local(kind: str, spacing: float = DEFAULT_SPACING) -> LocalModel:
         canal_names=[f"{name} canal" for name in volume.canal_names],
         canal_roots=canal_roots,
         voxel_counts={r: int((volume.labels == LABELS[r]).sum()) for r in REGIONS},
+        canal_voxels=np.bincount(volume.canal[volume.canal >= 0], minlength=len(volume.canal_names)).tolist(),
         horn_tips={k: list(v) for k, v in volume.horn_tips.items()},
         cusp_tips={k: list(v) for k, v in volume.cusp_tips.items()},
         floor_z=volume.floor_z,

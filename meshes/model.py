@@ -90,6 +90,9 @@ class ToothModel:
         self.extra_volumes_mm3 = {n: count * voxel for n, count in local.extra_counts.items()}
         self.voxel_volumes_mm3 = {r: local.voxel_counts[r] * voxel for r in REGIONS}
         self.volumes_mm3 = dict(self.voxel_volumes_mm3)  # the voxel count is the reference figure
+        self.canal_volumes_mm3 = {
+            name: count * voxel for name, count in zip(local.canal_names, local.canal_voxels, strict=True)
+        }
         self.mesh_volumes_mm3 = {r: float(self.regions[r].volume) for r in REGIONS}
         self.dimensions_mm = _measure(local)
         self.axes = {

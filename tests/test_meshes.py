@@ -365,6 +365,15 @@ def test_roots_and_canals(teeth, code):
     assert _local(model, "root_pulp")[:, 2].min() - apex < 1.5
 
 
+@pytest.mark.parametrize("code", ("55", "65"))
+def test_palatal_canal_volume_matches_cbct(teeth, code):
+    """ANATOMY.md: the palatal canals, the largest, held 3.7 mm3 on average (CBCT of upper second molars)."""
+    canals = teeth[code].canal_volumes_mm3
+    assert max(canals, key=canals.get) == "palatal canal"
+    assert canals["palatal canal"] == pytest.approx(3.7, rel=0.25), canals
+    assert sum(canals.values()) == pytest.approx(teeth[code].volumes_mm3["root_pulp"])
+
+
 @pytest.mark.parametrize("code", TOOTH_NUMBERS)
 def test_mesiobuccal_horn_is_highest(teeth, code):
     model = teeth[code]
