@@ -197,7 +197,7 @@ def render_overview(path: Path) -> None:
             centre + (origin - centre) * np.array([1, 1, 0]),
             normal + [0, 0, tilt],
             _up(model),
-            1.9 * size,
+            2.6 * size,  # room for the flaring roots in a narrow panel
         )
         jaw = "upper" if model.tooth.arch == "maxillary" else "lower"
         plotter.add_text(
