@@ -23,7 +23,7 @@ from meshes import load_tooth
 from viewer.colors import BACKGROUND, REGION_COLORS, REGION_LABELS, css_rgb
 from viewer.scene import region_look
 
-from .stage import camera_for
+from .stage import apply_look, camera_for
 
 LAYERS = ("enamel", "dentin", "crown_pulp", "root_pulp")
 # The standalone viewer links vtk.js favicons from the web; an inline icon keeps the page fully offline.
@@ -76,14 +76,8 @@ def scene_archive(tooth_code: str, keep: float = DEFAULT_KEEP) -> tuple[bytes, i
         actor = vtk.vtkActor()
         actor.SetMapper(mapper)
         look = region_look(name, True, name in ("enamel", "dentin"))["property"]
-        prop = actor.GetProperty()
-        prop.SetColor(*look["color"])
         # start in x-ray: the pulp shows through; the panel switches the hard tissues solid
-        prop.SetOpacity(look["opacity"])
-        prop.SetAmbient(look["ambient"])
-        prop.SetDiffuse(look["diffuse"])
-        prop.SetSpecular(look["specular"])
-        prop.SetSpecularPower(look["specularPower"])
+        apply_look(actor.GetProperty(), look)
         renderer.AddActor(actor)
         keep_alive += [mesh, mapper, actor]
     position, focal, up = camera_for(tooth, None)

@@ -38,6 +38,16 @@ DECAY_ON = (0.25, 0.65)  # decay value range of the ramp: 1 - colors.DECAY_RANGE
 TEXT_COLOR = (0.96, 0.96, 0.96)
 
 
+def apply_look(prop: vtk.vtkProperty, look: dict) -> None:
+    """Set a VTK property from a vtk.js-style look (viewer.scene.region_look's "property")."""
+    prop.SetColor(*look["color"])
+    prop.SetOpacity(look["opacity"])
+    prop.SetAmbient(look["ambient"])
+    prop.SetDiffuse(look["diffuse"])
+    prop.SetSpecular(look["specular"])
+    prop.SetSpecularPower(look["specularPower"])
+
+
 def camera_for(tooth, view: str | None) -> tuple[tuple, tuple, tuple]:
     """(position, focal point, view up) looking at the tooth from one side, or the three-quarter view.
 
@@ -204,12 +214,7 @@ class Stage:
                 }
             actor.SetVisibility(look != "hidden" and mapper.GetInput().GetNumberOfPoints() > 0)
             p = actor.GetProperty()
-            p.SetColor(*prop["color"])
-            p.SetOpacity(prop["opacity"])
-            p.SetAmbient(prop["ambient"])
-            p.SetDiffuse(prop["diffuse"])
-            p.SetSpecular(prop["specular"])
-            p.SetSpecularPower(prop["specularPower"])
+            apply_look(p, prop)
             p.SetInterpolationToGouraud()
             if name in PULP_PART:
                 state = pulp_states.get(PULP_PART[name], "healthy")
