@@ -1,6 +1,6 @@
 """Primary Molar 3D: start the chairside viewer.
 
-    python app.py [--host HOST] [--port PORT] [--tooth 85]
+    python app.py [--host HOST] [--port PORT] [--tooth 85] [--access-code CODE]
 
 Serves the page (no browser is opened) and prints its URL. Every browser that connects gets its own
 session. Exit status 2 for a bad port or an unknown tooth, with a one-line message.
@@ -21,6 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="localhost", help="interface to listen on (default: localhost)")
     p.add_argument("--port", default="8080", help="TCP port, 1-65535 (default: 8080)")
     p.add_argument("--tooth", default="85", help="tooth shown when the URL names none, FDI or Universal")
+    p.add_argument("--access-code", default=None,
+                   help="code every browser must enter first (default: $PM3D_ACCESS_CODE; none: open)")
     return p
 
 
@@ -53,6 +55,8 @@ async def _serve(server, host: str, port: int) -> None:
     await server.start(host, port)
     shown = "localhost" if host in ("0.0.0.0", "::", "") else host
     print(f"App running at: http://{shown}:{port}/", flush=True)
+    if server.access_code:
+        print("Access code required (set at start-up).", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -76,6 +80,12 @@ def main(argv: list[str] | None = None) -> int:
         tooth = resolve_tooth(args.tooth)
     except UnknownToothError as exc:
         return _fail(str(exc))
+    from viewer.access import resolve_code
+
+    try:
+        access_code = resolve_code(args.access_code)
+    except ValueError as exc:
+        return _fail(str(exc))
     problem = _check_port(args.host, port)
     if problem:
         return _fail(problem)
@@ -89,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     # Build what the cache lacks before serving (both cores), so no session ever waits on a build.
     build_all(KINDS, DEFAULT_SPACING)
     load_tooth(tooth.fdi)
-    server = SessionServer(lambda name: App(name, default_tooth=tooth.fdi))
+    server = SessionServer(lambda name: App(name, default_tooth=tooth.fdi), access_code=access_code)
     try:
         asyncio.run(_serve(server, args.host, port))
     except OSError as exc:

@@ -15,7 +15,10 @@ from trame.decorators import change
 
 from meshes import REGIONS, TOOTH_NUMBERS, load_tooth, resolve_tooth
 
-from .colors import DECAY_RANGE, REGION_LABELS, css_rgb
+from .colors import DECAY_RANGE, css_rgb
+from .exports import Exports
+from .i18n import language_items, norm_lang, premolar_name, tr, ui_words
+from .i18n import tooth_title as local_tooth_title
 from .procedure import COMPARE_PREFIX, idle_looks
 from .procedure_player import ProcedurePlayer
 from .quiz import Quiz
@@ -30,15 +33,20 @@ from .wire import serialized_regions
 CUT_VIEWS = {"md": "buccal", "bl": "mesial"}
 
 
-def tooth_title(code: str) -> str:
+def tooth_title(code: str, lang: str = "en") -> str:
     """Human name of a tooth with both numbering systems, e.g. "85 (T) – lower right second molar"."""
-    t = resolve_tooth(code)
-    jaw = "upper" if t.arch == "maxillary" else "lower"
-    kind = str(t.kind).split("_")[-1]  # "second" (also accepts "mandibular_second")
-    return f"{t.fdi} ({t.universal}) – {jaw} {t.side} {kind} molar"
+    return local_tooth_title(code, lang)
 
 
-class App(ProcedurePlayer, StoryPlayer, Quiz, TrameApp):
+DIMENSIONS = (  # (text key, tooth.dimensions_mm key)
+    ("crown_md", "crown_mesiodistal_mm"),
+    ("crown_bl", "crown_buccolingual_mm"),
+    ("crown_height", "crown_height_mm"),
+    ("root_length", "root_length_mm"),
+)
+
+
+class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
     """One viewer session. ``App(name)`` builds it on the trame server called ``name``."""
 
     def __init__(self, server=None, default_tooth: str = "85"):
@@ -46,7 +54,11 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, TrameApp):
         self.default_tooth = resolve_tooth(default_tooth).fdi
         self._extra_query: dict = {}
         s = self.state
-        s.trame__title = "Primary Molar 3D"
+        s.lang = "en"  # every word on screen comes from scenes/data/text/<lang>.toml (viewer.i18n)
+        s.ui = ui_words("en")
+        s.language_items = language_items()
+        self._lang_shown = "en"
+        s.trame__title = s.ui["app_title"]
         s.scene_ready = False
         s.tooth = self.default_tooth
         s.tooth_items = [{"title": tooth_title(c), "value": c} for c in TOOTH_NUMBERS]
@@ -74,6 +86,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, TrameApp):
         self._init_procedure()
         self._init_story()
         self._init_quiz()
+        self._init_exports()
         self._apply_looks()
         build_ui(self)
 
@@ -93,6 +106,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, TrameApp):
             infection=s.infection or "none",
             successor=bool(s.successor_on),
             mode=s.mode,
+            lang=s.lang,
             extra=dict(self._extra_query),
         )
 
@@ -108,6 +122,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, TrameApp):
         s.cut_pos = s.cut_pos_ui = p.cut_pos
         s.camera_view = p.view
         s.mode = p.mode
+        self._set_language(p.lang)
         s.infection = p.infection
         s.successor_on = p.successor
         self._leave_space(apply=False)
@@ -138,11 +153,19 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, TrameApp):
         meshes = serialized_regions(tooth.tooth.fdi, cut, round(float(s.cut_pos), 2) if cut else 0.0)
         for r in REGIONS:
             s[f"mesh_{r}"] = meshes[r]
-        s.tooth_name = tooth_title(s.tooth)
+        self._scene_texts(tooth)
+        if s.successor_on:
+            self._ensure_successor()
+
+    def _scene_texts(self, tooth) -> None:
+        """The tooth's names and numbers in the session's language."""
+        s = self.state
+        lang = s.lang
+        s.tooth_name = tooth_title(s.tooth, lang)
         s.volume_rows = [
             {
                 "region": r,
-                "label": REGION_LABELS[r],
+                "label": tr(lang, r),
                 "color": css_rgb(r),
                 "value": f"{tooth.volumes_mm3[r]:.1f} mm³",
             }
@@ -150,17 +173,12 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, TrameApp):
         ]
         d = tooth.dimensions_mm
         s.dimension_rows = [
-            {"label": "Crown, mesiodistal", "value": f"{d['crown_mesiodistal_mm']:.1f} mm"},
-            {"label": "Crown, buccolingual", "value": f"{d['crown_buccolingual_mm']:.1f} mm"},
-            {"label": "Crown height", "value": f"{d['crown_height_mm']:.1f} mm"},
-            {"label": "Root length", "value": f"{d['root_length_mm']:.1f} mm"},
-            {"label": "Crown pulp / whole pulp", "value": f"{100 * tooth.pulpotomy_fraction:.0f} %"},
+            *({"label": tr(lang, key), "value": f"{d[dim]:.1f} mm"} for key, dim in DIMENSIONS),
+            {"label": tr(lang, "crown_share"), "value": f"{100 * tooth.pulpotomy_fraction:.0f} %"},
         ]
-        s.timeline_rows = timeline_rows(tooth.tooth.kind)
-        s.canal_text = f"{len(tooth.canal_names)} canals: " + ", ".join(tooth.canal_names)
-        s.successor_name = str(tooth.successor_info.get("name", "premolar"))
-        if s.successor_on:
-            self._ensure_successor()
+        s.timeline_rows = timeline_rows(tooth.tooth.kind, lang)
+        s.canal_text = tr(lang, "canals", n=len(tooth.canal_names), names=", ".join(tooth.canal_names))
+        s.successor_name = premolar_name(str(tooth.successor_info.get("name", "premolar")), lang)
 
     def _apply_looks(self) -> None:
         s = self.state
@@ -179,6 +197,36 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, TrameApp):
         s.update(infection_looks(tooth, s.infection or "none", bool(s.xray), looks))
         s.update(successor_looks(bool(s.successor_on), bool(s.xray)))
         s.update(neighbour_looks(tooth, None))
+
+    # ------------------------------------------------------------------ language
+    def _set_language(self, lang: str) -> None:
+        s = self.state
+        s.lang = norm_lang(lang)
+        s.ui = ui_words(s.lang)
+        s.trame__title = s.ui["app_title"]
+        s.tooth_items = [{"title": tooth_title(c, s.lang), "value": c} for c in TOOTH_NUMBERS]
+        self._lang_shown = s.lang
+
+    @change("lang")
+    def _on_lang(self, lang, **_):
+        """Every caption and label in the chosen language (the view itself does not move)."""
+        s = self.state
+        if norm_lang(lang) == self._lang_shown and lang == s.lang:
+            return
+        self._set_language(lang)
+        if not s.scene_ready:
+            return
+        self._scene_texts(load_tooth(s.tooth))  # texts only: no mesh is sent again
+        self._update_story_texts()
+        if s.procedure:
+            self._procedure_words()
+            self._show(self._t, force=True)
+        if s.space_scene:
+            self._space_show(self._space_t, force=True)
+        if s.quiz_active and self._quiz_target is not None:
+            s.quiz_prompt = tr(s.lang, "quiz_tap", structure=self._quiz_target["prompt"])
+        s.pick_text = ""
+        self._sync_url()
 
     def _sync_url(self) -> None:
         if self.state.scene_ready:
@@ -216,6 +264,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, TrameApp):
         """The session ends (its browser left): stop its players without touching any other session."""
         self._stop_playing()
         self._stop_space()
+        self._close_exports()
 
     # ------------------------------------------------------------------ camera and picking
     def camera_preset(self, name: str) -> None:
@@ -249,7 +298,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, TrameApp):
         student = s.mode == "student"
         if region == "successor" and position:
             info = tooth.successor_info
-            text = f"The new tooth: {info.get('name', 'premolar')}, still forming"
+            text = tr(s.lang, "new_tooth", name=premolar_name(str(info.get("name", "premolar")), s.lang))
             if student:
                 text = f"Successor: {info.get('name')} crown (erupts {info['erupts_years'][0]}-" \
                        f"{info['erupts_years'][1]} years) · {info['volumes_mm3']['successor']:.1f} mm³"

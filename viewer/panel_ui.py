@@ -8,8 +8,9 @@ from trame.widgets import vuetify3 as v3
 
 from meshes import REGIONS
 
-from .aria import aria
-from .colors import REGION_LABELS, css_rgb
+from .aria import aria, named, words
+from .colors import css_rgb
+from .export_ui import build_export_section
 from .procedure_ui import build_procedure_controls
 from .scene import layer_key
 from .story_ui import build_story_panel
@@ -17,12 +18,12 @@ from .story_ui import build_story_panel
 
 def build_panel(app) -> None:
     """The collapsible control panel: its title bar shows the tooth and opens or closes it."""
-    with html.Div(classes="pm-panel", **aria("Controls", role="region")):
+    with html.Div(classes="pm-panel", **named("controls", role="region")):
         with v3.VBtn(
             block=True,
             variant="text",
             classes="pm-touch pm-panel-toggle",
-            **aria("Show or hide controls", aria_expanded=("panel_open ? 'true' : 'false'",)),
+            **named("show_hide_controls", aria_expanded=("panel_open ? 'true' : 'false'",)),
             click="panel_open = !panel_open",
         ):
             html.Span("{{ tooth_name }}", classes="pm-title")
@@ -31,24 +32,35 @@ def build_panel(app) -> None:
             v3.VSelect(
                 v_model=("tooth",),
                 items=("tooth_items",),
-                label="Tooth",
-                **aria("Tooth"),
+                label=("ui.tooth",),
+                **named("tooth"),
                 density="comfortable",
                 hide_details=True,
                 variant="outlined",
                 classes="pm-touch mb-2",
             )
+            v3.VSelect(
+                v_model=("lang",),
+                items=("language_items",),
+                label=("ui.language",),
+                **aria("Language"),  # always "Language" too: the way back for anyone lost in a language
+                density="comfortable",
+                hide_details=True,
+                variant="outlined",
+                prepend_inner_icon="mdi-translate",
+                classes="pm-touch mb-2",
+            )
             build_story_panel(app, "top")
             build_procedure_controls(app)
             build_story_panel(app, "bottom")
-            with html.Div(classes="pm-section", **aria("Layers", role="group")):
+            with html.Div(classes="pm-section", **named("layers", role="group")):
                 for r in REGIONS:
                     with html.Div(classes="pm-layer"):
                         html.Span(classes="pm-swatch", style=f"background: {css_rgb(r)}")
                         v3.VSwitch(
                             v_model=(layer_key(r),),
-                            label=REGION_LABELS[r],
-                            **aria(REGION_LABELS[r]),
+                            label=(f"ui.{r}",),
+                            **named(r),
                             hide_details=True,
                             density="compact",
                             color="primary",
@@ -58,15 +70,15 @@ def build_panel(app) -> None:
                     html.Span(classes="pm-swatch pm-swatch-xray")
                     v3.VSwitch(
                         v_model=("xray",),
-                        label="X-ray",
-                        **aria("X-ray"),
+                        label=("ui.xray",),
+                        **named("xray"),
                         hide_details=True,
                         density="compact",
                         color="primary",
                         classes="pm-touch",
                     )
-            with html.Div(classes="pm-section", **aria("Cross-section", role="group")):
-                html.Div("Cross-section", classes="pm-heading")
+            with html.Div(classes="pm-section", **named("cross_section", role="group")):
+                html.Div(words("cross_section"), classes="pm-heading")
                 with v3.VBtnToggle(
                     v_model=("cut_plane",),
                     mandatory=True,
@@ -75,16 +87,16 @@ def build_panel(app) -> None:
                     density="comfortable",
                     classes="pm-toggle",
                 ):
-                    v3.VBtn("Off", value="off", **aria("No cut"), classes="pm-touch")
-                    v3.VBtn("Mesiodistal", value="md", **aria("Mesiodistal"), classes="pm-touch")
-                    v3.VBtn("Buccolingual", value="bl", **aria("Buccolingual"), classes="pm-touch")
+                    v3.VBtn(words("no_cut"), value="off", **named("no_cut_name"), classes="pm-touch")
+                    v3.VBtn(words("mesiodistal"), value="md", **named("mesiodistal"), classes="pm-touch")
+                    v3.VBtn(words("buccolingual"), value="bl", **named("buccolingual"), classes="pm-touch")
                 v3.VSlider(
                     v_model=("cut_pos_ui",),
                     min=0.05,
                     max=0.95,
                     step=0.01,
-                    **aria("Cut position"),
-                    label="Position",
+                    **named("cut_position"),
+                    label=("ui.position",),
                     disabled=("cut_plane === 'off'",),
                     hide_details=True,
                     thumb_size=24,
@@ -92,9 +104,9 @@ def build_panel(app) -> None:
                     end="cut_pos = $event",
                     keyup="cut_pos = cut_pos_ui",
                 )
-            numbers = aria("Numbers", role="group")
+            numbers = named("numbers", role="group")
             with html.Div(classes="pm-section", v_show="mode === 'student'", **numbers):
-                html.Div("Volumes", classes="pm-heading")
+                html.Div(words("volumes"), classes="pm-heading")
                 with (
                     html.Table(classes="pm-table"),
                     html.Tr(v_for="row in volume_rows", key="row.region"),
@@ -103,10 +115,11 @@ def build_panel(app) -> None:
                         html.Span(classes="pm-swatch", style=("{ background: row.color }",))
                         html.Span("{{ row.label }}")
                     html.Td("{{ row.value }}", classes="pm-num")
-                html.Div("Dimensions", classes="pm-heading")
+                html.Div(words("dimensions"), classes="pm-heading")
                 with (
                     html.Table(classes="pm-table"),
                     html.Tr(v_for="row in dimension_rows", key="row.label"),
                 ):
                     html.Td("{{ row.label }}")
                     html.Td("{{ row.value }}", classes="pm-num")
+            build_export_section(app)

@@ -12,15 +12,14 @@ from trame.decorators import change
 
 from meshes import load_tooth
 
+from .i18n import counter_text, final_text, procedure_name, step_texts, tr
 from .playback import cancel, start_frames
 from .procedure import (
     COMPARE_PREFIX,
     EXTRA_MESHES,
-    PROCEDURE_LABELS,
     PROCEDURES,
     SPEEDS,
     compare_offset,
-    final_text,
     frame,
     idle_looks,
     other,
@@ -82,10 +81,16 @@ class ProcedurePlayer:
         s.t_max = float(tl.total_duration)
         step = min(max(int(step), 0), len(tl.steps) - 1)
         tooth = load_tooth(s.tooth)
-        s.final_rows = [final_text(tooth, p) for p in PROCEDURES]
-        s.cmp_label = f"Beside it: {PROCEDURE_LABELS[other(procedure)]}"
+        self._procedure_words(tooth)
         self._step = None
         self._show(tl.step_start(step), force=True)
+
+    def _procedure_words(self, tooth=None) -> None:
+        """The texts of the chosen procedure that change only with the tooth or the language."""
+        s = self.state
+        tooth = tooth or load_tooth(s.tooth)
+        s.final_rows = [final_text(tooth, p, s.lang) for p in PROCEDURES]
+        s.cmp_label = tr(s.lang, "beside", procedure=procedure_name(other(s.procedure), s.lang))
 
     def _leave_procedure(self) -> None:
         s = self.state
@@ -121,13 +126,20 @@ class ProcedurePlayer:
             updates.update(idle_looks(COMPARE_PREFIX))
             updates[f"{COMPARE_PREFIX}counter_text"] = ""
         updates["t"] = round(t, 3)
+        lang = s.lang
+        for prefix in ("", COMPARE_PREFIX):  # counters in the session's language, figures from the engine
+            c = updates.get(f"{prefix}counter")
+            if updates.get(f"{prefix}counter_text") and c:
+                updates[f"{prefix}counter_text"] = counter_text(
+                    lang, c["removed_mm3"], c["removed_percent"], c["remaining_mm3"])
         step_changed = m.step_index != self._step
         if step_changed or force:
+            caption, note = step_texts(procedure, tl.steps[m.step_index].id, lang)
             updates.update(
-                caption=m.caption,
-                note=m.note,
+                caption=caption,
+                note=note,
                 step_index=m.step_index,
-                step_label=f"Step {m.step_index + 1} of {m.step_count}",
+                step_label=tr(lang, "step_of", n=m.step_index + 1, total=m.step_count),
             )
         for k, v in updates.items():
             s[k] = v  # unchanged values are not sent again

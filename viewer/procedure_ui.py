@@ -6,35 +6,35 @@ from __future__ import annotations
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
-from .aria import aria
-from .procedure import PROCEDURE_LABELS, PROCEDURES
+from .aria import named, words
+from .procedure import PROCEDURES
 
 
 def build_procedure_overlay() -> None:
     """Over the 3D view: the step, its caption and note, and the pulp removed (beside it when comparing)."""
     with html.Div(classes="pm-story", v_show="procedure"):
-        with html.Div(classes="pm-caption", **aria("Caption", role="region", aria_live="polite")):
+        with html.Div(classes="pm-caption", **named("caption", role="region", aria_live="polite")):
             html.Div("{{ step_label }}", classes="pm-step")
             html.Div("{{ caption }}", classes="pm-caption-text")
-            html.Div("{{ note }}", classes="pm-note", **aria("Student note"))
+            html.Div("{{ note }}", classes="pm-note", **named("student_note"))
         html.Div(
             "{{ counter_text }}",
             v_show="counter_text",
             classes="pm-counter",
-            **aria("Pulp removed", role="status"),
+            **named("pulp_removed", role="status"),
         )
         html.Div(
             "{{ cmp_label }} · {{ cmp_counter_text }}",
             v_show="compare && cmp_counter_text",
             classes="pm-counter pm-counter-cmp",
-            **aria("Pulp removed beside", role="status"),
+            **named("pulp_removed_beside", role="status"),
         )
 
 
 def build_procedure_controls(app) -> None:
     """In the panel: pick a procedure, then scrub, step, play, change speed and compare both."""
-    with html.Div(classes="pm-section", **aria("Procedure", role="group")):
-        html.Div("Procedure", classes="pm-heading")
+    with html.Div(classes="pm-section", **named("procedure", role="group")):
+        html.Div(words("procedure"), classes="pm-heading")
         with v3.VBtnToggle(
             v_model=("procedure",),
             divided=True,
@@ -44,37 +44,37 @@ def build_procedure_controls(app) -> None:
             classes="pm-toggle",
         ):
             for p in PROCEDURES:
-                v3.VBtn(PROCEDURE_LABELS[p], value=p, **aria(PROCEDURE_LABELS[p]), classes="pm-touch")
+                v3.VBtn(words(p), value=p, **named(p), classes="pm-touch")
         with html.Div(classes="pm-player", v_show="procedure"):
             v3.VSlider(
                 v_model=("t",),
                 min=0,
                 max=("t_max",),
                 step=0.1,
-                **aria("Scrub"),
+                **named("scrub"),
                 hide_details=True,
                 thumb_size=24,
                 classes="pm-touch",
             )
             with html.Div(classes="pm-buttons"):
-                v3.VBtn(icon="mdi-skip-previous", **aria("Previous step"), classes="pm-touch",
+                v3.VBtn(icon="mdi-skip-previous", **named("previous_step"), classes="pm-touch",
                         variant="tonal", click=app.previous_step)
-                v3.VBtn(icon="mdi-play", v_show="!playing", **aria("Play"), classes="pm-touch",
+                v3.VBtn(icon="mdi-play", v_show="!playing", **named("play"), classes="pm-touch",
                         color="primary", click=app.play)
-                v3.VBtn(icon="mdi-pause", v_show="playing", **aria("Pause"), classes="pm-touch",
+                v3.VBtn(icon="mdi-pause", v_show="playing", **named("pause"), classes="pm-touch",
                         color="primary", click=app.pause)
-                v3.VBtn(icon="mdi-skip-next", **aria("Next step"), classes="pm-touch",
+                v3.VBtn(icon="mdi-skip-next", **named("next_step"), classes="pm-touch",
                         variant="tonal", click=app.next_step)
-                v3.VBtn("{{ speed }}×", **aria("Speed"), classes="pm-touch pm-speed",
+                v3.VBtn("{{ speed }}×", **named("speed"), classes="pm-touch pm-speed",
                         variant="tonal", click=app.cycle_speed)
             v3.VSwitch(
                 v_model=("compare",),
-                label="Compare both",
-                **aria("Compare"),
+                label=("ui.compare_both",),
+                **named("compare"),
                 hide_details=True,
                 density="compact",
                 color="primary",
                 classes="pm-touch",
             )
-            with html.Div(v_show="compare", classes="pm-finals", **aria("Final figures", role="group")):
+            with html.Div(v_show="compare", classes="pm-finals", **named("final_figures", role="group")):
                 html.Div("{{ row }}", v_for="row in final_rows", key="row", classes="pm-final")

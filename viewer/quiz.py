@@ -9,6 +9,7 @@ import random
 
 from meshes import REGIONS, load_tooth
 
+from .i18n import tr
 from .scene import layer_key
 from .story import judge, quiz_needs, quiz_targets
 from .wire import serialized_marker
@@ -55,7 +56,7 @@ class Quiz:
         self._quiz_target = target
         self._quiz_answered = False
         needs = quiz_needs(target)
-        s.quiz_prompt = f"Tap {target['prompt']}"
+        s.quiz_prompt = tr(s.lang, "quiz_tap", structure=target["prompt"])
         s.quiz_feedback = ""
         s.quiz_right = None
         s.pick_text = ""
@@ -83,8 +84,8 @@ class Quiz:
         s.quiz_score = score
         s.quiz_right = right
         what = target["prompt"]
-        s.quiz_feedback = (f"Right: that is {what}." if right
-                           else f"Not quite: you tapped {tapped}. The marker shows {what}.")
+        s.quiz_feedback = (tr(s.lang, "quiz_right", structure=what) if right
+                           else tr(s.lang, "quiz_wrong", picked=tapped, structure=what))
         if s.mesh_quiz_marker is None:
             s.mesh_quiz_marker = serialized_marker()
         s.actor_quiz_marker = {"visibility": True, "pickable": False, "position": list(target["at"])}

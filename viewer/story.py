@@ -21,14 +21,13 @@ from .colors import (
     SUCCESSOR_COLORS,
     XRAY_OPACITY,
 )
+from .i18n import age_text, procedure_name, timeline_label, tr, years_text
 from .procedure import timelines
 
 MODES = ("parent", "student")
 SPACE_SCENES = ("space_lost", "space_kept")
 SIDES = ("mesial", "distal")
 SUCCESSOR_PARTS = ("successor", "crypt")
-PROCEDURE_NAMES = {"none": "Nothing yet", "pulpotomy": "Pulpotomy", "pulpectomy": "Pulpectomy"}
-TEACHING_LINE = "For teaching only: this picture explains the choice, it is not a diagnosis of your child."
 TIMELINE_YEARS = 13.0  # the age bar runs from birth to 13 years
 
 
@@ -90,22 +89,24 @@ def infection_looks(tooth, extent_id: str, xray: bool, looks: dict[str, dict]) -
     return out
 
 
-def indicated(extent_id: str, mode: str = "parent") -> dict:
-    """What the "Indicated procedure" element says for an extent."""
+def indicated(extent_id: str, mode: str = "parent", lang: str = "en") -> dict:
+    """What the "Indicated procedure" element says for an extent (in ``lang``)."""
     e = extents()[extent_id]
+    key = f"infection.{extent_id}"
+    title = procedure_name(e.procedure, lang)
     return {
         "procedure": e.procedure,
-        "title": PROCEDURE_NAMES[e.procedure],
-        "why": e.why,
-        "note": e.note if mode == "student" else "",
-        "label": e.label_student if mode == "student" else e.label,
+        "title": title,
+        "play": tr(lang, "play_the", procedure=title if lang != "en" else title.lower()),
+        "why": tr(lang, f"{key}.why"),
+        "note": tr(lang, f"{key}.note") if mode == "student" else "",
+        "label": tr(lang, f"{key}.label_student" if mode == "student" else f"{key}.label"),
     }
 
 
-def infection_items(mode: str = "parent") -> list[dict]:
-    return [
-        {"value": k, "title": e.label_student if mode == "student" else e.label} for k, e in extents().items()
-    ]
+def infection_items(mode: str = "parent", lang: str = "en") -> list[dict]:
+    field = "label_student" if mode == "student" else "label"
+    return [{"value": k, "title": tr(lang, f"infection.{k}.{field}")} for k in extents()]
 
 
 def pulp_states(extent_id: str) -> dict[str, str]:
@@ -176,19 +177,20 @@ def neighbour_property() -> dict:
             "specular": 0.2, "specularPower": 30.0}
 
 
-def room_text(tooth, motion: dict) -> str:
+def room_text(tooth, motion: dict, lang: str = "en") -> str:
     room = tooth.space_between_neighbours(motion)
-    return f"Room left: {room:.1f} mm · the premolar needs {tooth.successor_width_mm:.1f} mm"
+    return tr(lang, "room", room=f"{room:.1f}", needed=f"{tooth.successor_width_mm:.1f}")
 
 
-def space_frame(tooth, scene_id: str, t: float, mode: str = "parent") -> tuple:
+def space_frame(tooth, scene_id: str, t: float, mode: str = "parent", lang: str = "en") -> tuple:
     """(moment, updates) of a space scene at ``t`` seconds: neighbour and premolar poses, age, caption."""
     scene = space_scene(scene_id)
     m = space_moment(scene, tooth.tooth.order, t)
     out = neighbour_looks(tooth, m.motion)
-    out["space_age"] = f"Age: {m.age_label}"
-    out["space_caption"] = m.caption
-    out["space_note"] = m.note if mode == "student" else ""
+    key = f"space.{scene_id}.{tooth.tooth.order}.{m.keyframe}"
+    out["space_age"] = age_text(m.age_months, lang)
+    out["space_caption"] = tr(lang, f"{key}.caption")
+    out["space_note"] = tr(lang, f"{key}.note") if mode == "student" else ""
     out["space_rise"] = [round(v, 4) for v in tooth.successor_pose(m.motion["successor_rise"])["position"]]
     return m, out
 
@@ -197,40 +199,30 @@ def space_duration(tooth, scene_id: str) -> float:
     return float(space_scene(scene_id).duration(tooth.tooth.order))
 
 
-def scene_title(scene_id: str, mode: str = "parent") -> str:
-    s = space_scene(scene_id)
-    return s.title_student if mode == "student" else s.title
+def scene_title(scene_id: str, mode: str = "parent", lang: str = "en") -> str:
+    return tr(lang, f"space.{scene_id}.title_student" if mode == "student" else f"space.{scene_id}.title")
 
 
 # ------------------------------------------------------------------ the child's age
 EVENT_COLORS = {"erupts": "#9cc9e8", "treatment": "#f2c48d", "shed": "#c9b3e6", "successor": "#a8d8b0"}
 
 
-def timeline_rows(kind: str) -> list[dict]:
+def timeline_rows(kind: str, lang: str = "en") -> list[dict]:
     """Bars of the age timeline, as percentages of ``TIMELINE_YEARS`` (for a simple HTML bar)."""
     rows = []
-    for e in age_timeline(kind):
+    events = age_timeline(kind)
+    successor = next((e.label[4:-9] for e in events if e.id == "successor"), "")  # "The X comes in"
+    for e in events:
         lo, hi = float(e.from_years), float(e.to_years)
         rows.append({
             "id": e.id,
-            "label": e.label,
-            "ages": _years(lo, hi),
+            "label": timeline_label(e.id, e.label, kind, successor, lang),
+            "ages": years_text(lo, hi, lang),
             "left": round(100 * lo / TIMELINE_YEARS, 2),
             "width": round(max(1.5, 100 * (hi - lo) / TIMELINE_YEARS), 2),
             "color": EVENT_COLORS.get(e.id, "#ccc"),
         })
     return rows
-
-
-def _years(lo: float, hi: float) -> str:
-    def one(y: float) -> str:
-        if y < 3 and abs(y * 12 - round(y * 12)) < 1e-6 and y != int(y):
-            return f"{round(y * 12)} months"
-        return f"{y:g}"
-
-    if lo < 3 and hi < 3:
-        return f"{round(lo * 12)}-{round(hi * 12)} months"
-    return f"{one(lo)}-{one(hi)} years"
 
 
 def age_marker(age_months: float | None) -> float | None:

@@ -13,6 +13,7 @@ from trame.decorators import change
 
 from meshes import REGIONS, load_tooth
 
+from .i18n import tr
 from .playback import cancel, start_frames
 from .procedure import COMPARE_PREFIX, PROCEDURES, idle_looks
 from .scene import layer_key, region_look
@@ -20,7 +21,6 @@ from .story import (
     SIDES,
     SPACE_SCENES,
     SUCCESSOR_PARTS,
-    TEACHING_LINE,
     age_marker,
     indicated,
     infection_items,
@@ -44,8 +44,9 @@ class StoryPlayer:
         s = self.state
         s.mode = "parent"
         s.infection = "none"
-        s.infection_items = infection_items()
-        s.teaching_line = TEACHING_LINE
+        s.infection_items = infection_items("parent", s.lang)
+        s.space_titles = {k: scene_title(k, "parent", s.lang) for k in SPACE_SCENES}
+        s.teaching_line = tr(s.lang, "teaching_not_diagnosis")
         s.indicated = indicated("none")
         s.successor_on = False
         s.successor_name = ""
@@ -75,10 +76,12 @@ class StoryPlayer:
 
     def _update_story_texts(self) -> None:
         s = self.state
-        s.infection_items = infection_items(s.mode)
-        s.indicated = indicated(s.infection or "none", s.mode)
+        s.infection_items = infection_items(s.mode, s.lang)
+        s.indicated = indicated(s.infection or "none", s.mode, s.lang)
+        s.teaching_line = tr(s.lang, "teaching_not_diagnosis")
+        s.space_titles = {k: scene_title(k, s.mode, s.lang) for k in SPACE_SCENES}
         if s.space_scene:
-            s.space_title = scene_title(s.space_scene, s.mode)
+            s.space_title = scene_title(s.space_scene, s.mode, s.lang)
 
     def _ensure_successor(self) -> None:
         fdi = load_tooth(self.state.tooth).tooth.fdi
@@ -153,7 +156,7 @@ class StoryPlayer:
         self._ensure_neighbours()
         self._ensure_successor()
         s.space_scene = scene_id
-        s.space_title = scene_title(scene_id, s.mode)
+        s.space_title = scene_title(scene_id, s.mode, s.lang)
         s.space_t_max = space_duration(tooth, scene_id)
         s.space_room = ""
         self._space_present = None
@@ -167,7 +170,7 @@ class StoryPlayer:
         tooth = load_tooth(s.tooth)
         t = min(max(float(t), 0.0), float(s.space_t_max))
         self._space_t = t
-        m, updates = space_frame(tooth, s.space_scene, t, s.mode)
+        m, updates = space_frame(tooth, s.space_scene, t, s.mode, s.lang)
         rise = updates.pop("space_rise")
         updates.update(successor_looks(True, bool(s.xray), rise, pickable=False))
         updates["space_t"] = round(t, 3)
@@ -182,7 +185,7 @@ class StoryPlayer:
                 updates[f"actor_{r}"] = look["actor"]
                 updates[f"property_{r}"] = look["property"]
         done = t >= float(s.space_t_max) - 1e-9
-        updates["space_room"] = room_text(tooth, m.motion) if done else ""
+        updates["space_room"] = room_text(tooth, m.motion, s.lang) if done else ""
         for k, v in updates.items():
             s[k] = v
         self.frames_sent += 1

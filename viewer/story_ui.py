@@ -8,8 +8,8 @@ from trame.widgets import html
 from trame.widgets import vtk as vtkw
 from trame.widgets import vuetify3 as v3
 
-from .aria import aria
-from .story import SIDES, SPACE_SCENES, SUCCESSOR_PARTS, nb_key, scene_title
+from .aria import aria, named, words
+from .story import SIDES, SPACE_SCENES, SUCCESSOR_PARTS, nb_key
 
 
 def build_story_representations() -> None:
@@ -29,23 +29,24 @@ def build_story_representations() -> None:
 def build_story_overlay(app) -> None:
     """Over the 3D view: the space scene's age, caption and room; the quiz question and verdict."""
     with html.Div(classes="pm-story", v_show="space_scene"):
-        with html.Div(classes="pm-caption", **aria("Scene", role="region", aria_live="polite")):
+        with html.Div(classes="pm-caption", **named("scene", role="region", aria_live="polite")):
             html.Div("{{ space_title }}", classes="pm-step")
-            html.Div("{{ space_age }}", classes="pm-age", **aria("Age", role="status"))
+            html.Div("{{ space_age }}", classes="pm-age", **named("age_name", role="status"))
             html.Div("{{ space_caption }}", classes="pm-caption-text")
             html.Div("{{ space_note }}", v_show="space_note", classes="pm-note")
         html.Div("{{ space_room }}", v_show="space_room", classes="pm-counter pm-room",
-                 **aria("Room", role="status"))
+                 **named("room_name", role="status"))
     with (
         html.Div(classes="pm-story", v_show="quiz_active && !space_scene"),
-        html.Div(classes="pm-caption", **aria("Quiz question", role="region", aria_live="polite")),
+        html.Div(classes="pm-caption", **named("quiz_question", role="region", aria_live="polite")),
     ):
-            html.Div("Quiz · {{ quiz_score.right }} of {{ quiz_score.asked }} right", classes="pm-step",
-                     **aria("Score", role="status"))
+            html.Div("{{ ui.quiz_status.replace('{right}', quiz_score.right)"
+                     ".replace('{asked}', quiz_score.asked) }}", classes="pm-step",
+                     **named("score", role="status"))
             html.Div("{{ quiz_prompt }}", classes="pm-caption-text pm-quiz-prompt")
             html.Div("{{ quiz_feedback }}", v_show="quiz_feedback",
                      classes=("quiz_right ? 'pm-verdict pm-right' : 'pm-verdict pm-wrong'",),
-                     **aria("Quiz answer", role="status"))
+                     **named("quiz_answer", role="status"))
 
 
 def build_story_panel(app, part: str) -> None:
@@ -67,63 +68,62 @@ def _mode_switch() -> None:
         density="comfortable",
         color="primary",
         classes="pm-toggle mb-2",
-        **aria("Audience", role="group"),
+        **named("audience", role="group"),
     ):
-        v3.VBtn("Parent", value="parent", **aria("Parent"), classes="pm-touch")
-        v3.VBtn("Student", value="student", **aria("Student"), classes="pm-touch")
+        v3.VBtn(words("parent"), value="parent", **named("parent"), classes="pm-touch")
+        v3.VBtn(words("student"), value="student", **named("student"), classes="pm-touch")
 
 
 def _infection_section(app) -> None:
-    with html.Div(classes="pm-section", **aria("Infection story", role="group")):
+    with html.Div(classes="pm-section", **named("infection_story", role="group")):
         v3.VSelect(
             v_model=("infection",),
             items=("infection_items",),
-            label="Infection",
-            **aria("Infection"),
+            label=("ui.infection",),
+            **named("infection"),
             density="comfortable",
             hide_details=True,
             variant="outlined",
             classes="pm-touch",
         )
-        with html.Div(classes="pm-indicated", **aria("Indicated procedure", role="status",
-                                                      aria_live="polite")):
+        with html.Div(classes="pm-indicated", **named("indicated_procedure", role="status",
+                                                       aria_live="polite")):
             html.Div("{{ indicated.title }}", classes="pm-indicated-title")
             html.Div("{{ indicated.why }}", classes="pm-indicated-why")
             html.Div("{{ indicated.note }}", v_show="indicated.note", classes="pm-note")
         v3.VBtn(
-            "Play the {{ indicated.title.toLowerCase() }}",
+            "{{ indicated.play }}",
             prepend_icon="mdi-play",
             v_show="!procedure && indicated.procedure !== 'none'",
             color="primary",
             block=True,
             classes="pm-touch mt-1",
-            **aria("Play"),
+            **named("play"),
             click=app.play,  # the one "Play": with no procedure chosen it plays the indicated one
         )
         html.Div("{{ teaching_line }}", classes="pm-teaching")
 
 
 def _successor_and_space(app) -> None:
-    with html.Div(classes="pm-section", **aria("Why keep the tooth", role="group")):
-        html.Div("Why keep the baby tooth", classes="pm-heading")
+    with html.Div(classes="pm-section", **named("why_keep", role="group")):
+        html.Div(words("why_keep_heading"), classes="pm-heading")
         with html.Div(classes="pm-layer"):
             html.Span(classes="pm-swatch", style="background: rgb(168, 201, 247)")
             v3.VSwitch(
                 v_model=("successor_on",),
-                label="Successor",
-                **aria("Successor"),
+                label=("ui.successor",),
+                **named("successor"),
                 hide_details=True,
                 density="compact",
                 color="primary",
                 classes="pm-touch",
             )
-        html.Div("The new tooth growing between the roots: {{ successor_name }}",
+        html.Div("{{ ui.successor_growing.replace('{name}', successor_name) }}",
                  v_show="successor_on", classes="pm-small")
         for scene_id in SPACE_SCENES:
-            title = scene_title(scene_id)
             v3.VBtn(
-                title,
-                **aria(title),
+                f"{{{{ space_titles.{scene_id} }}}}",
+                **aria((f"space_titles.{scene_id}",)),
                 block=True,
                 variant=(f"space_scene === '{scene_id}' ? 'flat' : 'tonal'",),
                 color="primary",
@@ -131,15 +131,15 @@ def _successor_and_space(app) -> None:
                 click=(app.start_space, f"['{scene_id}']"),
             )
         with html.Div(classes="pm-buttons mt-1", v_show="space_scene"):
-            v3.VBtn(icon="mdi-replay", **aria("Play scene again"), classes="pm-touch", variant="tonal",
+            v3.VBtn(icon="mdi-replay", **named("play_scene_again"), classes="pm-touch", variant="tonal",
                     disabled=("space_playing",), click=app.space_play)
-            v3.VBtn("Back to the tooth", **aria("Back to the tooth"), classes="pm-touch pm-scene-btn",
+            v3.VBtn(words("back_to_tooth"), **named("back_to_tooth"), classes="pm-touch pm-scene-btn",
                     variant="tonal", click=app.leave_space)
 
 
 def _timeline() -> None:
-    with html.Div(classes="pm-section", **aria("Age timeline", role="group")):
-        html.Div("The child's age", classes="pm-heading")
+    with html.Div(classes="pm-section", **named("age_timeline", role="group")):
+        html.Div(words("childs_age"), classes="pm-heading")
         with html.Div(classes="pm-timeline"):
             html.Div(v_for="row in timeline_rows", key="row.id", classes="pm-tl-bar",
                      style=("{ left: row.left + '%', width: row.width + '%', background: row.color }",),
@@ -158,13 +158,14 @@ def _timeline() -> None:
 
 
 def _quiz_section(app) -> None:
-    with html.Div(classes="pm-section", v_show="mode === 'student'", **aria("Student", role="group")):
-        html.Div("Canal configuration", classes="pm-heading")
-        html.Div("{{ canal_text }}", classes="pm-small", **aria("Canal configuration"))
+    with html.Div(classes="pm-section", v_show="mode === 'student'", **named("student", role="group")):
+        html.Div(words("canal_configuration"), classes="pm-heading")
+        html.Div("{{ canal_text }}", classes="pm-small", **named("canal_configuration"))
         with html.Div(classes="pm-buttons mt-2"):
-            v3.VBtn("Quiz", v_show="!quiz_active", **aria("Quiz"), prepend_icon="mdi-help-circle-outline",
+            v3.VBtn(words("quiz"), v_show="!quiz_active", **named("quiz"),
+                    prepend_icon="mdi-help-circle-outline",
                     color="primary", classes="pm-touch", click=app.quiz_start)
-            v3.VBtn("Next question", v_show="quiz_active", **aria("Next question"), color="primary",
+            v3.VBtn(words("next_question"), v_show="quiz_active", **named("next_question"), color="primary",
                     classes="pm-touch", click=app.quiz_next)
-            v3.VBtn("End quiz", v_show="quiz_active", **aria("End quiz"), variant="tonal",
+            v3.VBtn(words("end_quiz"), v_show="quiz_active", **named("end_quiz"), variant="tonal",
                     classes="pm-touch", click=app.quiz_stop)

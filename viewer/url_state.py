@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
 from meshes import REGIONS, UnknownToothError, resolve_tooth
+from scenes.text import DEFAULT_LANGUAGE, languages
 
 CUT_PLANES = ("md", "bl")  # mesiodistal section, buccolingual section
 CAMERA_PRESETS = ("occlusal", "buccal", "lingual", "mesial", "distal")
@@ -16,6 +17,7 @@ CUT_MIN, CUT_MAX = 0.05, 0.95
 PROCEDURES = ("pulpotomy", "pulpectomy")
 INFECTIONS = ("none", "dentin", "crown", "roots")  # scenes/data/story/infection.toml ids
 MODES = ("parent", "student")
+LANGUAGES = tuple(languages())  # one per scenes/data/text/<code>.toml: ("en", "es")
 # Keys the trame client itself reads from the URL; they are kept as they are.
 PASSTHROUGH_KEYS = ("reconnect", "ui")
 
@@ -34,6 +36,7 @@ class ViewParams:
     infection: str = "none"  # how far the infection reaches, one of INFECTIONS
     successor: bool = False  # the premolar in its crypt shown
     mode: str = "parent"  # one of MODES
+    lang: str = DEFAULT_LANGUAGE  # one of LANGUAGES
     extra: dict = field(default_factory=dict)
 
 
@@ -81,6 +84,8 @@ def parse_query(query: str, default_tooth: str = "85") -> ViewParams:
         p = replace(p, successor=q["successor"].strip().lower() in ("1", "true", "yes", "on"))
     if q.get("mode", "").strip().lower() in MODES:
         p = replace(p, mode=q["mode"].strip().lower())
+    if q.get("lang", "").strip().lower() in LANGUAGES:
+        p = replace(p, lang=q["lang"].strip().lower())
     extra = {k: q[k] for k in PASSTHROUGH_KEYS if k in q}
     return replace(p, extra=extra)
 
@@ -111,5 +116,7 @@ def to_query(p: ViewParams) -> str:
         items.append(("successor", "1"))
     if p.mode == "student":
         items.append(("mode", "student"))
+    if p.lang in LANGUAGES and p.lang != DEFAULT_LANGUAGE:
+        items.append(("lang", p.lang))
     items.extend((k, p.extra[k]) for k in PASSTHROUGH_KEYS if k in p.extra)
     return "?" + urlencode(items)

@@ -9,7 +9,7 @@ from trame.widgets import vtk as vtkw
 from trame.widgets import vuetify3 as v3
 
 from . import style
-from .aria import aria
+from .aria import aria, named, words
 from .colors import BACKGROUND
 from .panel_ui import build_panel
 from .procedure import COMPARE_PREFIX, SHAPES
@@ -17,7 +17,7 @@ from .procedure_ui import build_procedure_overlay
 from .story_ui import build_story_overlay, build_story_representations
 from .url_state import CAMERA_PRESETS
 
-CAMERA_LABELS = {name: name.capitalize() for name in CAMERA_PRESETS}
+MODEL_NAME = ("ui.model_of_tooth.replace('{tooth}', tooth_name)",)
 CAMERA_JS = (
     "camera_request && window.setTimeout(() => { const v = trame.refs.view;"
     " if (v) { v.setCamera(camera_request); v.resetCamera(); } }, 50)"
@@ -52,7 +52,7 @@ def build_view(app) -> None:
     """The 3D view (both tooth copies, the story's meshes), its overlays and the camera buttons."""
     with html.Div(classes="pm-view-wrap"):
         with (
-            html.Div(classes="pm-view", **aria(("`3D model of tooth ${tooth_name}`",), role="img")),
+            html.Div(classes="pm-view", **aria(MODEL_NAME, role="img")),
             vtkw.VtkView(
                 ref="view",
                 background=("view_background", list(BACKGROUND)),
@@ -85,17 +85,17 @@ def build_view(app) -> None:
             "{{ pick_text }}",
             v_show="pick_text",
             classes="pm-pick",
-            **aria("Picked structure", role="status", aria_live="polite"),
+            **named("picked", role="status", aria_live="polite"),
         )
-        with html.Div(classes="pm-cameras", **aria("Camera", role="toolbar")):
+        with html.Div(classes="pm-cameras", **named("camera", role="toolbar")):
             for name in CAMERA_PRESETS:
                 v3.VBtn(
-                    CAMERA_LABELS[name],
-                    **aria(CAMERA_LABELS[name]),
+                    words(name),
+                    **named(name),
                     classes="pm-touch",
                     variant="tonal",
                     click=(app.camera_preset, f"['{name}']"),
                 )
-            v3.VBtn("Reset", **aria("Reset"), classes="pm-touch", variant="tonal",
+            v3.VBtn(words("reset"), **named("reset"), classes="pm-touch", variant="tonal",
                     click=(app.camera_preset, "['reset']"))
 

@@ -36,11 +36,13 @@ def _even(n: float, multiple: int) -> int:
     return max(multiple, math.ceil(n / multiple) * multiple)
 
 
-def removal_counter(m) -> str:
+def removal_counter(m, lang: str = "en") -> str:
     """The on-screen counter while the pulp is being removed, else ''."""
     if not m.removing:
         return ""
-    return f"Removed {m.removed_mm3:.1f} mm³ ({m.removed_percent:.0f} %)"
+    from scenes.text import text
+
+    return text(lang, "ui.removed_short", removed=f"{m.removed_mm3:.1f}", percent=f"{m.removed_percent:.0f}")
 
 
 def render_procedure_video(
@@ -53,14 +55,18 @@ def render_procedure_video(
     progress: Callable[[float], None] | None = None,
     start: float = 0.0,
     end: float | None = None,
+    lang: str = "en",
 ) -> VideoResult:
     """Write the procedure's animation on one tooth to ``out_path`` and return what was written.
 
     ``size`` defaults to 1024 x 768 for MP4 and half that for GIF; MP4 sizes are rounded up to multiples of 16
     (H.264 macroblocks). ``fps`` defaults to 10 (MP4) / 5 (GIF). ``start``/``end`` (seconds) render part of
     the timeline (default: all of it, so the clip lasts as long as the timeline). ``progress`` gets 0..1.
+    ``lang`` is the language of the burned-in title, captions and counter (``scenes.text``).
     """
     import imageio.v2 as imageio  # optional dependency: only the export needs it
+
+    from scenes.text import text
 
     fmt = fmt.lower()
     if fmt not in ("mp4", "gif"):
@@ -84,7 +90,8 @@ def render_procedure_video(
     stage = Stage(tooth_code, (w, h))
     tooth = stage.tooth
     pulp = PulpVolumes(crown_mm3=tooth.volumes_mm3["crown_pulp"], root_mm3=tooth.volumes_mm3["root_pulp"])
-    stage.set_text(stage.title, f"{timeline.title} · tooth {tooth_code}")
+    stage.set_text(stage.title, f"{text(lang, f'timeline.{procedure}.title')} · "
+                                f"{text(lang, 'ui.tooth')} {tooth_code}")
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "mp4":
@@ -103,8 +110,9 @@ def render_procedure_video(
             m = moment(timeline, t, pulp)
             r0 = time.perf_counter()
             stage.show(m.looks, m.pulp_states, m.removed_fraction, m.camera, m.cut, m.cut_position or 0.5)
-            stage.set_text(stage.caption, m.caption, width)
-            stage.set_text(stage.counter, removal_counter(m))
+            step_id = timeline.steps[m.step_index].id
+            stage.set_text(stage.caption, text(lang, f"timeline.{procedure}.steps.{step_id}.caption"), width)
+            stage.set_text(stage.counter, removal_counter(m, lang))
             frame = stage.image()
             render_s += time.perf_counter() - r0
             writer.append_data(frame)

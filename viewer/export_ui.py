@@ -1,0 +1,54 @@
+"""UI of the exports in the panel: Video (MP4, or GIF), Offline page, Screenshot; the progress bar and the
+download link (logic in ``viewer.exports``)."""
+
+from __future__ import annotations
+
+from trame.widgets import html
+from trame.widgets import vuetify3 as v3
+
+from .aria import aria, named, words
+
+# The screenshot is what the user sees: the vtk.js canvas itself, captured in the browser and saved as PNG.
+SCREENSHOT_JS = (
+    "(() => { const v = trame.refs.view; const name = `tooth-${tooth}.png`;"
+    " const save = (url) => { const a = window.document.createElement('a'); a.href = url; a.download = name;"
+    " window.document.body.appendChild(a); a.click(); a.remove(); };"
+    " const canvas = window.document.querySelector('.pm-view canvas');"
+    " if (v && v.render) { v.render(); }"
+    " if (canvas) { save(canvas.toDataURL('image/png')); } })()"
+)
+
+
+def build_export_section(app) -> None:
+    with html.Div(classes="pm-section", **named("export", role="group")):
+        html.Div(words("export"), classes="pm-heading")
+        with html.Div(classes="pm-buttons"):
+            v3.VBtn(words("export_video"), prepend_icon="mdi-movie-open-outline", **named("export_video"),
+                    classes="pm-touch", variant="tonal", disabled=("export_busy",), click=app.export_video)
+            v3.VSwitch(v_model=("export_gif",), label=("ui.gif",), **named("gif"), hide_details=True,
+                       density="compact", color="primary", classes="pm-touch pm-gif")
+        with html.Div(classes="pm-buttons mt-1"):
+            v3.VBtn(words("export_offline"), prepend_icon="mdi-web", **named("export_offline"),
+                    classes="pm-touch", variant="tonal", disabled=("export_busy",), click=app.export_offline)
+            v3.VBtn(words("screenshot"), prepend_icon="mdi-camera", **named("screenshot"),
+                    classes="pm-touch", variant="tonal", click=SCREENSHOT_JS)
+        with html.Div(v_show="export_busy", classes="mt-1"):
+            html.Div("{{ export_label }} {{ Math.round(100 * export_progress) }} %", classes="pm-small")
+            v3.VProgressLinear(
+                model_value=("100 * export_progress",),
+                color="primary",
+                height=8,
+                rounded=True,
+                **aria(("ui.export_progress",), role="progressbar",
+                       aria_valuenow=("Math.round(100 * export_progress)",),
+                       aria_valuemin="0", aria_valuemax="100"),
+            )
+        html.A(
+            "{{ ui.download.replace('{name}', export_name) }}",
+            v_show="export_url",
+            href=("export_url",),
+            download=("export_name",),
+            classes="pm-download pm-touch",
+        )
+        html.Div("{{ export_error }}", v_show="export_error", classes="pm-small pm-wrong",
+                 role="alert")
