@@ -37,12 +37,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url():
-    """Start ``python app.py`` on a free port; yield its base URL; stop it."""
+def start_server(extra_args=()):
+    """Start ``python app.py`` on a free port (with ``extra_args``); return (process, base URL) once up."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port), *extra_args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -61,12 +60,32 @@ def server_url():
                 proc.kill()
                 raise RuntimeError("server did not start within 60 s") from None
             time.sleep(0.2)
-    yield url
+    return proc, url
+
+
+def stop_server(proc) -> None:
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """Start ``python app.py`` on a free port; yield its base URL; stop it."""
+    proc, url = start_server()
+    yield url
+    stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def locked_server_url():
+    """``python app.py --access-code`` on another free port: (base URL, code)."""
+    code = "tooth-4321"
+    proc, url = start_server(["--access-code", code])
+    yield url, code
+    stop_server(proc)
 
 
 # Module scope, not session: Playwright's sync API keeps an event loop running in this thread while it

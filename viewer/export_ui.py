@@ -9,13 +9,12 @@ from trame.widgets import vuetify3 as v3
 from .aria import aria, named, words
 
 # The screenshot is what the user sees: the vtk.js canvas itself, captured in the browser and saved as PNG.
+# A statement list, not an arrow function: Vue would call a leading "(() => ...)" once at render time.
 SCREENSHOT_JS = (
-    "(() => { const v = trame.refs.view; const name = `tooth-${tooth}.png`;"
-    " const save = (url) => { const a = window.document.createElement('a'); a.href = url; a.download = name;"
-    " window.document.body.appendChild(a); a.click(); a.remove(); };"
+    "const name = `tooth-${tooth}.png`;"
     " const canvas = window.document.querySelector('.pm-view canvas');"
-    " if (v && v.render) { v.render(); }"
-    " if (canvas) { save(canvas.toDataURL('image/png')); } })()"
+    " if (canvas) { const a = window.document.createElement('a'); a.href = canvas.toDataURL('image/png');"
+    " a.download = name; window.document.body.appendChild(a); a.click(); a.remove(); }"
 )
 
 

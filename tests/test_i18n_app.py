@@ -1,0 +1,184 @@
+"""In-process: the language switch retranslates the session's state; ?lang round-trips; the video export
+runs off the event loop with its progress reaching 1.0 and a file with the right frame count."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+
+import pytest
+
+from scenes import load_all
+from scenes.text import text
+from viewer import downloads
+from viewer.app import App
+from viewer.url_state import ViewParams, parse_query, to_query
+
+_names = itertools.count()
+
+
+@pytest.fixture
+def app():
+    a = App(f"test-i18n-{next(_names)}")
+    a.state.ready()
+    a.apply_params(parse_query(""))
+    yield a
+    a.close()
+
+
+def switch(app, lang):
+    app.state.lang = lang
+    app._on_lang(lang)
+
+
+def test_language_switch_changes_captions_and_labels(app):
+    s = app.state
+    s.procedure = "pulpotomy"
+    app._on_procedure("pulpotomy")
+    app.next_step()
+    app.next_step()
+    app.next_step()  # remove-crown-pulp
+    key = "timeline.pulpotomy.steps.remove-crown-pulp"
+    assert s.caption == text("en", f"{key}.caption")
+    assert s.ui["enamel"] == "Enamel" and s.step_label == "Step 4 of 6"
+    switch(app, "es")
+    assert s.caption == text("es", f"{key}.caption") and s.caption.startswith("Se retira con cuidado")
+    assert s.note == text("es", f"{key}.note")
+    assert s.step_label == "Paso 4 de 6"
+    assert s.ui["enamel"] == "Esmalte" and s.ui["pulpotomy"] == "Pulpotomía" and s.ui["play"] == "Reproducir"
+    assert s.tooth_name == "85 (T) – segundo molar de leche inferior derecho"
+    assert s.volume_rows[0]["label"] == "Esmalte" and s.dimension_rows[0]["label"] == "Corona, mesiodistal"
+    assert s.cmp_label == "Al lado: Pulpectomía"
+    assert s.final_rows[0].startswith("Pulpotomía: retira ")
+    assert s.timeline_rows[0]["label"] == "Sale el segundo molar de leche inferior"
+    assert s.timeline_rows[0]["ages"] == "23-31 meses"
+    assert "lang=es" in s.url_query
+    # the counter, at the end, in Spanish with the engine's figures
+    s.t = s.t_max
+    app._on_t(s.t)
+    c = s.counter
+    figures = {"removed": f"{c['removed_mm3']:.1f}", "percent": f"{c['removed_percent']:.1f}",
+               "remaining": f"{c['remaining_mm3']:.1f}"}
+    assert s.counter_text == text("es", "ui.removed", **figures)
+    assert s.counter_text.startswith("Retirado ")
+    switch(app, "en")
+    assert s.caption == text("en", "timeline.pulpotomy.steps.crown.caption") and s.ui["enamel"] == "Enamel"
+    assert s.counter_text.startswith("Removed ") and "lang=" not in s.url_query
+
+
+def test_story_texts_follow_the_language(app):
+    s = app.state
+    switch(app, "es")
+    s.infection = "roots"
+    app._on_infection("roots")
+    assert s.indicated["title"] == "Pulpectomía"
+    assert s.indicated["why"] == text("es", "infection.roots.why")
+    assert [i["title"] for i in s.infection_items] == [text("es", f"infection.{k}.label")
+                                                       for k in ("none", "dentin", "crown", "roots")]
+    assert s.teaching_line == text("es", "ui.teaching_not_diagnosis")
+
+    async def scene():
+        app.start_space("space_lost")
+        app._stop_space()
+
+    asyncio.run(scene())
+    assert s.space_title == text("es", "space.space_lost.title")
+    assert s.space_age == "Edad: 5 años"
+    assert s.space_caption == text("es", "space.space_lost.second.0.caption")
+    app._space_show(s.space_t_max)
+    assert s.space_room.startswith("Espacio que queda: ") and s.space_age.startswith("Edad: ")
+    app.leave_space()
+    s.mode = "student"
+    app._on_mode("student")
+    app.quiz_start()
+    assert s.quiz_prompt.startswith("Toque ")
+
+
+def test_url_lang_round_trip():
+    p = parse_query("?tooth=75&lang=es&procedure=pulpectomy&step=2")
+    assert p.lang == "es" and p.tooth == "75"
+    assert parse_query(to_query(p)) == p
+    assert "lang=es" in to_query(p)
+    assert parse_query("?lang=xx").lang == "en" and parse_query("").lang == "en"
+    assert "lang" not in to_query(ViewParams())
+
+
+def test_url_lang_opens_the_spanish_interface():
+    a = App(f"test-i18n-{next(_names)}")
+    a.state.ready()
+    a.on_client_url("?lang=es&procedure=pulpotomy&step=3")
+    s = a.state
+    assert s.lang == "es" and s.ui["dentin"] == "Dentina"
+    assert s.caption == text("es", "timeline.pulpotomy.steps.remove-crown-pulp.caption")
+    assert s.tooth_items[0]["title"].startswith("54 (B) – ") and "superior" in s.tooth_items[0]["title"]
+    a.close()
+
+
+def test_video_export_off_the_loop_with_progress(app):
+    imageio = pytest.importorskip("imageio.v2")
+    pytest.importorskip("imageio_ffmpeg")
+    s = app.state
+    switch(app, "es")
+    s.procedure = "pulpotomy"
+    app._on_procedure("pulpotomy")
+    tl = load_all()["pulpotomy"]
+    start = tl.step_start(tl.step_index("remove-crown-pulp"))
+    seen: list[float] = []
+    original = app._export_progress
+
+    def record(fraction):
+        original(fraction)
+        seen.append(s.export_progress)
+
+    app._export_progress = record
+
+    async def run():
+        ticks = 0
+        done = False
+
+        async def ticker():  # the loop keeps turning while VTK renders in the worker thread
+            nonlocal ticks
+            while not done:
+                await asyncio.sleep(0.02)
+                ticks += 1
+
+        tick_task = asyncio.create_task(ticker())
+        t0 = time.perf_counter()
+        task = app.export_video(fmt="mp4", start=start, end=start + 3.0, fps=4, size=(320, 240))
+        assert s.export_busy is True and s.export_progress == 0.0
+        await task
+        elapsed = time.perf_counter() - t0
+        done = True
+        await tick_task
+        return ticks, elapsed
+
+    ticks, elapsed = asyncio.run(run())
+    assert s.export_busy is False and s.export_error == ""
+    assert s.export_progress == 1.0 and seen and seen[-1] == 1.0
+    assert all(0 <= a <= b <= 1 for a, b in itertools.pairwise(seen))
+    assert ticks >= 0.25 * elapsed / 0.02  # the loop kept turning: not blocked by the render
+    assert s.export_name == "tooth-85-pulpotomy-es.mp4"
+    token, name = s.export_url.split("/")[1:]
+    path = downloads.lookup(token, name)
+    assert path is not None and path.stat().st_size > 1000
+    reader = imageio.get_reader(path)
+    frames = [f for f in reader]
+    reader.close()
+    assert len(frames) == 12 == app.last_export.frames  # 3 s at 4 fps
+    assert frames[0].shape == (240, 320, 3)
+    # the session leaves: its download is forgotten and its files deleted
+    app.close()
+    assert downloads.lookup(token, name) is None and not path.exists()
+
+
+def test_offline_export_from_the_panel(app):
+    async def run():
+        await app.export_offline()
+
+    asyncio.run(run())
+    s = app.state
+    assert s.export_progress == 1.0 and s.export_name == "tooth-85.html"
+    path = downloads.lookup(*s.export_url.split("/")[1:])
+    head = path.read_text()[:20000]
+    assert "<html" in head.lower() and path.stat().st_size > 100_000
