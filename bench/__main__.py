@@ -18,10 +18,11 @@ from pathlib import Path
 from . import servers
 
 KINDS = ("mandibular_first", "mandibular_second", "maxillary_first", "maxillary_second")
+# What app.py does before serving: build the kinds the cache lacks, one process per core (meshes.cache).
 BUILD_SNIPPET = (
-    "import time; t=time.perf_counter(); from meshes.cache import load_or_build; "
+    "import time; t=time.perf_counter(); from meshes.cache import build_all; "
     "from meshes.build import DEFAULT_SPACING; "
-    f"[load_or_build(k, DEFAULT_SPACING) for k in {KINDS!r}]; print(time.perf_counter()-t)"
+    f"build_all({KINDS!r}, DEFAULT_SPACING); print(time.perf_counter()-t)"
 )
 
 
