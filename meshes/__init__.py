@@ -5,13 +5,14 @@ Never imports trame: usable from a script or a notebook.
 
 from meshes.build import DEFAULT_SPACING, REGIONS
 from meshes.catalog import TOOTH_NUMBERS, ToothId, UnknownToothError, resolve_tooth
-from meshes.model import RemovalState, ToothModel, load_tooth
+from meshes.model import RemovalState, Structure, ToothModel, load_tooth
 
 __all__ = [
     "DEFAULT_SPACING",
     "REGIONS",
     "TOOTH_NUMBERS",
     "RemovalState",
+    "Structure",
     "ToothId",
     "ToothModel",
     "UnknownToothError",

@@ -31,6 +31,31 @@ def local_to_world(tooth: ToothId) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class Structure:
+    """A named part of a tissue: ``Structure("crown_pulp", "horn", "mesiobuccal")``."""
+
+    region: str
+    part: str  # "horn", "chamber", "canal", "cusp", "root", "crown", "trunk", or "" (the tissue itself)
+    name: str  # the part's anatomical name ("mesiobuccal"), "" where it has none
+
+    @property
+    def english(self) -> str:
+        title = PRETTY[self.region]
+        return f"{title} - {STRUCTURE_WORDS[self.part].format(name=self.name)}" if self.part else title
+
+
+STRUCTURE_WORDS = {
+    "horn": "{name} pulp horn",
+    "chamber": "pulp chamber",
+    "canal": "{name} canal",
+    "cusp": "{name} cusp",
+    "root": "{name} root",
+    "crown": "crown",
+    "trunk": "root trunk",
+}
+
+
+@dataclass(frozen=True)
 class RemovalState:
     """What a removal front at `fraction` of the whole pulp has taken out."""
 
@@ -193,25 +218,30 @@ class ToothModel:
             "pulpectomy": self.removal_state(1.0),
         }
 
-    def describe_point(self, region: str, xyz) -> str:
-        """Name of the structure at a point on a region's surface, e.g. 'Root pulp - mesiobuccal canal'."""
+    def structure_at(self, region: str, xyz) -> Structure:
+        """What lies at a point on a region's surface: the region, the part and its anatomical name."""
         if region not in self.regions:
             raise ValueError(f"unknown region {region!r}; expected one of {', '.join(REGIONS)}")
         local = np.asarray(xyz, dtype=float) @ self.matrix  # the matrix is orthogonal: inverse = transpose
-        title = PRETTY[region]
         if region == "root_pulp":
             _, i = cKDTree(self.local.points["root_pulp"]).query(local)
-            return f"{title} - {self.canal_names[int(self.local.canal[i])]}"
+            return Structure(
+                region, "canal", self.canal_names[int(self.local.canal[i])].removesuffix(" canal")
+            )
         if region == "crown_pulp":
             name, dist = _nearest(self.local.horn_tips, local)
-            return f"{title} - {name} pulp horn" if dist < 1.2 else f"{title} - pulp chamber"
+            return Structure(region, "horn", name) if dist < 1.2 else Structure(region, "chamber", "")
         if region == "enamel":
             name, dist = _nearest(self.local.cusp_tips, local)
-            return f"{title} - {name} cusp" if dist < 1.6 else title
+            return Structure(region, "cusp", name) if dist < 1.6 else Structure(region, "", "")
         if local[2] < -self.local.trunk:
             _, i = cKDTree(self.local.points["root_pulp"]).query(local)
-            return f"{title} - {self.local.canal_roots[int(self.local.canal[i])]} root"
-        return f"{title} - crown" if local[2] > 0 else f"{title} - root trunk"
+            return Structure(region, "root", self.local.canal_roots[int(self.local.canal[i])])
+        return Structure(region, "crown" if local[2] > 0 else "trunk", "")
+
+    def describe_point(self, region: str, xyz) -> str:
+        """Name of the structure at a point on a region's surface, e.g. 'Root pulp - mesiobuccal canal'."""
+        return self.structure_at(region, xyz).english
 
 
 def _nearest(points: dict[str, list[float]], xyz: np.ndarray) -> tuple[str, float]:

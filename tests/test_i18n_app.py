@@ -7,8 +7,10 @@ import asyncio
 import itertools
 import time
 
+import numpy as np
 import pytest
 
+from meshes import load_tooth
 from scenes import load_all
 from scenes.text import text
 from viewer import downloads
@@ -182,3 +184,25 @@ def test_offline_export_from_the_panel(app):
     path = downloads.lookup(*s.export_url.split("/")[1:])
     head = path.read_text()[:20000]
     assert "<html" in head.lower() and path.stat().st_size > 100_000
+
+
+def test_tapped_structures_and_quiz_questions_speak_the_language(app):
+    tooth = load_tooth(app.state.tooth)
+    horn = tooth.matrix @ np.asarray(tooth.local.horn_tips["mesiobuccal"])
+    event = {"representationId": "crown_pulp", "worldPosition": [float(v) for v in horn]}
+    app.on_pick(event)
+    assert app.state.pick_text == "Crown pulp - mesiobuccal pulp horn"
+    switch(app, "es")
+    app.on_pick(event)
+    assert app.state.pick_text == "Pulpa coronal - cuerno pulpar mesiovestibular"
+    # The quiz asks and judges in Spanish too.
+    app.state.mode = "student"
+    app._on_mode("student")
+    app.quiz_start()
+    assert app.state.quiz_prompt.startswith("Toque ")
+    assert not any(word in app.state.quiz_prompt for word in (" the ", "pulp horn", "root pulp"))
+    target = app._quiz_target
+    app._quiz_judge("enamel" if target["region"] != "enamel" else "dentin", [float(v) for v in horn])
+    assert app.state.quiz_right is False
+    assert "No exactamente" in app.state.quiz_feedback or "no" in app.state.quiz_feedback.lower()
+    assert " pulp " not in app.state.quiz_feedback and "Enamel" not in app.state.quiz_feedback

@@ -17,7 +17,7 @@ from meshes import REGIONS, TOOTH_NUMBERS, load_tooth, resolve_tooth
 
 from .colors import DECAY_RANGE, css_rgb
 from .exports import Exports
-from .i18n import language_items, norm_lang, premolar_name, tr, ui_words
+from .i18n import language_items, norm_lang, premolar_name, structure_text, tr, ui_words
 from .i18n import tooth_title as local_tooth_title
 from .procedure import COMPARE_PREFIX, idle_looks
 from .procedure_player import ProcedurePlayer
@@ -307,5 +307,5 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         if region not in REGIONS or not position:
             s.pick_text = ""
             return
-        name = tooth.describe_point(region, tuple(float(c) for c in position[:3]))
+        name = structure_text(s.lang, tooth.structure_at(region, tuple(float(c) for c in position[:3])))
         s.pick_text = f"{name} · {tooth.volumes_mm3[region]:.1f} mm³" if student else name

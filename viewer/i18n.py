@@ -102,3 +102,18 @@ def timeline_label(event_id: str, english: str, kind: str, successor: str, lang:
     tooth = text(lang, f"teeth.{kind}") if f"teeth.{kind}" in texts(lang) else kind
     key = {"successor": "ui.successor_erupts"}.get(event_id, f"ui.{event_id}")
     return text(lang, key, tooth=tooth, premolar=premolar_name(successor, lang))
+
+
+def structure_text(lang: str, structure) -> str:
+    """A tapped structure (``meshes.Structure``) in words: "Pulpa coronal - cuerno pulpar mesiovestibular"."""
+    region = text(lang, f"ui.{structure.region}")
+    if not structure.part:
+        return region
+    name = texts(lang).get(f"anatomy.{structure.name}", structure.name)
+    return text(lang, f"ui.part_{structure.part}", region=region, name=name)
+
+
+def quiz_prompt(lang: str, target: dict) -> str:
+    """What the quiz asks for ("the mesiobuccal pulp horn"), from a target of ``story.quiz_targets``."""
+    name = texts(lang).get(f"anatomy.{target['name']}", target["name"])
+    return text(lang, f"ui.quiz_target_{target['kind']}", name=name)

@@ -9,7 +9,7 @@ import random
 
 from meshes import REGIONS, load_tooth
 
-from .i18n import tr
+from .i18n import quiz_prompt, tr
 from .scene import layer_key
 from .story import judge, quiz_needs, quiz_targets
 from .wire import serialized_marker
@@ -56,7 +56,7 @@ class Quiz:
         self._quiz_target = target
         self._quiz_answered = False
         needs = quiz_needs(target)
-        s.quiz_prompt = tr(s.lang, "quiz_tap", structure=target["prompt"])
+        s.quiz_prompt = tr(s.lang, "quiz_tap", structure=quiz_prompt(s.lang, target))
         s.quiz_feedback = ""
         s.quiz_right = None
         s.pick_text = ""
@@ -76,14 +76,14 @@ class Quiz:
         s = self.state
         tooth = load_tooth(s.tooth)
         target = self._quiz_target
-        right, tapped = judge(tooth, target, region, position)
+        right, tapped = judge(tooth, target, region, position, s.lang)
         self._quiz_answered = True
         score = dict(s.quiz_score)
         score["asked"] += 1
         score["right"] += int(right)
         s.quiz_score = score
         s.quiz_right = right
-        what = target["prompt"]
+        what = quiz_prompt(s.lang, target)
         s.quiz_feedback = (tr(s.lang, "quiz_right", structure=what) if right
                            else tr(s.lang, "quiz_wrong", picked=tapped, structure=what))
         if s.mesh_quiz_marker is None:

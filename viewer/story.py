@@ -21,7 +21,7 @@ from .colors import (
     SUCCESSOR_COLORS,
     XRAY_OPACITY,
 )
-from .i18n import age_text, procedure_name, timeline_label, tr, years_text
+from .i18n import age_text, premolar_name, procedure_name, structure_text, timeline_label, tr, years_text
 from .procedure import timelines
 
 MODES = ("parent", "student")
@@ -240,6 +240,8 @@ def quiz_targets(tooth) -> list[dict]:
     for name, tip in local.horn_tips.items():
         targets.append({
             "prompt": f"the {name} pulp horn",
+            "kind": "horn",
+            "name": name,
             "region": "crown_pulp",
             "describe": f"Crown pulp - {name} pulp horn",
             "at": [float(v) for v in m @ np.asarray(tip, dtype=float)],
@@ -251,6 +253,8 @@ def quiz_targets(tooth) -> list[dict]:
             continue
         targets.append({
             "prompt": f"the root pulp of the {name}",
+            "kind": "canal",
+            "name": name.removesuffix(" canal"),
             "region": "root_pulp",
             "describe": f"Root pulp - {name}",
             "at": [float(v) for v in m @ pts.mean(axis=0)],
@@ -258,6 +262,8 @@ def quiz_targets(tooth) -> list[dict]:
     bud = local.successor_points["successor"]
     targets.append({
         "prompt": "the successor premolar",
+        "kind": "successor",
+        "name": "",
         "region": "successor",
         "describe": None,
         "at": [float(v) for v in m @ bud.mean(axis=0)],
@@ -265,6 +271,8 @@ def quiz_targets(tooth) -> list[dict]:
     enamel = local.points["enamel"]
     targets.append({
         "prompt": "the enamel",
+        "kind": "enamel",
+        "name": "",
         "region": "enamel",
         "describe": None,
         "at": [float(v) for v in m @ enamel[np.argmax(enamel[:, 2])]],
@@ -278,14 +286,15 @@ def quiz_needs(target: dict) -> dict:
     return {"xray": region != "enamel", "successor": region == "successor"}
 
 
-def judge(tooth, target: dict, region: str | None, position) -> tuple[bool, str]:
-    """(right?, what was tapped) for a tap on representation ``region`` at ``position`` (world)."""
+def judge(tooth, target: dict, region: str | None, position, lang: str = "en") -> tuple[bool, str]:
+    """(right?, what was tapped, in the words of ``lang``) for a tap on ``region`` at ``position`` (world)."""
     if region == "successor":
-        tapped = f"the successor ({tooth.successor_info.get('name', 'premolar')})"
-        return target["region"] == "successor", tapped
+        name = premolar_name(str(tooth.successor_info.get("name", "premolar")), lang)
+        return target["region"] == "successor", tr(lang, "tapped_successor", name=name)
     if region not in ("enamel", "dentin", "crown_pulp", "root_pulp") or position is None:
-        return False, "nothing"
-    name = tooth.describe_point(region, tuple(float(c) for c in position[:3]))
+        return False, tr(lang, "tapped_nothing")
+    structure = tooth.structure_at(region, tuple(float(c) for c in position[:3]))
+    tapped = structure_text(lang, structure)
     if target["describe"] is None:
-        return region == target["region"], name
-    return name == target["describe"], name
+        return region == target["region"], tapped
+    return structure.english == target["describe"], tapped
