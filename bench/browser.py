@@ -202,6 +202,19 @@ def cold_loads(p, browser, url: str, n: int) -> dict:
     }
 
 
+def wire_bytes(p, browser, port: int, path: str) -> dict:
+    """One cold load through a counting TCP relay: the bytes the network carries up to the first frame."""
+    from .wire import WireCounter
+
+    with WireCounter(port) as wire:
+        ctx = tablet_context(p, browser)
+        try:
+            first_frame(ctx.new_page(), wire.url(path or "/"))
+            return {"down": wire.down, "up": wire.up}
+        finally:
+            ctx.close()
+
+
 def percentile(values, q: float) -> float:
     values = sorted(values)
     if not values:
