@@ -26,14 +26,21 @@ def ws_url(base: str) -> str:
     return base.rstrip("/").replace("http://", "ws://") + "/ws"
 
 
-def triggers_by_label(template: str) -> dict[str, str]:
-    """Trigger names in a trame template: ``{"mounted": "trigger__8", "Play": "trigger__4", ...}``."""
+def triggers_by_label(template: str, words: dict | None = None) -> dict[str, str]:
+    """Trigger names in a trame template: ``{"mounted": "trigger__8", "Play": "trigger__4", ...}``.
+
+    A name bound to the session's language (``:aria-label="ui.play"``) is read through ``words`` (the
+    state's ``ui`` dict), so "Play" is found whichever way the page spells it.
+    """
     out = {}
     m = re.search(r"""@mounted="trigger\('(\w+)'""", template)
     if m:
         out["mounted"] = m.group(1)
     for tag in re.finditer(r"<[^<>]*aria-label=\"([^\"]+)\"[^<>]*@click=\"trigger\('(\w+)'", template):
-        out.setdefault(tag.group(1), tag.group(2))
+        label, bound = tag.group(1), tag.group(0)
+        if f':aria-label="{label}"' in bound and label.startswith("ui.") and words:
+            label = str(words.get(label[3:], label))
+        out.setdefault(label, tag.group(2))
     return out
 
 
@@ -135,7 +142,8 @@ class TrameClient:
         self.client_id = (await asyncio.wait_for(hello, timeout)).get("clientID")
         initial = await self.call("trame.state.get", timeout=timeout)
         self.state.update(initial.get("state", {}))
-        self.triggers = triggers_by_label(str(self.state.get("trame__template_main", "")))
+        template = str(self.state.get("trame__template_main", ""))
+        self.triggers = triggers_by_label(template, self.state.get("ui"))
         if "mounted" in self.triggers:  # our app: the page reports its URL, the scene follows
             got = self.wait_for(lambda ch: "mesh_enamel" in ch and ch["mesh_enamel"])
             await self.call("trame.trigger", [self.triggers["mounted"], [query], {}], timeout=timeout)
