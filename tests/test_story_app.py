@@ -237,3 +237,17 @@ def test_quiz_judges_right_and_wrong_taps_and_scores(app):
     s.mode = "parent"
     app._on_mode("parent")
     assert s.quiz_active is False
+
+
+def test_parent_mode_draws_softer_colours_than_student_mode(app):
+    from viewer.colors import PARENT_COLORS, REGION_COLORS
+
+    for region in ("crown_pulp", "dentin"):
+        assert app.state[f"property_{region}"]["color"] == pytest.approx(list(PARENT_COLORS[region]))
+    app.state.mode = "student"
+    app._on_mode("student")
+    for region in ("crown_pulp", "dentin"):
+        assert app.state[f"property_{region}"]["color"] == pytest.approx(list(REGION_COLORS[region]))
+    # Softer: lighter and less saturated than the student's red.
+    soft, precise = np.asarray(PARENT_COLORS["crown_pulp"]), np.asarray(REGION_COLORS["crown_pulp"])
+    assert soft.mean() > precise.mean() and np.ptp(soft) < np.ptp(precise)

@@ -193,7 +193,8 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
             return
         s.update(idle_looks())
         s.update(idle_looks(COMPARE_PREFIX))
-        looks = {r: region_look(r, s[layer_key(r)], s.xray) for r in REGIONS}
+        soft = s.mode != "student"  # parents see the softer palette (colors.PARENT_COLORS)
+        looks = {r: region_look(r, s[layer_key(r)], s.xray, soft) for r in REGIONS}
         s.update(infection_looks(tooth, s.infection or "none", bool(s.xray), looks))
         s.update(successor_looks(bool(s.successor_on), bool(s.xray)))
         s.update(neighbour_looks(tooth, None))

@@ -8,6 +8,15 @@ REGION_COLORS: dict[str, tuple[float, float, float]] = {
     "root_pulp": (0.62, 0.05, 0.30),  # darker, pinker red
 }
 
+# Parent mode: the same tissues in softer, lighter colours (a rose pulp rather than a bright red one):
+# clear, never raw. Student mode keeps the precise, saturated colours above.
+PARENT_COLORS: dict[str, tuple[float, float, float]] = {
+    "enamel": (0.98, 0.97, 0.93),
+    "dentin": (0.96, 0.87, 0.66),
+    "crown_pulp": (0.92, 0.24, 0.27),
+    "root_pulp": (0.78, 0.18, 0.36),
+}
+
 REGION_LABELS: dict[str, str] = {
     "enamel": "Enamel",
     "dentin": "Dentin",

@@ -1,9 +1,9 @@
 """One pure function decides how every region is drawn from the view state."""
 
-from .colors import REGION_COLORS, XRAY_OPACITY
+from .colors import PARENT_COLORS, REGION_COLORS, XRAY_OPACITY
 
 
-def region_look(region: str, visible: bool, xray: bool) -> dict:
+def region_look(region: str, visible: bool, xray: bool, soft: bool = False) -> dict:
     """vtk.js actor and property settings of one region.
 
     Parameters
@@ -14,6 +14,8 @@ def region_look(region: str, visible: bool, xray: bool) -> dict:
         Whether the user's layer toggle shows it.
     xray : bool
         X-ray mode: hard tissues become translucent (and are not picked, so a tap reaches the pulp).
+    soft : bool
+        Parent mode's softer colours (``colors.PARENT_COLORS``) instead of the student's precise ones.
 
     Examples
     --------
@@ -25,7 +27,7 @@ def region_look(region: str, visible: bool, xray: bool) -> dict:
     return {
         "actor": {"visibility": bool(visible), "pickable": bool(visible) and not translucent},
         "property": {
-            "color": list(REGION_COLORS[region]),
+            "color": list((PARENT_COLORS if soft else REGION_COLORS)[region]),
             "opacity": opacity,
             "ambient": 0.15,
             "diffuse": 0.85,

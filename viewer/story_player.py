@@ -118,8 +118,7 @@ class StoryPlayer:
         if not self.state.scene_ready:
             return
         self._update_story_texts()
-        if self.state.space_scene:
-            self._space_show(self._space_t, force=True)
+        self._apply_looks()  # the palette follows the mode
         if self.state.mode != "student":
             self._stop_quiz()
         self.state.pick_text = ""
@@ -180,8 +179,9 @@ class StoryPlayer:
             if force:
                 updates.update(idle_looks())
                 updates.update(idle_looks(COMPARE_PREFIX))
+            soft = s.mode != "student"
             for r in REGIONS:
-                look = region_look(r, bool(s[layer_key(r)]) and m.tooth_present, bool(s.xray))
+                look = region_look(r, bool(s[layer_key(r)]) and m.tooth_present, bool(s.xray), soft)
                 updates[f"actor_{r}"] = look["actor"]
                 updates[f"property_{r}"] = look["property"]
         done = t >= float(s.space_t_max) - 1e-9
