@@ -171,7 +171,7 @@ def build_all(kinds: tuple[str, ...], spacing: float, workers: int | None = None
 
     Building is CPU-bound NumPy/VTK work that holds the GIL for long stretches: processes, not threads.
     """
-    todo = missing_kinds(kinds, spacing)
+    todo = sorted(missing_kinds(kinds, spacing), key=_build_size, reverse=True)  # biggest first: even finish
     workers = min(len(todo), workers or os.cpu_count() or 1)
     if workers <= 1:
         for kind in todo:
@@ -182,6 +182,12 @@ def build_all(kinds: tuple[str, ...], spacing: float, workers: int | None = None
     with ProcessPoolExecutor(max_workers=workers) as pool:
         list(pool.map(_build_one, todo, [spacing] * len(todo)))
     return todo
+
+
+def _build_size(kind: str) -> float:
+    """How much work a kind is, roughly: the volume of its crown's box down to its apex."""
+    spec = load_spec(kind)
+    return spec.crown["md"] * spec.crown["bl"] * (spec.crown["height"] + spec.root_length)
 
 
 def _build_one(kind: str, spacing: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
 import subprocess
@@ -123,3 +124,24 @@ def tablet(browser, playwright_instance):
     ctx = browser.new_context(**device)
     yield ctx.new_page()
     ctx.close()
+
+
+_app_names = itertools.count()
+
+
+def unique_name() -> str:
+    """A fresh trame server name: every in-process App needs its own."""
+    return f"test-app-{next(_app_names)}"
+
+
+@pytest.fixture
+def app():
+    """A viewer App in-process (no browser): its own trame server and state, the default view."""
+    from viewer.app import App
+    from viewer.url_state import parse_query
+
+    a = App(unique_name())
+    a.state.ready()
+    a.apply_params(parse_query(""))
+    yield a
+    a.close()

@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 import pytest
+from conftest import unique_name
 
 from meshes import load_tooth
 from scenes import load_all
@@ -16,17 +17,6 @@ from scenes.text import text
 from viewer import downloads
 from viewer.app import App
 from viewer.url_state import ViewParams, parse_query, to_query
-
-_names = itertools.count()
-
-
-@pytest.fixture
-def app():
-    a = App(f"test-i18n-{next(_names)}")
-    a.state.ready()
-    a.apply_params(parse_query(""))
-    yield a
-    a.close()
 
 
 def switch(app, lang):
@@ -107,7 +97,7 @@ def test_url_lang_round_trip():
 
 
 def test_url_lang_opens_the_spanish_interface():
-    a = App(f"test-i18n-{next(_names)}")
+    a = App(unique_name())
     a.state.ready()
     a.on_client_url("?lang=es&procedure=pulpotomy&step=3")
     s = a.state

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 
 import pytest
+from conftest import unique_name
 
 from meshes import load_tooth
 from viewer.app import App
@@ -13,17 +13,6 @@ from viewer.procedure import COMPARE_PREFIX, PROCEDURES, counter_text, removal_r
 from viewer.url_state import ViewParams, parse_query, to_query
 
 MOLARS = ("54", "55", "84", "85")
-_names = itertools.count()
-
-
-@pytest.fixture
-def app():
-    a = App(f"test-procedures-{next(_names)}")
-    a.state.ready()
-    a.apply_params(parse_query(""))
-    return a
-
-
 def choose(app, procedure):
     app.state.procedure = procedure
     app._on_procedure(procedure)
@@ -144,7 +133,7 @@ def test_play_advances_and_pause_stops(app):
 
 
 def test_close_cancels_the_player_and_spares_other_sessions():
-    a, b = App(f"test-procedures-{next(_names)}"), App(f"test-procedures-{next(_names)}")
+    a, b = App(unique_name()), App(unique_name())
     for x in (a, b):
         x.state.ready()
         x.apply_params(parse_query("?procedure=pulpectomy"))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 
 import numpy as np
 import pytest
+from conftest import unique_name
 
 from meshes import load_tooth
 from scenes.story import load_space_scene, space_moment
@@ -14,16 +14,6 @@ from viewer.app import App
 from viewer.procedure import timelines
 from viewer.story import disease_range, quiz_targets
 from viewer.url_state import ViewParams, parse_query, to_query
-
-_names = itertools.count()
-
-
-@pytest.fixture
-def app():
-    a = App(f"test-story-{next(_names)}")
-    a.state.ready()
-    a.apply_params(parse_query(""))
-    return a
 
 
 def choose(app, infection):
@@ -232,7 +222,7 @@ def test_quiz_judges_right_and_wrong_taps_and_scores(app):
     app.on_pick({"representationId": "enamel", "worldPosition": cusp})
     assert s.quiz_right is True and s.quiz_score == {"right": 3, "asked": 5}
     # the score lives in this session only; switching to parent mode ends the quiz
-    other = App(f"test-story-{next(_names)}")
+    other = App(unique_name())
     assert other.state.quiz_score == {"right": 0, "asked": 0}
     s.mode = "parent"
     app._on_mode("parent")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 import socket
 
 import pytest
+from conftest import unique_name
 
 from app import main
 from meshes import REGIONS, TOOTH_NUMBERS, load_tooth
@@ -14,16 +14,6 @@ from viewer.colors import REGION_COLORS
 from viewer.cut import cut_tooth, plane_normal
 from viewer.scene import region_look
 from viewer.url_state import ViewParams, parse_query, to_query
-
-_names = itertools.count()
-
-
-@pytest.fixture
-def app():
-    a = App(f"test-viewer-{next(_names)}")
-    a.state.ready()
-    a.apply_params(parse_query(""))
-    return a
 
 
 # ---------------------------------------------------------------- URL state
@@ -156,7 +146,7 @@ def test_camera_presets_follow_tooth_axes(app):
 
 
 def test_sessions_do_not_share_state():
-    a, b = App(f"test-viewer-{next(_names)}"), App(f"test-viewer-{next(_names)}")
+    a, b = App(unique_name()), App(unique_name())
     for x in (a, b):
         x.state.ready()
         x.apply_params(parse_query("?tooth=85"))
