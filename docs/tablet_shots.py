@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from PIL import Image
 from playwright.sync_api import sync_playwright
-from story_shots import ARGS, ROOT, _port, _wait_still
+from story_shots import ARGS, ROOT, _wait_still, running_app
 
 SHOTS = (
     ("tablet-portrait", (820, 1180), "?tooth=85&xray=1"),
@@ -30,35 +27,21 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=str(ROOT / "docs" / "img"))
     out = Path(ap.parse_args().out)
-    port = _port()
-    cmd = [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "index.html", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for name, (w, h), query in SHOTS:
-                ctx = browser.new_context(viewport={"width": w, "height": h}, has_touch=True, is_mobile=True,
-                                          device_scale_factor=1)
-                page = ctx.new_page()
-                page.goto(base + query)
-                page.wait_for_selector(".pm-view canvas", timeout=30000)
-                time.sleep(2.5)
-                img = Image.open(io.BytesIO(_wait_still(page))).convert("RGB")
-                path = out / f"{name}.png"
-                img.save(path, optimize=True)
-                print(path, f"{path.stat().st_size // 1024} KB")
-                ctx.close()
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with running_app() as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for name, (w, h), query in SHOTS:
+            ctx = browser.new_context(viewport={"width": w, "height": h}, has_touch=True, is_mobile=True,
+                                      device_scale_factor=1)
+            page = ctx.new_page()
+            page.goto(base + query)
+            page.wait_for_selector(".pm-view canvas", timeout=30000)
+            time.sleep(2.5)
+            img = Image.open(io.BytesIO(_wait_still(page))).convert("RGB")
+            path = out / f"{name}.png"
+            img.save(path, optimize=True)
+            print(path, f"{path.stat().st_size // 1024} KB")
+            ctx.close()
+        browser.close()
     return 0
 
 
