@@ -196,3 +196,15 @@ def test_tapped_structures_and_quiz_questions_speak_the_language(app):
     assert app.state.quiz_right is False
     assert "No exactamente" in app.state.quiz_feedback or "no" in app.state.quiz_feedback.lower()
     assert " pulp " not in app.state.quiz_feedback and "Enamel" not in app.state.quiz_feedback
+
+
+def test_switching_language_mid_quiz_translates_the_question(app):
+    app.state.mode = "student"
+    app._on_mode("student")
+    app.quiz_start()
+    english = app.state.quiz_prompt
+    assert english.startswith("Tap the ")
+    switch(app, "es")
+    assert app.state.quiz_prompt.startswith("Toque ") and " the " not in app.state.quiz_prompt
+    switch(app, "en")
+    assert app.state.quiz_prompt == english

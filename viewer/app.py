@@ -17,7 +17,7 @@ from meshes import REGIONS, TOOTH_NUMBERS, load_tooth, resolve_tooth
 
 from .colors import DECAY_RANGE, css_rgb
 from .exports import Exports
-from .i18n import language_items, norm_lang, premolar_name, structure_text, tr, ui_words
+from .i18n import language_items, norm_lang, premolar_name, quiz_prompt, structure_text, tr, ui_words
 from .i18n import tooth_title as local_tooth_title
 from .procedure import COMPARE_PREFIX, idle_looks
 from .procedure_player import ProcedurePlayer
@@ -225,7 +225,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         if s.space_scene:
             self._space_show(self._space_t, force=True)
         if s.quiz_active and self._quiz_target is not None:
-            s.quiz_prompt = tr(s.lang, "quiz_tap", structure=self._quiz_target["prompt"])
+            s.quiz_prompt = tr(s.lang, "quiz_tap", structure=quiz_prompt(s.lang, self._quiz_target))
         s.pick_text = ""
         self._sync_url()
 

@@ -21,7 +21,16 @@ from .colors import (
     SUCCESSOR_COLORS,
     XRAY_OPACITY,
 )
-from .i18n import age_text, premolar_name, procedure_name, structure_text, timeline_label, tr, years_text
+from .i18n import (
+    age_text,
+    premolar_name,
+    procedure_name,
+    quiz_prompt,
+    structure_text,
+    timeline_label,
+    tr,
+    years_text,
+)
 from .procedure import timelines
 
 MODES = ("parent", "student")
@@ -239,7 +248,6 @@ def quiz_targets(tooth) -> list[dict]:
     targets = []
     for name, tip in local.horn_tips.items():
         targets.append({
-            "prompt": f"the {name} pulp horn",
             "kind": "horn",
             "name": name,
             "region": "crown_pulp",
@@ -252,7 +260,6 @@ def quiz_targets(tooth) -> list[dict]:
         if not len(pts):
             continue
         targets.append({
-            "prompt": f"the root pulp of the {name}",
             "kind": "canal",
             "name": name.removesuffix(" canal"),
             "region": "root_pulp",
@@ -261,7 +268,6 @@ def quiz_targets(tooth) -> list[dict]:
         })
     bud = local.successor_points["successor"]
     targets.append({
-        "prompt": "the successor premolar",
         "kind": "successor",
         "name": "",
         "region": "successor",
@@ -270,13 +276,14 @@ def quiz_targets(tooth) -> list[dict]:
     })
     enamel = local.points["enamel"]
     targets.append({
-        "prompt": "the enamel",
         "kind": "enamel",
         "name": "",
         "region": "enamel",
         "describe": None,
         "at": [float(v) for v in m @ enamel[np.argmax(enamel[:, 2])]],
     })
+    for target in targets:  # the English question, from the same words every language uses
+        target["prompt"] = quiz_prompt("en", target)
     return targets
 
 
