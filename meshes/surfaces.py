@@ -75,6 +75,8 @@ def restore_volume(
     regions) stay put, so the offset never tears a shared boundary.
     """
     own = np.any(sides == label, axis=1)
+    if not own.any():  # no such region here (the successor's bud has no pulp)
+        return points
     moving = np.ones(len(points), dtype=bool)
     moving[faces[~own].ravel()] = False
     moving[np.setdiff1d(np.arange(len(points)), faces[own].ravel())] = False
