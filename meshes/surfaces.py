@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyvista as pv
 
-from meshes.fields import CROWN_PULP, LABELS, ROOT_PULP, LabelVolume
+from meshes.fields import LABELS, LabelVolume
 from meshes.smoothness import vertex_normals
 
 # SurfaceNets' own smoothing shrinks thin canals (root pulp -6 % at 0.3 voxel, measured); a windowed-sinc
@@ -24,7 +24,6 @@ DISPLAY_SMOOTHING_ITERATIONS = 20
 DISPLAY_SMOOTHING_PASS_BAND = 0.05
 DISPLAY_SMOOTHED_BELOW = 0.5  # kept fraction under which a decimated interface is smoothed
 VOLUME_ROUNDS = 3  # offset passes that give a smoothed region back its voxel volume
-RESTORED = (ROOT_PULP, CROWN_PULP)  # the thin regions smoothing shrinks most
 
 
 def label_image(volume: LabelVolume, labels: np.ndarray | None = None) -> pv.ImageData:
@@ -45,9 +44,10 @@ def region_surfaces(
 
 
 def labelled_surface(
-    volume: LabelVolume, labels: np.ndarray | None = None
+    volume: LabelVolume, labels: np.ndarray | None = None, restore: tuple[int, ...] = ()
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every boundary face once (points, faces, the two labels on its sides), smoothed."""
+    """Every boundary face once (points, faces, the two labels on its sides), smoothed; the regions in
+    `restore` are given back their voxel volume (restore_volume)."""
     nets = label_image(volume, labels).contour_labels("all", output_mesh_type="triangles", smoothing=False)
     sides = np.asarray(nets.cell_data["boundary_labels"]).astype(int)
     # One pass over all regions at once moves each shared vertex once: neighbours stay glued together.
@@ -59,10 +59,10 @@ def labelled_surface(
     )
     points = np.asarray(smooth.points, dtype=np.float64)
     faces = smooth.regular_faces
-    if labels is None:
-        for label in RESTORED:
-            target = int((volume.labels == label).sum()) * volume.spacing**3
-            points = restore_volume(points, faces, sides, label, target)
+    grid = volume.labels if labels is None else labels
+    for label in restore:
+        target = int((grid == label).sum()) * volume.spacing**3
+        points = restore_volume(points, faces, sides, label, target)
     return points.astype(np.float32), faces, sides
 
 
@@ -75,8 +75,6 @@ def restore_volume(
     regions) stay put, so the offset never tears a shared boundary.
     """
     own = np.any(sides == label, axis=1)
-    if not own.any():  # no such region here (the successor's bud has no pulp)
-        return points
     moving = np.ones(len(points), dtype=bool)
     moving[faces[~own].ravel()] = False
     moving[np.setdiff1d(np.arange(len(points)), faces[own].ravel())] = False
@@ -84,6 +82,8 @@ def restore_volume(
     for _ in range(VOLUME_ROUNDS):
         mesh = pv.PolyData.from_regular_faces(points, tri.astype(np.int64))
         volume, area = abs(mesh.volume), mesh.area
+        if area == 0:
+            break
         sign = 1.0 if mesh.volume > 0 else -1.0
         normals = sign * vertex_normals(points, tri)
         points = points.copy()
