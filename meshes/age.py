@@ -42,6 +42,7 @@ class AgeData:
     oldest: float
     step: float
     most_resorbed: float
+    stub: float
     inner_slope: float
     pulpectomy_most_resorbed: float
     kinds: dict[str, KindAges]
@@ -86,6 +87,7 @@ def load_age_data() -> AgeData:
         oldest=figure(a["oldest"], "years", "ages.oldest"),
         step=figure(a["step"], "years", "ages.step"),
         most_resorbed=figure(a["most_resorbed"], "frac", "ages.most_resorbed"),
+        stub=figure(a["stub"], "mm", "ages.stub"),
         inner_slope=figure(a["inner_slope"], "frac", "ages.inner_slope"),
         pulpectomy_most_resorbed=figure(
             data["guideline"]["pulpectomy_most_resorbed"], "frac", "guideline.pulpectomy_most_resorbed"
@@ -147,10 +149,11 @@ def resorb(volume: LabelVolume, spec: ToothSpec, age: float) -> dict[str, dict[s
         u = np.array([x[ii, 0, 0].mean(), y[0, jj, 0].mean()])
         u = u / (np.linalg.norm(u) or 1.0)
         s = x * u[0] + y * u[1]  # how far out each voxel lies, along u
-        z_end = lowest * (1 - f)
-        near = mine & (np.abs(z - z_end) < 0.3)
+        z_end = min(lowest * (1 - f), -spec.trunk - d.stub)
+        near = mine & (np.abs(z - z_end) <= 0.51 * volume.spacing)  # the root's layer at the new end
         s_out = float(np.broadcast_to(s, mine.shape)[near if near.any() else mine].max())
-        cut_z = z_end + d.inner_slope * (s_out - s)
+        # Never into the trunk: the inner side of a stub stays just below the furcation.
+        cut_z = np.minimum(z_end + d.inner_slope * (s_out - s), -spec.trunk - 0.2)
         labels[mine & (z < cut_z)] = 0
         seal = mine & (labels == ROOT_PULP) & (z < cut_z + APEX_TO_CANAL_END)
         labels[seal] = DENTIN

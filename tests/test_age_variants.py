@@ -227,6 +227,17 @@ def test_every_region_closed_and_procedures_at_every_age(aged, key):
     assert all(is_closed_manifold(m) for m in model.extras.values())
 
 
+@pytest.mark.parametrize("code", ["85", "84", "55", "54"])
+def test_the_oldest_age_keeps_a_stub_of_every_root_and_canal(code):
+    d = load_age_data()
+    model = load_tooth(code, age=d.oldest)
+    for name, figures in model.roots.items():
+        assert figures["length_mm"] >= model.local.trunk + d.stub - 0.2, (code, name)
+        assert figures["resorbed_fraction"] >= 0.6, (code, name)
+    assert set(np.unique(model.local.canal)) == set(range(len(model.canal_names)))
+    assert all(is_closed_manifold(model.regions[r]) for r in REGIONS)
+
+
 def test_successor_forms_and_rises_with_age(aged):
     stages = {a: aged[("85", a)].successor_info["stage"] for a in AGES_85}
     assert stages[4.0] < 0.6 and stages[7.0] == 1.0  # crowns complete at 5-7 years (chronology)
