@@ -144,14 +144,19 @@ def resorb(volume: LabelVolume, spec: ToothSpec, age: float) -> dict[str, dict[s
         f = planned_fraction(spec.kind, root.name, age)
         if f <= 0:
             continue
-        # Outwards: from the tooth's axis to the root. Inner surfaces face the successor.
+        # Outwards: from the tooth's axis to the root; inner surfaces face the successor. Measured from
+        # the root's own centre at each height, so that a flaring root is bevelled across its own width.
         ii, jj, _ = np.nonzero(mine)
         u = np.array([x[ii, 0, 0].mean(), y[0, jj, 0].mean()])
         u = u / (np.linalg.norm(u) or 1.0)
-        s = x * u[0] + y * u[1]  # how far out each voxel lies, along u
+        s = np.where(mine, x * u[0] + y * u[1], 0.0).astype(np.float32)
+        count = mine.sum(axis=(0, 1))
+        layers = np.flatnonzero(count)
+        centre = np.interp(np.arange(k), layers, s.sum(axis=(0, 1))[layers] / count[layers])
+        s -= centre.astype(np.float32)[None, None, :]
         z_end = min(lowest * (1 - f), -spec.trunk - d.stub)
         near = mine & (np.abs(z - z_end) <= 0.51 * volume.spacing)  # the root's layer at the new end
-        s_out = float(np.broadcast_to(s, mine.shape)[near if near.any() else mine].max())
+        s_out = float(s[near if near.any() else mine].max())
         # Never into the trunk: the inner side of a stub stays just below the furcation.
         cut_z = np.minimum(z_end + d.inner_slope * (s_out - s), -spec.trunk - 0.2)
         labels[mine & (z < cut_z)] = 0
