@@ -21,6 +21,7 @@ __all__ = ["LabelVolume", "build_label_volume", "make_well_composed", "outline_f
 ENAMEL, DENTIN, CROWN_PULP, ROOT_PULP = 1, 2, 3, 4
 LABELS = {"enamel": ENAMEL, "dentin": DENTIN, "crown_pulp": CROWN_PULP, "root_pulp": ROOT_PULP}
 MIN_WALL_CHAMBER = 0.6  # mm of hard tissue always left around the chamber (estimate)
+MIN_DENTIN_OVER_PULP = 0.3  # mm of dentin always left between the chamber and the enamel (estimate)
 MIN_WALL_CANAL = 0.25  # mm of dentin always left around a canal (estimate)
 HORN_RISE = 0.6  # mm: least rise of a pulp horn above the chamber roof (estimate)
 APEX_TO_CANAL_END = 0.5  # mm: canals end short of the apex, as a file would (estimate)
@@ -119,7 +120,7 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
             ccx, ccy = ccx * inward, ccy * inward
             shrink = 1 - 0.3 * tc
             end_round = np.sqrt(np.clip((1 - tc) / 0.05, 0.0, 1.0))
-            rx = np.maximum(canal.width_md / 2 * (1 - 0.45 * tc), 0.15) * end_round
+            rx = np.maximum(canal.width_md / 2 * (1 - canal.taper * tc), 0.15) * end_round
             ry = np.maximum(canal.width_bl / 2 * (1 - 0.6 * tc), 0.15) * end_round
             fc = ellipse_field(x, y, ccx + canal.offset[0] * shrink, ccy + canal.offset[1] * shrink, rx, ry)
             fc = np.maximum(fc, np.maximum(z - (floor_z + 0.6), z_end - z))
@@ -131,6 +132,11 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     inside = tooth < 0
     depth = ndimage.distance_transform_edt(inside, sampling=spacing).astype(np.float32)
 
+    thickness = c["enamel_cervix"] + (c["enamel"] - c["enamel_cervix"]) * _smoothstep(
+        z / (0.45 * c["height"])
+    )
+    # Thicker distally than mesially (Arangannal et al. 2013): the spec's share more at the distal surface.
+    thickness = thickness * (1.0 - spec.form["enamel_distal"] * np.clip(x / (c["md"] / 2), -1.0, 1.0))
     # Pulp chamber: the crown outline drawn in by the wall, a roof with horns under the cusps, a flat floor.
     p = spec.pulp
     walls = (p["wall_mesial"], p["wall_distal"], p["wall_buccal"], p["wall_lingual"])
@@ -169,7 +175,9 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     chamber_side = profile.side(x, y, zc, walls, spec.form["chamber_mesial"])
     chamber = smax(smax(chamber_side, zc - roof[:, :, None], 0.5), floor_z - zc, 0.4)
     chamber_mask = np.zeros(shape, dtype=bool)
-    chamber_mask[sc] = (chamber < 0) & (depth[sc] > MIN_WALL_CHAMBER) & (zc >= floor_z)
+    # Thin walls (the spec's are enamel and dentin together) never let the pulp reach the enamel.
+    least = np.maximum(MIN_WALL_CHAMBER, np.broadcast_to(thickness, shape)[sc] + MIN_DENTIN_OVER_PULP)
+    chamber_mask[sc] = (chamber < 0) & (depth[sc] > least) & (zc >= floor_z)
     del chamber, chamber_side
 
     canal_mask = (canal_min < 0) & (depth > MIN_WALL_CANAL)
@@ -179,11 +187,6 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     root_pulp = pulp & (zz < floor_z)
     root_pulp = _touching(root_pulp, crown_pulp)
 
-    thickness = c["enamel_cervix"] + (c["enamel"] - c["enamel_cervix"]) * _smoothstep(
-        z / (0.45 * c["height"])
-    )
-    # Thicker distally than mesially (Arangannal et al. 2013): the spec's share more at the distal surface.
-    thickness = thickness * (1.0 - spec.form["enamel_distal"] * np.clip(x / (c["md"] / 2), -1.0, 1.0))
     enamel = inside & (z > 0) & (depth < thickness)
 
     labels = np.zeros(shape, dtype=np.uint8)
