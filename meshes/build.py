@@ -67,7 +67,7 @@ class LocalModel:
 def build_local(kind: str, spacing: float = DEFAULT_SPACING) -> LocalModel:
     spec = load_spec(kind)
     volume = build_label_volume(spec, spacing)
-    surface = labelled_surface(volume, restore=RESTORED)
+    surface = labelled_surface(volume, restore=RESTORED, firm=True)
     surfaces = split_regions(*surface, LABELS)
     display = display_regions(*surface, LABELS, DISPLAY_KEEP)
     ijk, order = removal_order(volume)

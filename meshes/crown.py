@@ -50,7 +50,7 @@ class CrownProfile:
         self.buccal = bell(b0, c["bl"] / 2 + ridge / 2, f["contour_buccal"], TOP_PAD * self.table_bl)
         self.lingual = bell(b0, c["bl"] / 2 - ridge / 2, f["contour_lingual"], TOP_PAD * self.table_bl)
         self.rhomboid, self.trapezoid = f["rhomboid"], f["trapezoid"]
-        # The buccal cervical ridge drawn out further at the mesiobuccal (Wheeler's form for the first molars).
+        # The buccal cervical ridge drawn out at the mesiobuccal (Wheeler's form for the first molars).
         self.ridge, self.ridge_mesial = ridge, c["buccal_ridge_mesial"]
 
     def half_widths(self, z: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -82,8 +82,8 @@ class CrownProfile:
 
 class Occlusal:
     """Height of the occlusal surface above (x, y): the smooth maximum of the cusps' cones and the ridges,
-    over the fossa floor. A cusp falls `cusp_slope` mm per mm from a tip rounded over its `radius`, more gently
-    towards the centre (its triangular ridge reaches `ridge_reach` times as far); grooves are where two
+    over the fossa floor. A cusp falls `cusp_slope` mm per mm from a tip rounded over its `radius`, more
+    gently towards the centre (its triangular ridge reaches `ridge_reach` times as far); grooves are where two
     slopes meet, fossae where they meet the floor."""
 
     def __init__(self, spec: ToothSpec, profile: CrownProfile) -> None:

@@ -22,6 +22,7 @@ ENAMEL, DENTIN, CROWN_PULP, ROOT_PULP = 1, 2, 3, 4
 LABELS = {"enamel": ENAMEL, "dentin": DENTIN, "crown_pulp": CROWN_PULP, "root_pulp": ROOT_PULP}
 MIN_WALL_CHAMBER = 0.6  # mm of hard tissue always left around the chamber (estimate)
 MIN_DENTIN_OVER_PULP = 0.3  # mm of dentin always left between the chamber and the enamel (estimate)
+ORIFICE_FUNNEL = 0.6  # mm: the fillet where canals open into the chamber floor (estimate)
 MIN_WALL_CANAL = 0.25  # mm of dentin always left around a canal (estimate)
 HORN_RISE = 0.6  # mm: least rise of a pulp horn above the chamber roof (estimate)
 APEX_TO_CANAL_END = 0.5  # mm: canals end short of the apex, as a file would (estimate)
@@ -59,7 +60,8 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     a0, b0 = c["md_cervix"] / 2, c["bl_cervix"] / 2
     margin = 0.5
     sheared = spec.form["rhomboid"] * c["bl"] / 2  # a rhomboid outline's corners reach further
-    xs = [-c["md"] / 2 - sheared, c["md"] / 2 + sheared] + [v for r in spec.roots for v in (r.bend[0], r.apex[0])]
+    xs = [-c["md"] / 2 - sheared, c["md"] / 2 + sheared]
+    xs += [v for r in spec.roots for v in (r.bend[0], r.apex[0])]
     ys = [-c["bl"] / 2 - c["buccal_ridge"], c["bl"] / 2 + c["buccal_ridge"]]
     ys += [v for r in spec.roots for v in (r.bend[1], r.apex[1])]
     wide = max(max(r.width_bl, r.width_md) for r in spec.roots) / 2
@@ -174,14 +176,20 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     zc = z[:, :, sc[2]]
     chamber_side = profile.side(x, y, zc, walls, spec.form["chamber_mesial"])
     chamber = smax(smax(chamber_side, zc - roof[:, :, None], 0.5), floor_z - zc, 0.4)
-    chamber_mask = np.zeros(shape, dtype=bool)
-    # Thin walls (the spec's are enamel and dentin together) never let the pulp reach the enamel.
-    least = np.maximum(MIN_WALL_CHAMBER, np.broadcast_to(thickness, shape)[sc] + MIN_DENTIN_OVER_PULP)
-    chamber_mask[sc] = (chamber < 0) & (depth[sc] > least) & (zc >= floor_z)
+    # Canals open into the chamber through funnels: a smooth union above the floor, not a cylinder stuck
+    # into a plane. Below the floor (the root pulp) the canal keeps its own width: the orifice is the funnel's
+    # narrow end, where the root pulp begins.
+    pulp_field = canal_min.copy()
+    above_floor = np.broadcast_to(zc >= floor_z, chamber.shape)
+    pulp_field[sc] = np.where(above_floor, smin(chamber, canal_min[sc], ORIFICE_FUNNEL), canal_min[sc])
     del chamber, chamber_side
-
-    canal_mask = (canal_min < 0) & (depth > MIN_WALL_CANAL)
-    pulp = chamber_mask | canal_mask
+    # Walls: thin ones (the spec's are enamel and dentin together) never let the chamber reach the enamel.
+    least = np.full(shape, MIN_WALL_CANAL, dtype=np.float32)
+    above = above_floor
+    chamber_least = np.maximum(MIN_WALL_CHAMBER, np.broadcast_to(thickness, shape)[sc] + MIN_DENTIN_OVER_PULP)
+    least[sc] = np.where(above, chamber_least, MIN_WALL_CANAL)
+    pulp = (pulp_field < 0) & (depth > least)
+    del pulp_field, least
     zz = np.broadcast_to(z, pulp.shape)
     crown_pulp = _largest_component(pulp & (zz >= floor_z))
     root_pulp = pulp & (zz < floor_z)
@@ -217,9 +225,8 @@ def _tubercle_field(profile: CrownProfile, tubercle, x, y, z) -> np.ndarray:
     r = tubercle.radius
     lingual = float(profile.half_widths(np.array([tz]))[3][0])
     ty = -(lingual - 0.35 * r)
-    return (np.sqrt(((x - tx) / r) ** 2 + ((y - ty) / (0.75 * r)) ** 2 + ((z - tz) / (1.3 * r)) ** 2) - 1.0) * (
-        0.75 * r
-    )
+    rho = np.sqrt(((x - tx) / r) ** 2 + ((y - ty) / (0.75 * r)) ** 2 + ((z - tz) / (1.3 * r)) ** 2)
+    return (rho - 1.0) * (0.75 * r)
 
 
 def _smoothstep(v: np.ndarray) -> np.ndarray:

@@ -34,7 +34,7 @@ def junction(local: LocalModel) -> np.ndarray:
 
 
 def contour_heights(local: LocalModel) -> dict[str, float]:
-    """Height above the CEJ where each side of the crown bulges furthest, read in a strip across its middle."""
+    """Height above the CEJ where each side of the crown bulges furthest, across its middle."""
     surface = outer_enamel(local)
     cej = float(np.asarray(local.points["enamel"])[:, 2].min())
     mid_x = (surface[:, 0].max() + surface[:, 0].min()) / 2

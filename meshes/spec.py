@@ -62,9 +62,9 @@ class Cusp:
 
 @dataclass(frozen=True)
 class Ridge:
-    """A ridge from one cusp tip through `middle` (fractions of the occlusal table's half-widths, like a cusp's
-    `at`) to another: marginal ridges run along the table's edge, the oblique ridge across it. Its crest at
-    the middle is `drop` mm below the mean of the two tips."""
+    """A ridge from one cusp tip through `middle` (fractions of the occlusal table's half-widths, like a
+    cusp's `at`) to another: marginal ridges run along the table's edge, the oblique ridge across it. Its
+    crest at the middle is `drop` mm below the mean of the two tips."""
 
     name: str
     ends: tuple[str, str]
@@ -156,7 +156,14 @@ CROWN_FIGURES = {
     "enamel": "mm",
     "enamel_cervix": "mm",
 }
-PULP_FIGURES = ("roof_depth", "wall_buccal", "wall_lingual", "wall_mesial", "wall_distal", "floor_above_furcation")
+PULP_FIGURES = (
+    "roof_depth",
+    "wall_buccal",
+    "wall_lingual",
+    "wall_mesial",
+    "wall_distal",
+    "floor_above_furcation",
+)
 # The crown's form (fields.CrownProfile and Occlusal): heights of contour on each side above the CEJ, the
 # occlusal outline's shear (rhomboid) and buccal widening (trapezoid), how steep the cusps fall and how far
 # their triangular ridges reach in, enamel thicker distally, the chamber moved mesially.
