@@ -81,7 +81,7 @@ def build_local(
     if chosen is not None:
         fuse_roots(volume, spec, chosen)
     roots = ages.resorb(volume, spec, age) if age is not None else {}
-    surface = labelled_surface(volume, restore=RESTORED)
+    surface = labelled_surface(volume, restore=RESTORED, firm=True)
     surfaces = split_regions(*surface, LABELS)
     display = display_regions(*surface, LABELS, DISPLAY_KEEP)
     ijk, order = removal_order(volume)

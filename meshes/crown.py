@@ -50,7 +50,7 @@ class CrownProfile:
         self.buccal = bell(b0, c["bl"] / 2 + ridge / 2, f["contour_buccal"], TOP_PAD * self.table_bl)
         self.lingual = bell(b0, c["bl"] / 2 - ridge / 2, f["contour_lingual"], TOP_PAD * self.table_bl)
         self.rhomboid, self.trapezoid = f["rhomboid"], f["trapezoid"]
-        # The buccal cervical ridge drawn out further at the mesiobuccal (Wheeler's form for the first molars).
+        # The buccal cervical ridge drawn out at the mesiobuccal (Wheeler's form for the first molars).
         self.ridge, self.ridge_mesial = ridge, c["buccal_ridge_mesial"]
 
     def half_widths(self, z: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -82,8 +82,8 @@ class CrownProfile:
 
 class Occlusal:
     """Height of the occlusal surface above (x, y): the smooth maximum of the cusps' cones and the ridges,
-    over the fossa floor. A cusp falls `cusp_slope` mm per mm from a tip rounded over its `radius`, more gently
-    towards the centre (its triangular ridge reaches `ridge_reach` times as far); grooves are where two
+    over the fossa floor. A cusp falls `cusp_slope` mm per mm from a tip rounded over its `radius`, more
+    gently towards the centre (its triangular ridge reaches `ridge_reach` times as far); grooves are where two
     slopes meet, fossae where they meet the floor."""
 
     def __init__(self, spec: ToothSpec, profile: CrownProfile) -> None:
@@ -96,7 +96,12 @@ class Occlusal:
             tips[cu.name] = (x + profile.rhomboid * y, y, c["height"] - cu.drop)
         self.cusps = [(*tips[cu.name], cu.radius) for cu in spec.cusps]
         self.slope, self.reach = f["cusp_slope"], f["ridge_reach"]
-        self.ridges = [(tips[r.ends[0]], tips[r.ends[1]], r.drop) for r in spec.ridges]
+        self.ridges = []  # straight crests (start, end) with their heights, two per ridge
+        for r in spec.ridges:
+            (px, py, ptip), (qx, qy, qtip) = tips[r.ends[0]], tips[r.ends[1]]
+            my = r.middle[1] * profile.table_bl
+            mid = (r.middle[0] * profile.table_md + profile.rhomboid * my, my, (ptip + qtip) / 2 - r.drop)
+            self.ridges += [((px, py, ptip), mid), (mid, (qx, qy, qtip))]
         self.centre = np.mean([t[:2] for t in tips.values()], axis=0)
 
     def _fall(self, d: np.ndarray, round_: float) -> np.ndarray:
@@ -113,12 +118,11 @@ class Occlusal:
             v = -(x - cx) * inward[1] + (y - cy) * inward[0]
             u = np.where(u > 0, u / self.reach, u)
             slopes.append(tip - self._fall(np.hypot(u, v), radius))
-        for (px, py, ptip), (qx, qy, qtip), drop in self.ridges:
+        for (px, py, ptip), (qx, qy, qtip) in self.ridges:
             seg = np.array([qx - px, qy - py])
-            t = np.clip(((x - px) * seg[0] + (y - py) * seg[1]) / float(seg @ seg), 0.0, 1.0)
+            t = np.clip(((x - px) * seg[0] + (y - py) * seg[1]) / max(float(seg @ seg), 1e-6), 0.0, 1.0)
             d = np.hypot(x - (px + t * seg[0]), y - (py + t * seg[1]))
-            crest = ptip + (qtip - ptip) * t - drop * 4 * t * (1 - t)
-            slopes.append(crest - self._fall(d, 0.4))
+            slopes.append(ptip + (qtip - ptip) * t - self._fall(d, 0.4))
         top = slopes[0]
         for s in slopes[1:]:
             top = smax(top, s, GROOVE_ROUND)

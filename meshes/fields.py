@@ -21,6 +21,8 @@ __all__ = ["LabelVolume", "build_label_volume", "make_well_composed", "outline_f
 ENAMEL, DENTIN, CROWN_PULP, ROOT_PULP = 1, 2, 3, 4
 LABELS = {"enamel": ENAMEL, "dentin": DENTIN, "crown_pulp": CROWN_PULP, "root_pulp": ROOT_PULP}
 MIN_WALL_CHAMBER = 0.6  # mm of hard tissue always left around the chamber (estimate)
+MIN_DENTIN_OVER_PULP = 0.3  # mm of dentin always left between the chamber and the enamel (estimate)
+ORIFICE_FUNNEL = 0.6  # mm: the fillet where canals open into the chamber floor (estimate)
 MIN_WALL_CANAL = 0.25  # mm of dentin always left around a canal (estimate)
 HORN_RISE = 0.6  # mm: least rise of a pulp horn above the chamber roof (estimate)
 APEX_TO_CANAL_END = 0.5  # mm: canals end short of the apex, as a file would (estimate)
@@ -58,7 +60,8 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     a0, b0 = c["md_cervix"] / 2, c["bl_cervix"] / 2
     margin = 0.5
     sheared = spec.form["rhomboid"] * c["bl"] / 2  # a rhomboid outline's corners reach further
-    xs = [-c["md"] / 2 - sheared, c["md"] / 2 + sheared] + [v for r in spec.roots for v in (r.bend[0], r.apex[0])]
+    xs = [-c["md"] / 2 - sheared, c["md"] / 2 + sheared]
+    xs += [v for r in spec.roots for v in (r.bend[0], r.apex[0])]
     ys = [-c["bl"] / 2 - c["buccal_ridge"], c["bl"] / 2 + c["buccal_ridge"]]
     ys += [v for r in spec.roots for v in (r.bend[1], r.apex[1])]
     wide = max(max(r.width_bl, r.width_md) for r in spec.roots) / 2
@@ -119,7 +122,7 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
             ccx, ccy = ccx * inward, ccy * inward
             shrink = 1 - 0.3 * tc
             end_round = np.sqrt(np.clip((1 - tc) / 0.05, 0.0, 1.0))
-            rx = np.maximum(canal.width_md / 2 * (1 - 0.45 * tc), 0.15) * end_round
+            rx = np.maximum(canal.width_md / 2 * (1 - canal.taper * tc), 0.15) * end_round
             ry = np.maximum(canal.width_bl / 2 * (1 - 0.6 * tc), 0.15) * end_round
             fc = ellipse_field(x, y, ccx + canal.offset[0] * shrink, ccy + canal.offset[1] * shrink, rx, ry)
             fc = np.maximum(fc, np.maximum(z - (floor_z + 0.6), z_end - z))
@@ -131,6 +134,11 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     inside = tooth < 0
     depth = ndimage.distance_transform_edt(inside, sampling=spacing).astype(np.float32)
 
+    thickness = c["enamel_cervix"] + (c["enamel"] - c["enamel_cervix"]) * _smoothstep(
+        z / (0.45 * c["height"])
+    )
+    # Thicker distally than mesially (Arangannal et al. 2013): the spec's share more at the distal surface.
+    thickness = thickness * (1.0 - spec.form["enamel_distal"] * np.clip(x / (c["md"] / 2), -1.0, 1.0))
     # Pulp chamber: the crown outline drawn in by the wall, a roof with horns under the cusps, a flat floor.
     p = spec.pulp
     walls = (p["wall_mesial"], p["wall_distal"], p["wall_buccal"], p["wall_lingual"])
@@ -168,22 +176,25 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     zc = z[:, :, sc[2]]
     chamber_side = profile.side(x, y, zc, walls, spec.form["chamber_mesial"])
     chamber = smax(smax(chamber_side, zc - roof[:, :, None], 0.5), floor_z - zc, 0.4)
-    chamber_mask = np.zeros(shape, dtype=bool)
-    chamber_mask[sc] = (chamber < 0) & (depth[sc] > MIN_WALL_CHAMBER) & (zc >= floor_z)
+    # Canals open into the chamber through funnels: a smooth union above the floor, not a cylinder stuck
+    # into a plane. Below the floor (the root pulp) the canal keeps its own width: the orifice is the funnel's
+    # narrow end, where the root pulp begins.
+    pulp_field = canal_min.copy()
+    above_floor = np.broadcast_to(zc >= floor_z, chamber.shape)
+    pulp_field[sc] = np.where(above_floor, smin(chamber, canal_min[sc], ORIFICE_FUNNEL), canal_min[sc])
     del chamber, chamber_side
-
-    canal_mask = (canal_min < 0) & (depth > MIN_WALL_CANAL)
-    pulp = chamber_mask | canal_mask
+    # Walls: thin ones (the spec's are enamel and dentin together) never let the chamber reach the enamel.
+    least = np.full(shape, MIN_WALL_CANAL, dtype=np.float32)
+    above = above_floor
+    chamber_least = np.maximum(MIN_WALL_CHAMBER, np.broadcast_to(thickness, shape)[sc] + MIN_DENTIN_OVER_PULP)
+    least[sc] = np.where(above, chamber_least, MIN_WALL_CANAL)
+    pulp = (pulp_field < 0) & (depth > least)
+    del pulp_field, least
     zz = np.broadcast_to(z, pulp.shape)
     crown_pulp = _largest_component(pulp & (zz >= floor_z))
     root_pulp = pulp & (zz < floor_z)
     root_pulp = _touching(root_pulp, crown_pulp)
 
-    thickness = c["enamel_cervix"] + (c["enamel"] - c["enamel_cervix"]) * _smoothstep(
-        z / (0.45 * c["height"])
-    )
-    # Thicker distally than mesially (Arangannal et al. 2013): the spec's share more at the distal surface.
-    thickness = thickness * (1.0 - spec.form["enamel_distal"] * np.clip(x / (c["md"] / 2), -1.0, 1.0))
     enamel = inside & (z > 0) & (depth < thickness)
 
     labels = np.zeros(shape, dtype=np.uint8)
@@ -214,9 +225,8 @@ def _tubercle_field(profile: CrownProfile, tubercle, x, y, z) -> np.ndarray:
     r = tubercle.radius
     lingual = float(profile.half_widths(np.array([tz]))[3][0])
     ty = -(lingual - 0.35 * r)
-    return (np.sqrt(((x - tx) / r) ** 2 + ((y - ty) / (0.75 * r)) ** 2 + ((z - tz) / (1.3 * r)) ** 2) - 1.0) * (
-        0.75 * r
-    )
+    rho = np.sqrt(((x - tx) / r) ** 2 + ((y - ty) / (0.75 * r)) ** 2 + ((z - tz) / (1.3 * r)) ** 2)
+    return (rho - 1.0) * (0.75 * r)
 
 
 def _smoothstep(v: np.ndarray) -> np.ndarray:

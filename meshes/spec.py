@@ -23,6 +23,9 @@ NEIGHBOUR_KINDS = (
 )
 
 
+CANAL_TAPER = 0.45  # a canal's mesiodistal narrowing to its end where the spec gives none (estimate)
+
+
 class SpecError(ValueError):
     """A tooth file is malformed: the message names the file and the field."""
 
@@ -33,6 +36,7 @@ class Canal:
     offset: tuple[float, float]
     width_md: float
     width_bl: float
+    taper: float = CANAL_TAPER  # share of its mesiodistal width lost by the canal's end
 
 
 @dataclass(frozen=True)
@@ -58,10 +62,13 @@ class Cusp:
 
 @dataclass(frozen=True)
 class Ridge:
-    """A ridge joining two cusp tips (marginal, or the oblique ridge), dipping `drop` mm in the middle."""
+    """A ridge from one cusp tip through `middle` (fractions of the occlusal table's half-widths, like a
+    cusp's `at`) to another: marginal ridges run along the table's edge, the oblique ridge across it. Its
+    crest at the middle is `drop` mm below the mean of the two tips."""
 
     name: str
     ends: tuple[str, str]
+    middle: tuple[float, float]
     drop: float
 
 
@@ -149,7 +156,14 @@ CROWN_FIGURES = {
     "enamel": "mm",
     "enamel_cervix": "mm",
 }
-PULP_FIGURES = ("roof_depth", "wall_buccal", "wall_lingual", "wall_mesial", "wall_distal", "floor_above_furcation")
+PULP_FIGURES = (
+    "roof_depth",
+    "wall_buccal",
+    "wall_lingual",
+    "wall_mesial",
+    "wall_distal",
+    "floor_above_furcation",
+)
 # The crown's form (fields.CrownProfile and Occlusal): heights of contour on each side above the CEJ, the
 # occlusal outline's shear (rhomboid) and buccal widening (trapezoid), how steep the cusps fall and how far
 # their triangular ridges reach in, enamel thicker distally, the chamber moved mesially.
@@ -227,7 +241,14 @@ def load_spec(kind: str) -> ToothSpec:
         ends = rt.get("between")
         if not (isinstance(ends, list) and len(ends) == 2 and set(ends) <= names):
             raise r.fail(f"{f}.between", "needs the names of two of the tooth's cusps")
-        ridges.append(Ridge(name=r.name(rt, f), ends=(ends[0], ends[1]), drop=r.one(rt, "drop", f)))
+        ridges.append(
+            Ridge(
+                name=r.name(rt, f),
+                ends=(ends[0], ends[1]),
+                middle=r.xy(rt, "middle", f),
+                drop=r.one(rt, "drop", f),
+            )
+        )
     tubercles = tuple(
         Tubercle(
             name=r.name(t, f"tubercles[{i}]"),
@@ -246,6 +267,7 @@ def load_spec(kind: str) -> ToothSpec:
                 offset=r.xy(c, "offset", f"{f}.canals[{j}]"),
                 width_md=r.one(c, "width_md", f"{f}.canals[{j}]"),
                 width_bl=r.one(c, "width_bl", f"{f}.canals[{j}]"),
+                taper=r.one(c, "taper", f"{f}.canals[{j}]", "frac") if "taper" in c else CANAL_TAPER,
             )
             for j, c in enumerate(rt.get("canals", []))
         )

@@ -15,14 +15,13 @@ from meshes.smoothness import vertex_normals
 
 # SurfaceNets' own smoothing shrinks thin canals (root pulp -6 % at 0.3 voxel, measured); a windowed-sinc
 # (Taubin) pass over the staircase flattens the voxel terraces. At 30 iterations and a pass band of 0.07 they
-# still showed (normal noise p95 9-14 degrees); 60 and 0.01 bring it to 3-6 on the crown (measured), but
-# thin canals shrink (root pulp -12 %): their walls are then pushed back out to the voxel volume.
-SMOOTHING_ITERATIONS = 60
-SMOOTHING_PASS_BAND = 0.01
-# Decimated browser copies: a short pass per interface, rims pinned, evens out decimation's slivers.
-DISPLAY_SMOOTHING_ITERATIONS = 20
-DISPLAY_SMOOTHING_PASS_BAND = 0.05
-DISPLAY_SMOOTHED_BELOW = 0.5  # kept fraction under which a decimated interface is smoothed
+# still showed (normal noise p95 9-14 degrees): enough for the procedure parts and the successor.
+SMOOTHING_ITERATIONS = 30
+SMOOTHING_PASS_BAND = 0.07
+# The tissues get a firmer pass: 60 and 0.01 bring the crown to 3-6 degrees (measured; 100 or 150 iterations
+# gain under a degree), but thin canals shrink (root pulp -12 %): restore_volume pushes them back out.
+FIRM_ITERATIONS = 60
+FIRM_PASS_BAND = 0.01
 VOLUME_ROUNDS = 3  # offset passes that give a smoothed region back its voxel volume
 
 
@@ -44,16 +43,16 @@ def region_surfaces(
 
 
 def labelled_surface(
-    volume: LabelVolume, labels: np.ndarray | None = None, restore: tuple[int, ...] = ()
+    volume: LabelVolume, labels: np.ndarray | None = None, restore: tuple[int, ...] = (), firm: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every boundary face once (points, faces, the two labels on its sides), smoothed; the regions in
-    `restore` are given back their voxel volume (restore_volume)."""
+    """Every boundary face once (points, faces, the two labels on its sides), smoothed (`firm`: the
+    tissues' firmer pass); the regions in `restore` are given back their voxel volume (restore_volume)."""
     nets = label_image(volume, labels).contour_labels("all", output_mesh_type="triangles", smoothing=False)
     sides = np.asarray(nets.cell_data["boundary_labels"]).astype(int)
     # One pass over all regions at once moves each shared vertex once: neighbours stay glued together.
     smooth = nets.smooth_taubin(
-        n_iter=SMOOTHING_ITERATIONS,
-        pass_band=SMOOTHING_PASS_BAND,
+        n_iter=FIRM_ITERATIONS if firm else SMOOTHING_ITERATIONS,
+        pass_band=FIRM_PASS_BAND if firm else SMOOTHING_PASS_BAND,
         non_manifold_smoothing=True,
         normalize_coordinates=True,
     )
@@ -79,15 +78,17 @@ def restore_volume(
     moving[faces[~own].ravel()] = False
     moving[np.setdiff1d(np.arange(len(points)), faces[own].ravel())] = False
     tri = np.concatenate([faces[own & (sides[:, 0] == label)], faces[own & (sides[:, 1] == label)][:, ::-1]])
+    points = points.copy()
     for _ in range(VOLUME_ROUNDS):
-        mesh = pv.PolyData.from_regular_faces(points, tri.astype(np.int64))
-        volume, area = abs(mesh.volume), mesh.area
+        p0, p1, p2 = points[tri[:, 0]], points[tri[:, 1]], points[tri[:, 2]]
+        cross = np.cross(p1 - p0, p2 - p0)
+        volume = float(np.einsum("ij,ij->", p0, cross)) / 6.0  # divergence theorem, signed
+        area = 0.5 * float(np.linalg.norm(cross, axis=1).sum())
         if area == 0:
             break
-        sign = 1.0 if mesh.volume > 0 else -1.0
+        sign = 1.0 if volume > 0 else -1.0
         normals = sign * vertex_normals(points, tri)
-        points = points.copy()
-        points[moving] += ((target_mm3 - volume) / area) * normals[moving]
+        points[moving] += ((target_mm3 - abs(volume)) / area) * normals[moving]
     return points
 
 
@@ -125,14 +126,6 @@ def display_regions(
             patch = patch.decimate_pro(
                 1.0 - fraction, preserve_topology=True, boundary_vertex_deletion=False, splitting=False
             )
-            if fraction < DISPLAY_SMOOTHED_BELOW:  # the thin canals' walls would shrink (-3 %, measured)
-                patch = patch.smooth_taubin(
-                    n_iter=DISPLAY_SMOOTHING_ITERATIONS,
-                    pass_band=DISPLAY_SMOOTHING_PASS_BAND,
-                    boundary_smoothing=False,
-                    feature_smoothing=False,
-                    normalize_coordinates=True,
-                )
         parts_points.append(np.asarray(patch.points, dtype=np.float32))
         parts_faces.append(patch.regular_faces + offset)
         parts_sides.append(np.repeat(pair[None], patch.n_cells, axis=0))
