@@ -58,8 +58,8 @@ def render_ages(path: Path, code: str = "85", ages: tuple[float, ...] = (4.0, 8.
         )
         r = model.roots
         plotter.add_text(
-            f"{code} at {age:g} years: mesial root {r['mesial']['length_mm']:.1f} mm, "
-            f"distal {r['distal']['length_mm']:.1f} mm ({100 * model.resorbed_fraction:.0f} % resorbed)",
+            f"{code} at {age:g} years\nmesial root {r['mesial']['length_mm']:.1f} mm, "
+            f"distal {r['distal']['length_mm']:.1f} mm\n{100 * model.resorbed_fraction:.0f} % resorbed",
             position="upper_edge",
             font_size=9,
             color="white",
