@@ -224,7 +224,7 @@ def _tubercle_field(profile: CrownProfile, tubercle, x, y, z) -> np.ndarray:
     tx, tz = tubercle.at
     r = tubercle.radius
     lingual = float(profile.half_widths(np.array([tz]))[3][0])
-    ty = -(lingual - 0.35 * r)
+    ty = -(lingual - 0.1 * r)
     rho = np.sqrt(((x - tx) / r) ** 2 + ((y - ty) / (0.75 * r)) ** 2 + ((z - tz) / (1.3 * r)) ** 2)
     return (rho - 1.0) * (0.75 * r)
 

@@ -18,7 +18,8 @@ def vertex_normals(points: np.ndarray, faces: np.ndarray) -> np.ndarray:
     face_n = np.cross(p[f[:, 1]] - p[f[:, 0]], p[f[:, 2]] - p[f[:, 0]])  # length = twice the area
     normals = np.zeros_like(p)
     for corner in range(3):
-        np.add.at(normals, f[:, corner], face_n)
+        for axis in range(3):
+            normals[:, axis] += np.bincount(f[:, corner], weights=face_n[:, axis], minlength=len(p))
     length = np.linalg.norm(normals, axis=1, keepdims=True)
     return normals / np.where(length > 0, length, 1.0)
 
