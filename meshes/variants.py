@@ -159,6 +159,8 @@ def fuse_roots(volume: LabelVolume, spec: ToothSpec, variant: Variant) -> None:
     if not variant.fuse:
         return
     names = [root.name for root in spec.roots]
+    if len(variant.fuse) != 2 or not set(variant.fuse) <= set(names):
+        raise SpecError(f"variant {variant.id!r}: fuse needs two of the roots {', '.join(names)}")
     a, b = (names.index(n) for n in variant.fuse)
     owner = root_map(volume, spec, -spec.trunk)
     z = volume.axis(2)[: owner.shape[2]]
