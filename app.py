@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="TCP connections in all (default: what the descriptor limit allows)")
     p.add_argument("--connections-per-client", type=int, default=64,
                    help="TCP connections from one address (default 64)")
+    p.add_argument("--header-timeout", type=float, default=10.0,
+                   help="seconds a connection has to send a whole request, and to idle (default 10)")
     p.add_argument("--export-workers", type=int, default=1, help="processes rendering exports (default 1)")
     p.add_argument("--export-queue", type=int, default=6, help="exports waiting at most (default 6)")
     p.add_argument("--export-minutes", type=float, default=10.0,
@@ -112,8 +114,8 @@ def _limits(args) -> str | None:
             return f"--{name.replace('_', '-')} must be at least 1"
     if args.max_connections is not None and args.max_connections < 8:
         return "--max-connections must be at least 8"
-    if args.export_queue < 0 or args.export_minutes <= 0 or args.pass_hours <= 0:
-        return "--export-queue must be >= 0, --export-minutes and --pass-hours > 0"
+    if args.export_queue < 0 or min(args.export_minutes, args.pass_hours, args.header_timeout) <= 0:
+        return "--export-queue must be >= 0; --export-minutes, --pass-hours and --header-timeout > 0"
     return None
 
 
@@ -159,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         lambda name: App(name, default_tooth=tooth.fdi), access_code=access_code, trusted_proxies=proxies,
         pass_ttl_s=3600 * args.pass_hours, sessions_per_client=args.sessions_per_client,
         max_sessions=args.max_sessions, max_connections=args.max_connections,
-        connections_per_peer=args.connections_per_client)
+        connections_per_peer=args.connections_per_client, header_timeout_s=args.header_timeout)
     try:
         asyncio.run(_serve(server, args.host, port))
     except OSError as exc:
