@@ -198,10 +198,18 @@ async def session_flood(server, n: int = 20) -> dict:
     return {"opened": len(opened), "refused_429": refused}
 
 
-async def video_pressers(server, n: int = 8, hostile_args: list | None = None, hold_s: float = 3.0) -> dict:
-    """Items 2, 5, 6: `n` sessions press Video at once (with the client's own args); the page meanwhile."""
+async def video_setup(server, n: int = 8, **_) -> dict:
+    """`n` ordinary tablets open the pulpotomy (not the attack: what the class does anyway)."""
     clients = [TrameClient(server.url, local_addr=ATTACKER) for _ in range(n)]
     await asyncio.gather(*(c.connect("?tooth=85&procedure=pulpotomy") for c in clients))
+    return {"clients": clients}
+
+
+async def video_pressers(server, n: int = 8, hostile_args: list | None = None, hold_s: float = 3.0,
+                         clients: list | None = None) -> dict:
+    """Items 2, 5, 6: `n` sessions press Video at once (with the client's own args); the page meanwhile."""
+    if clients is None:
+        clients = (await video_setup(server, n))["clients"]
     args = hostile_args if hostile_args is not None else []
     t0 = time.perf_counter()
     answers = await asyncio.gather(*(c.trigger("Video", args, timeout=60) for c in clients),
@@ -214,14 +222,15 @@ async def video_pressers(server, n: int = 8, hostile_args: list | None = None, h
               for c in clients]
     for c in clients:
         await c.close()
-    return {"pressed": n, "trigger_answer_s": trigger_s, "trigger_errors": sum(isinstance(a, Exception)
-                                                                              for a in answers),
+    return {"pressed": len(clients), "trigger_answer_s": trigger_s,
+            "trigger_errors": sum(isinstance(a, Exception) for a in answers),
             "page_status": status, "page_s": page_s, "presser_rtt_ms": 1000 * own_rtt,
             "running": sum(1 for b, a, _ in states if b and a == 0),
             "queued_positions": sorted(a for b, a, _ in states if b and a),
             "refused": sum(1 for b, _, e in states if not b and e)}
 
 
+SETUPS: dict[str, Callable[..., Awaitable[dict]]] = {"video_pressers": video_setup}
 ATTACKS: dict[str, Callable[..., Awaitable[dict]]] = {
     "huge_chunks": huge_chunks,
     "many_pending": many_pending,
@@ -235,7 +244,14 @@ ATTACKS: dict[str, Callable[..., Awaitable[dict]]] = {
 
 # ---------------------------------------------------------------------------------------- the probe
 async def under_attack(server, attack: Callable[..., Awaitable[dict]], **kwargs) -> dict:
-    """Run `attack` while a well-behaved session flips a layer every 50 ms; memory against its level."""
+    """Run `attack` while a well-behaved session flips a layer every 50 ms; memory against its level.
+
+    An attack with a setup (``SETUPS``: e.g. the tablets that will press Video opening their page) has it
+    run first, outside the measured window: it is what an ordinary class does.
+    """
+    setup = SETUPS.get(attack.__name__)
+    if setup is not None:
+        kwargs = {**kwargs, **await setup(server, **kwargs)}
     probe = TrameClient(server.url)
     await probe.connect("?tooth=85")
     level = await settle_rss(server, 2)

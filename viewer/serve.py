@@ -212,19 +212,15 @@ class SessionServer:
         if self._per_client[client] >= self.sessions_per_client:
             raise self._refuse("per_client", web.HTTPTooManyRequests,
                                f"at most {self.sessions_per_client} sessions from one address")
-        if len(self.sessions) >= self.max_sessions:
+        if sum(self._per_client.values()) >= self.max_sessions:  # built, or waiting for their turn
             raise self._refuse("max_sessions", web.HTTPServiceUnavailable, "the server is full")
         name = "s" + uuid.uuid4().hex
         self._per_client[client] += 1
         app = None
-        try:
-            await self._take_turn(client)
-        except BaseException:
-            self._per_client[client] -= 1
-            raise
         task = None
         connection = None
         try:
+            await self._take_turn(client)
             async with self._building:  # one at a time: trame's layout context is process-wide
                 # ~70-150 ms of pure Python building the page: in a thread, the loop keeps its turns
                 app = await asyncio.to_thread(self.factory, name)
