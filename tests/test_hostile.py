@@ -78,6 +78,7 @@ def test_half_open_requests_cannot_take_every_descriptor(srv):
 def test_plain_get_ws_refused_cheaply(srv):
     # item 7: each of these built a whole App (~270 ms of the shared loop) before being refused
     r = attack(srv, "plain_ws_gets", n=100)
+    assert r["requests"] == 100
     assert r["statuses"] == [400] and r["body"].startswith("websocket upgrade required"), r
     assert r["seconds"] < 15, r
 

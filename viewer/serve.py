@@ -37,7 +37,7 @@ from .access import Passes, Throttle, client_address, required
 from .admission import Admission
 from .export.pool import shutdown_shared
 from .logsafe import quote
-from .release import release
+from .release import forget, give_back
 from .static_cache import compressed_mirror
 from .wsguard import BoundedUnChunker, MessageRefused, scrub_errors
 
@@ -48,6 +48,7 @@ LAYOUTS = ("main",)  # the page's trame layouts: ``?ui=`` naming another would s
 MAX_FRAME = 4 << 20  # bytes in one websocket frame (wslink's chunks; the browser sends a few KB)
 SESSION_GAP_S = 0.25  # one client's new sessions are spread this far apart (each App build holds the loop)
 CLIENT_ERRORS_LOGGED = 5  # browser-side errors logged per session (the rest are counted)
+COLLECT_AFTER_S, COLLECT_MAX_DELAY_S = 1.0, 5.0  # closed sessions' memory: after 1 s quiet, 5 s at most
 LOGIN_PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -101,6 +102,8 @@ class SessionServer:
         self._sockets: dict[str, tuple[web.WebSocketResponse, str]] = {}  # session -> (socket, its pass)
         self._closing = False
         self._building = asyncio.Lock()
+        self._collect_handle: asyncio.TimerHandle | None = None
+        self._collect_due: float | None = None
         self._www = factory("__www__").server
         self.web = web.Application(middlewares=[self._gate], client_max_size=64 << 10)
         routes = [
@@ -270,9 +273,26 @@ class SessionServer:
             self.sessions.pop(name, None)
             AVAILABLE_SERVERS.pop(name, None)
             if app is not None:
-                release(app.server)
+                forget(app.server)
+                self._give_back_soon()
             log.info("session %s closed (%d active)", name, len(self.sessions))
         return ws
+
+    def _give_back_soon(self) -> None:
+        """One full collection after a burst of closing sessions, not one per session (each holds the loop
+        ~0.1 s: eight tablets leaving at once froze the rest for most of a second)."""
+        loop = asyncio.get_running_loop()
+        if self._collect_handle is not None:
+            self._collect_handle.cancel()
+        first = self._collect_due or loop.time() + COLLECT_MAX_DELAY_S
+        self._collect_due = first
+        at = min(loop.time() + COLLECT_AFTER_S, first)
+
+        def collect() -> None:
+            self._collect_handle = self._collect_due = None
+            give_back()
+
+        self._collect_handle = loop.call_at(at, collect)
 
     async def _take_turn(self, client: str) -> None:
         """Spread one client's session builds out, so a tab storm cannot hold the loop for everyone."""
