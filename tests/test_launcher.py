@@ -121,3 +121,28 @@ def test_two_sessions_two_processes_one_killed_the_other_keeps_working(launcher)
     c = _launch(url)  # and the launcher starts a new one (the dead one's port comes back to the pool)
     started.append(_pid_on_port(int(c["port"])))
     assert started[-1] not in (pid_a, pid_b)
+
+
+@pytest.mark.browser
+def test_two_browsers_two_processes(launcher, browser, playwright_instance):
+    """The same in real Chromium: each tab draws its own process's tooth; one process dies, the other tab
+    still loads and draws."""
+    from bench import browser as bb
+
+    url, started = launcher
+    a, b = _launch(url), _launch(url)
+    started += [_pid_on_port(int(a["port"])), _pid_on_port(int(b["port"]))]
+    contexts = [bb.tablet_context(playwright_instance, browser) for _ in range(2)]
+    try:
+        pages = [ctx.new_page() for ctx in contexts]
+        for page, s in zip(pages, (a, b), strict=True):
+            bb.first_frame(page, f"http://127.0.0.1:{s['port']}/?tooth=85")
+        os.kill(started[0], signal.SIGKILL)
+        time.sleep(1.0)
+        r = bb.first_frame(pages[1], f"http://127.0.0.1:{b['port']}/?tooth=55")  # a fresh load, process b
+        assert r["first_frame_s"] < 30
+        pages[1].wait_for_timeout(1000)
+        assert bb.canvas_not_blank(pages[1]) > 0.03
+    finally:
+        for ctx in contexts:
+            ctx.close()
