@@ -159,9 +159,14 @@ async def half_open(server, n: int = 1100, hold_s: float = 4.0, wait_close_s: fl
     """Item 4: `n` requests whose headers never end, from one address; the page meanwhile."""
     log_before = server.log_bytes
     socks = await asyncio.to_thread(_half_open, server.port, n, ATTACKER)
-    await asyncio.sleep(0.5)
+    admitted, settled = -1, time.monotonic() + 10
+    while time.monotonic() < settled:  # until the server has dealt with every accepted connection
+        await asyncio.sleep(0.5)
+        now_open = _still_open(socks)
+        if now_open == admitted:
+            break
+        admitted = now_open
     fds = fd_count(server.pid)
-    admitted = _still_open(socks)
     status, page_s, _ = await asyncio.to_thread(get, server.url + "index.html")
     await asyncio.sleep(hold_s)
     deadline = time.monotonic() + wait_close_s

@@ -149,7 +149,7 @@ def test_pool_queue_positions_refusal_cancellation_and_crash(tmp_path):
             await pool.warm()
             positions = {"a": [], "b": []}
             progress = []
-            a = asyncio.create_task(pool.run("video", _video(tmp_path, "a.gif", end=60.0), progress.append,
+            a = asyncio.create_task(pool.run("video", _video(tmp_path, "a.gif", end=600.0), progress.append,
                                              positions["a"].append))
             await asyncio.sleep(0.3)
             b = asyncio.create_task(pool.run("video", _video(tmp_path, "b.gif"), None, positions["b"].append))
