@@ -171,7 +171,7 @@ def render_tooth(code: str, path: Path) -> None:
         _up(model),
         1.9 * size,
     )
-    short = "section, mesial root" if model.tooth.arch == "mandibular" else "section, MB and palatal roots"
+    short = "cut: mesial root" if model.tooth.arch == "mandibular" else "cut: MB, palatal"
     plotter.add_text(short, position="lower_edge", font_size=8, color="#e8e8e8")
     plotter.subplot(0, 0)
     plotter.add_text(

@@ -24,7 +24,7 @@ REGIONS = ("enamel", "dentin", "crown_pulp", "root_pulp")
 DEFAULT_SPACING = 0.1  # mm per voxel: canals stay 3+ voxels across; four molars build in ~6 s (measured)
 # Share of faces the browser's meshes keep, per tissue touched (surfaces.display_regions): smooth enamel and
 # dentin lose most, the pulp keeps more, so the thin canals stay round.
-DISPLAY_KEEP = {ENAMEL: 0.145, DENTIN: 0.145, CROWN_PULP: 0.4, ROOT_PULP: 0.55}
+DISPLAY_KEEP = {ENAMEL: 0.135, DENTIN: 0.135, CROWN_PULP: 0.4, ROOT_PULP: 0.55}
 # Regions given back their voxel volume after smoothing (surfaces.restore_volume): the thin ones it shrinks.
 RESTORED = (ROOT_PULP, CROWN_PULP)
 # The same for the procedure parts (restorations.EXTRA_LABELS: 5 medicament, 6 base, 7 paste, 8 crown).
