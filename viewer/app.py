@@ -11,7 +11,7 @@ and the quiz are mixins, each in its own module, sharing this one state.
 from __future__ import annotations
 
 from trame.app import TrameApp
-from trame.decorators import change
+from trame.decorators import change, trigger
 
 from meshes import REGIONS, TOOTH_NUMBERS, load_tooth, resolve_tooth
 
@@ -284,6 +284,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
             "serial": self._camera_serial,
         }
 
+    @trigger("pm_pick")
     def on_pick(self, event=None) -> None:
         """A tap or click on the model: name the structure under it (with its volume for a student).
 

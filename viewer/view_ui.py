@@ -22,6 +22,15 @@ CAMERA_JS = (
     "camera_request && window.setTimeout(() => { const v = trame.refs.view;"
     " if (v) { v.setCamera(camera_request); v.resetCamera(); } }, 50)"
 )
+# The declarative view emits its pick as "click" without declaring that event, so Vue also binds our
+# listener to its root <div> as a native click: that PointerEvent (a DOM event, it has isTrusted) holds
+# functions msgpack cannot encode, and the failed send kills the session's sync. Ignore native events;
+# send only the plain fields of a pick.
+PICK_JS = (
+    "($event && $event.isTrusted !== undefined) || trigger('pm_pick', [$event ? {"
+    " representationId: $event.representationId || null,"
+    " worldPosition: Array.from($event.worldPosition || []).map(Number) } : null])"
+)
 INTERACTOR_SETTINGS = [
     {"button": 1, "action": "Rotate"},
     {"button": 2, "action": "Pan"},
@@ -58,7 +67,7 @@ def build_view(app) -> None:
                 background=("view_background", list(BACKGROUND)),
                 picking_modes=("picking_modes", ["click"]),
                 interactor_settings=("interactor_settings", INTERACTOR_SETTINGS),
-                click=(app.on_pick, "[$event]"),
+                click=PICK_JS,
             ),
         ):
             for prefix in ("", COMPARE_PREFIX):
