@@ -32,7 +32,8 @@ def test_query_is_forgiving_and_canonical():
     assert (p.cut, p.cut_pos) == ("md", 0.95)  # clamped into the tooth
     assert p.view is None
     assert to_query(p).endswith("&reconnect=auto")  # trame's own option survives
-    assert parse_query("?tooth=99&cut=zz:0.2", default_tooth="74") == ViewParams(tooth="74")
+    p = parse_query("?tooth=99&cut=zz:0.2", default_tooth="74")
+    assert p == ViewParams(tooth="74", unknown_tooth="99")  # the default, and the error to show
     assert parse_query("?layers=").layers == ()
     assert parse_query("?cut=bl:nan").cut_pos == 0.5
 

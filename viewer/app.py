@@ -14,11 +14,13 @@ from trame.app import TrameApp
 from trame.decorators import change, trigger
 
 from meshes import REGIONS, TOOTH_NUMBERS, load_tooth, resolve_tooth
+from meshes.catalog import valid_codes
 
 from .colors import DECAY_RANGE, css_rgb
 from .exports import Exports
 from .i18n import language_items, norm_lang, premolar_name, quiz_prompt, structure_text, tr, ui_words
 from .i18n import tooth_title as local_tooth_title
+from .inputs import clean_cut_plane, clean_cut_pos, clean_tooth
 from .procedure import COMPARE_PREFIX, idle_looks
 from .procedure_player import ProcedurePlayer
 from .quiz import Quiz
@@ -61,6 +63,9 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s.trame__title = s.ui["app_title"]
         s.scene_ready = False
         s.tooth = self.default_tooth
+        self.fdi = self.default_tooth  # canonical: every computation uses it, never the raw value
+        self._loaded: tuple | None = None  # (tooth, cut plane, cut position) whose meshes the browser has
+        s.tooth_error = ""
         s.tooth_items = [{"title": tooth_title(c), "value": c} for c in TOOTH_NUMBERS]
         for r in REGIONS:
             s[layer_key(r)] = True
@@ -114,15 +119,16 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         """Set the whole view from parameters (used for the URL at connect time)."""
         s = self.state
         self._extra_query = dict(p.extra)
-        s.tooth = p.tooth
+        s.tooth = self.fdi = clean_tooth(p.tooth) or self.default_tooth
         for r in REGIONS:
             s[layer_key(r)] = r in p.layers
         s.xray = p.xray
-        s.cut_plane = self._last_cut_plane = p.cut or "off"
-        s.cut_pos = s.cut_pos_ui = p.cut_pos
+        s.cut_plane = self._last_cut_plane = clean_cut_plane(p.cut)
+        s.cut_pos = s.cut_pos_ui = clean_cut_pos(p.cut_pos)
         s.camera_view = p.view
         s.mode = p.mode
         self._set_language(p.lang)
+        s.tooth_error = self._unknown_tooth_text(p.unknown_tooth) if p.unknown_tooth else ""
         s.infection = p.infection
         s.successor_on = p.successor
         self._leave_space(apply=False)
@@ -146,11 +152,21 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         self.apply_params(parse_query(search or "", self.default_tooth))
 
     # ------------------------------------------------------------------ scene
+    def tooth_model(self):
+        """The engine's model of the session's (canonical) tooth."""
+        return load_tooth(self.fdi)
+
+    def _unknown_tooth_text(self, code: str) -> str:
+        return tr(self.state.lang, "unknown_tooth", asked=str(code).strip()[:40],
+                  tooth=tooth_title(self.fdi, self.state.lang), codes=valid_codes())
+
     def _load_scene(self) -> None:
         s = self.state
-        tooth = load_tooth(s.tooth)
+        tooth = self.tooth_model()
         cut = None if s.cut_plane == "off" else s.cut_plane
-        meshes = serialized_regions(tooth.tooth.fdi, cut, round(float(s.cut_pos), 2) if cut else 0.0)
+        key = (self.fdi, cut, clean_cut_pos(s.cut_pos) if cut else 0.0)
+        self._loaded = key
+        meshes = serialized_regions(*key)
         for r in REGIONS:
             s[f"mesh_{r}"] = meshes[r]
         self._scene_texts(tooth)
@@ -182,7 +198,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
 
     def _apply_looks(self) -> None:
         s = self.state
-        tooth = load_tooth(s.tooth)
+        tooth = self.tooth_model()
         if s.procedure:
             self._show(self._t, force=True)
             s.update(successor_looks(bool(s.successor_on), True))
@@ -217,7 +233,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         self._set_language(lang)
         if not s.scene_ready:
             return
-        self._scene_texts(load_tooth(s.tooth))  # texts only: no mesh is sent again
+        self._scene_texts(self.tooth_model())  # texts only: no mesh is sent again
         self._update_story_texts()
         if s.procedure:
             self._procedure_words()
@@ -235,7 +251,20 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
 
     @change("tooth")
     def _on_tooth(self, tooth, **_):
-        if not self.state.scene_ready:
+        s = self.state
+        fdi = clean_tooth(tooth)
+        if fdi is None:  # keep the tooth on screen, and say why the asked one is not shown
+            s.tooth_error = self._unknown_tooth_text(tooth)
+            s.tooth = self.fdi
+            return
+        if fdi != tooth or fdi != self.fdi:  # a valid choice (not our own write-back) clears the error
+            s.tooth_error = ""
+        if fdi != tooth:
+            s.tooth = fdi  # one spelling in the state, the URL and every cache key
+        if fdi == self.fdi and (not s.scene_ready or (self._loaded or ("",))[0] == fdi):
+            return
+        self.fdi = fdi
+        if not s.scene_ready:
             return
         self.state.pick_text = ""
         self._leave_space(apply=False)
@@ -251,9 +280,17 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         self._sync_url()
 
     @change("cut_plane", "cut_pos")
-    def _on_cut(self, cut_plane, **_):
-        if not self.state.scene_ready:
-            return
+    def _on_cut(self, cut_plane, cut_pos, **_):
+        s = self.state
+        plane, pos = clean_cut_plane(cut_plane), clean_cut_pos(cut_pos)
+        if plane != cut_plane:
+            s.cut_plane = plane
+        if pos != cut_pos:
+            s.cut_pos = pos
+        cut_plane = plane
+        if not s.scene_ready or self._loaded == (self.fdi, None if plane == "off" else plane,
+                                                  pos if plane != "off" else 0.0):
+            return  # already on screen: an out-of-range or repeated value costs nothing
         self.state.pick_text = ""
         self._load_scene()
         self._sync_url()
@@ -270,7 +307,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
     # ------------------------------------------------------------------ camera and picking
     def camera_preset(self, name: str) -> None:
         """Look at the tooth from one side (``reset`` restores the default three-quarter view)."""
-        tooth = load_tooth(self.state.tooth)
+        tooth = self.tooth_model()
         center = [float(c) for c in tooth.center]
         direction, up = camera_direction(tooth.axes, name if name in CAMERA_PRESETS else None)
         self.state.camera_view = name if name in CAMERA_PRESETS else None
@@ -292,7 +329,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s = self.state
         region = (event or {}).get("representationId")
         position = (event or {}).get("worldPosition")
-        tooth = load_tooth(s.tooth)
+        tooth = self.tooth_model()
         if s.quiz_active and self._quiz_target is not None and not self._quiz_answered:
             if region in REGIONS or region == "successor":
                 self._quiz_judge(region, position)

@@ -17,8 +17,6 @@ import threading
 import time
 from pathlib import Path
 
-from meshes import load_tooth
-
 from . import downloads
 from .i18n import tr
 from .story import indicated
@@ -64,7 +62,7 @@ class Exports:
 
         s = self.state
         fmt = fmt or ("gif" if s.export_gif else "mp4")
-        fdi, procedure, lang = load_tooth(s.tooth).tooth.fdi, self.export_procedure(), s.lang
+        fdi, procedure, lang = self.tooth_model().tooth.fdi, self.export_procedure(), s.lang
         name = f"tooth-{fdi}-{procedure}-{lang}.{fmt}"
         size = size or (VIDEO_SIZE if fmt == "mp4" else None)
 
@@ -78,7 +76,7 @@ class Exports:
         """Start making the self-contained HTML page of the current tooth."""
         from .export.offline import export_offline_html
 
-        fdi = load_tooth(self.state.tooth).tooth.fdi
+        fdi = self.tooth_model().tooth.fdi
 
         def work(path: Path, progress):
             progress(0.1)

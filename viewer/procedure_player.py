@@ -61,7 +61,7 @@ class ProcedurePlayer:
 
     def _ensure_extras(self) -> None:
         """Send the procedure geometry of the current tooth once (hidden until a step shows it)."""
-        fdi = load_tooth(self.state.tooth).tooth.fdi
+        fdi = self.tooth_model().tooth.fdi
         if self._extras_for != fdi:
             for name, m in serialized_extras(fdi).items():
                 self.state[f"mesh_{name}"] = m
@@ -80,7 +80,7 @@ class ProcedurePlayer:
         tl = timelines()[procedure]
         s.t_max = float(tl.total_duration)
         step = min(max(int(step), 0), len(tl.steps) - 1)
-        tooth = load_tooth(s.tooth)
+        tooth = self.tooth_model()
         self._procedure_words(tooth)
         self._step = None
         self._show(tl.step_start(step), force=True)
@@ -88,7 +88,7 @@ class ProcedurePlayer:
     def _procedure_words(self, tooth=None) -> None:
         """The texts of the chosen procedure that change only with the tooth or the language."""
         s = self.state
-        tooth = tooth or load_tooth(s.tooth)
+        tooth = tooth or self.tooth_model()
         s.final_rows = [final_text(tooth, p, s.lang) for p in PROCEDURES]
         s.cmp_label = tr(s.lang, "beside", procedure=procedure_name(other(s.procedure), s.lang))
 
@@ -112,7 +112,7 @@ class ProcedurePlayer:
         procedure = s.procedure
         if not procedure:
             return
-        fdi = load_tooth(s.tooth).tooth.fdi
+        fdi = self.tooth_model().tooth.fdi
         tl = timelines()[procedure]
         t = min(max(float(t), 0.0), tl.total_duration)
         self._t = t
@@ -155,7 +155,7 @@ class ProcedurePlayer:
 
         from .procedure import pulp_volumes
 
-        tooth = load_tooth(self.state.tooth)
+        tooth = self.tooth_model()
         return resolve(timelines()[self.state.procedure], self._t, pulp_volumes(tooth))
 
     @change("procedure")

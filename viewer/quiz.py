@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 
-from meshes import REGIONS, load_tooth
+from meshes import REGIONS
 
 from .i18n import quiz_prompt, tr
 from .scene import layer_key
@@ -43,7 +43,7 @@ class Quiz:
         self.quiz_next()
 
     def quiz_next(self) -> None:
-        targets = quiz_targets(load_tooth(self.state.tooth))
+        targets = quiz_targets(self.tooth_model())
         if not self._quiz_order:
             self._quiz_order = list(range(len(targets)))
             self._quiz_rng.shuffle(self._quiz_order)
@@ -52,7 +52,7 @@ class Quiz:
     def quiz_ask(self, index: int) -> None:
         """Ask for structure ``index`` of ``quiz_targets``; set up the view so it can be tapped."""
         s = self.state
-        target = quiz_targets(load_tooth(s.tooth))[index]
+        target = quiz_targets(self.tooth_model())[index]
         self._quiz_target = target
         self._quiz_answered = False
         needs = quiz_needs(target)
@@ -74,7 +74,7 @@ class Quiz:
 
     def _quiz_judge(self, region, position) -> None:
         s = self.state
-        tooth = load_tooth(s.tooth)
+        tooth = self.tooth_model()
         target = self._quiz_target
         right, tapped = judge(tooth, target, region, position, s.lang)
         self._quiz_answered = True

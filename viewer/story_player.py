@@ -11,7 +11,7 @@ import asyncio
 
 from trame.decorators import change
 
-from meshes import REGIONS, load_tooth
+from meshes import REGIONS
 
 from .i18n import tr
 from .playback import cancel, start_frames
@@ -84,14 +84,14 @@ class StoryPlayer:
             s.space_title = scene_title(s.space_scene, s.mode, s.lang)
 
     def _ensure_successor(self) -> None:
-        fdi = load_tooth(self.state.tooth).tooth.fdi
+        fdi = self.tooth_model().tooth.fdi
         if self._successor_for != fdi:
             for part, m in serialized_successor(fdi).items():
                 self.state[f"mesh_{part}"] = m
             self._successor_for = fdi
 
     def _ensure_neighbours(self) -> None:
-        fdi = load_tooth(self.state.tooth).tooth.fdi
+        fdi = self.tooth_model().tooth.fdi
         if self._neighbours_for != fdi:
             for side, m in serialized_neighbours(fdi).items():
                 self.state[f"mesh_{nb_key(side)}"] = m
@@ -151,7 +151,7 @@ class StoryPlayer:
         if s.procedure:
             self._leave_procedure()
         self._stop_space()
-        tooth = load_tooth(s.tooth)
+        tooth = self.tooth_model()
         self._ensure_neighbours()
         self._ensure_successor()
         s.space_scene = scene_id
@@ -166,7 +166,7 @@ class StoryPlayer:
     def _space_show(self, t: float, force: bool = False) -> None:
         """Put the space scene at ``t`` seconds: neighbour and premolar poses, age, caption (small keys)."""
         s = self.state
-        tooth = load_tooth(s.tooth)
+        tooth = self.tooth_model()
         t = min(max(float(t), 0.0), float(s.space_t_max))
         self._space_t = t
         m, updates = space_frame(tooth, s.space_scene, t, s.mode, s.lang)

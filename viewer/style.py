@@ -34,6 +34,8 @@ html, body { height: 100%; margin: 0; overflow: hidden !important; overscroll-be
 .pm-pick { position: absolute; top: 12px; left: 12px; width: fit-content; max-width: calc(100% - 24px);
            padding: 10px 14px; border-radius: 8px; background: rgba(255,255,255,.92); color: #111;
            font-size: 1rem; font-weight: 600; pointer-events: none; }
+.pm-error { position: absolute; left: 12px; right: 12px; bottom: 72px; padding: 10px 14px; border-radius: 8px;
+            background: #fde8e8; color: #7a1010; font-weight: 600; pointer-events: none; }
 .pm-cameras { position: absolute; left: 8px; right: 8px; bottom: 8px; display: flex; flex-wrap: wrap;
               gap: 6px; justify-content: center; pointer-events: none; }
 .pm-cameras .v-btn { pointer-events: auto; text-transform: none; background: rgba(255,255,255,.88); }

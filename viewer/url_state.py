@@ -37,6 +37,7 @@ class ViewParams:
     successor: bool = False  # the premolar in its crypt shown
     mode: str = "parent"  # one of MODES
     lang: str = DEFAULT_LANGUAGE  # one of LANGUAGES
+    unknown_tooth: str = ""  # a ?tooth= that names no primary molar (shown as an error, never silently)
     extra: dict = field(default_factory=dict)
 
 
@@ -53,8 +54,10 @@ def parse_query(query: str, default_tooth: str = "85") -> ViewParams:
     q = {k: v[-1] for k, v in parse_qs(query.lstrip("?"), keep_blank_values=True).items()}
     p = ViewParams(tooth=resolve_tooth(default_tooth).fdi)
     if "tooth" in q:
-        with contextlib.suppress(UnknownToothError):
+        try:
             p = replace(p, tooth=resolve_tooth(q["tooth"]).fdi)
+        except UnknownToothError:
+            p = replace(p, unknown_tooth=q["tooth"][:40])
     if "layers" in q:
         wanted = {s.strip().lower() for s in q["layers"].split(",")}
         p = replace(p, layers=tuple(r for r in REGIONS if r in wanted))

@@ -96,6 +96,12 @@ def build_view(app) -> None:
             classes="pm-pick",
             **named("picked", role="status", aria_live="polite"),
         )
+        html.Div(
+            "{{ tooth_error }}",
+            v_show="tooth_error",
+            classes="pm-error",
+            **named("tooth_error", role="alert"),
+        )
         with html.Div(classes="pm-cameras", **named("camera", role="toolbar")):
             for name in CAMERA_PRESETS:
                 v3.VBtn(
