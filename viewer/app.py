@@ -16,6 +16,7 @@ from trame.decorators import change, trigger
 from meshes import REGIONS, TOOTH_NUMBERS, load_tooth, resolve_tooth
 from meshes.catalog import valid_codes
 
+from .activity import Activities, Activity
 from .colors import DECAY_RANGE, css_rgb
 from .exports import Exports
 from .i18n import language_items, norm_lang, premolar_name, quiz_prompt, structure_text, tr, ui_words
@@ -92,6 +93,12 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         self._init_story()
         self._init_quiz()
         self._init_exports()
+        # One activity at a time: entering one leaves the current one through its feature's exit.
+        self.activities = Activities(s, exits={
+            "procedure": self._clear_procedure,
+            "space": self._clear_space,
+            "quiz": self._clear_quiz,
+        })
         self._apply_looks()
         build_ui(self)
 
@@ -131,11 +138,9 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s.tooth_error = self._unknown_tooth_text(p.unknown_tooth) if p.unknown_tooth else ""
         s.infection = p.infection
         s.successor_on = p.successor
-        self._leave_space(apply=False)
-        self._stop_quiz()
+        self.enter(Activity.EXPLORE)
         self._load_scene()
         self._update_story_texts()
-        self._stop_playing()
         s.procedure = p.procedure
         s.compare = p.compare and bool(p.procedure)
         if p.procedure:
@@ -196,15 +201,20 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s.canal_text = tr(lang, "canals", n=len(tooth.canal_names), names=", ".join(tooth.canal_names))
         s.successor_name = premolar_name(str(tooth.successor_info.get("name", "premolar")), lang)
 
+    def enter(self, activity: Activity) -> None:
+        """The one way into an activity (the current one is left first); looks are the caller's next step."""
+        self.activities.enter(activity)
+
     def _apply_looks(self) -> None:
         s = self.state
         tooth = self.tooth_model()
-        if s.procedure:
+        activity = self.activities.current
+        if activity in (Activity.PROCEDURE, Activity.COMPARE):
             self._show(self._t, force=True)
             s.update(successor_looks(bool(s.successor_on), True))
             s.update(neighbour_looks(tooth, None))
             return
-        if s.space_scene:
+        if activity == Activity.SPACE:
             self._space_show(self._space_t, force=True)
             return
         s.update(idle_looks())
@@ -267,10 +277,9 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         if not s.scene_ready:
             return
         self.state.pick_text = ""
-        self._leave_space(apply=False)
-        self._stop_quiz()
+        self.enter(Activity.EXPLORE)  # a new tooth starts with nothing running
         self._load_scene()
-        self._leave_procedure()  # a new tooth starts without a procedure
+        self._apply_looks()
         self._sync_url()
         self.camera_preset(self.state.camera_view or "reset")
 
@@ -300,8 +309,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
 
     def close(self) -> None:
         """The session ends (its browser left): stop its players without touching any other session."""
-        self._stop_playing()
-        self._stop_space()
+        self.activities.leave_all()
         self._close_exports()
 
     # ------------------------------------------------------------------ camera and picking
@@ -330,7 +338,9 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         region = (event or {}).get("representationId")
         position = (event or {}).get("worldPosition")
         tooth = self.tooth_model()
-        if s.quiz_active and self._quiz_target is not None and not self._quiz_answered:
+        if self.activities.current == Activity.QUIZ:
+            if self._quiz_target is None or self._quiz_answered:
+                return
             if region in REGIONS or region == "successor":
                 self._quiz_judge(region, position)
             return

@@ -12,6 +12,7 @@ from trame.decorators import change
 
 from meshes import load_tooth
 
+from .activity import Activity
 from .i18n import counter_text, final_text, procedure_name, step_texts, tr
 from .playback import cancel, start_frames
 from .procedure import (
@@ -70,7 +71,7 @@ class ProcedurePlayer:
     def _start_procedure(self, procedure: str, step: int = 0) -> None:
         s = self.state
         self._stop_playing()
-        self._leave_space(apply=False)
+        self.enter(Activity.COMPARE if s.compare else Activity.PROCEDURE)
         self._active = procedure
         s.procedure = procedure
         if s.cut_plane != "off":  # the removal front is coloured on the whole pulp surface
@@ -93,6 +94,12 @@ class ProcedurePlayer:
         s.cmp_label = tr(s.lang, "beside", procedure=procedure_name(other(s.procedure), s.lang))
 
     def _leave_procedure(self) -> None:
+        """Back to exploring the tooth."""
+        self.enter(Activity.EXPLORE)
+        self._apply_looks()
+
+    def _clear_procedure(self) -> None:
+        """The procedure's exit: its player stopped and its keys cleared (the activity's owner calls it)."""
         s = self.state
         self._stop_playing()
         self._active = None
@@ -104,7 +111,6 @@ class ProcedurePlayer:
         self._step = None
         self._t = 0.0
         s.t = 0.0
-        self._apply_looks()
 
     def _show(self, t: float, force: bool = False) -> None:
         """Put the scene at ``t`` seconds of the chosen procedure: a few small state keys per frame."""
@@ -173,6 +179,7 @@ class ProcedurePlayer:
     def _on_compare(self, compare, **_):
         if not self.state.scene_ready or not self.state.procedure:
             return
+        self.enter(Activity.COMPARE if compare else Activity.PROCEDURE)  # same player: it keeps running
         self._show(self._t, force=True)
 
     @change("t")

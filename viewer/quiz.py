@@ -9,6 +9,7 @@ import random
 
 from meshes import REGIONS
 
+from .activity import Activity
 from .i18n import quiz_prompt, tr
 from .scene import layer_key
 from .story import judge, quiz_needs, quiz_targets
@@ -34,9 +35,7 @@ class Quiz:
 
     def quiz_start(self) -> None:
         s = self.state
-        if s.procedure:
-            self._leave_procedure()
-        self._leave_space(apply=False)
+        self.enter(Activity.QUIZ)
         s.quiz_active = True
         s.quiz_score = {"right": 0, "asked": 0}
         self._quiz_order = []
@@ -90,7 +89,8 @@ class Quiz:
             s.mesh_quiz_marker = serialized_marker()
         s.actor_quiz_marker = {"visibility": True, "pickable": False, "position": list(target["at"])}
 
-    def _stop_quiz(self) -> None:
+    def _clear_quiz(self) -> None:
+        """The quiz's exit: no question, no marker (the activity's owner calls it)."""
         s = self.state
         s.quiz_active = False
         s.quiz_prompt = s.quiz_feedback = ""
@@ -99,4 +99,5 @@ class Quiz:
         s.actor_quiz_marker = {"visibility": False, "pickable": False}
 
     def quiz_stop(self) -> None:
-        self._stop_quiz()
+        self.enter(Activity.EXPLORE)
+        self._apply_looks()

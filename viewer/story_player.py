@@ -13,6 +13,7 @@ from trame.decorators import change
 
 from meshes import REGIONS
 
+from .activity import Activity
 from .i18n import tr
 from .playback import cancel, start_frames
 from .procedure import COMPARE_PREFIX, PROCEDURES, idle_looks
@@ -104,9 +105,7 @@ class StoryPlayer:
         s = self.state
         if infection not in INFECTIONS:
             s.infection = "none"
-        self._leave_space(apply=False)
-        if s.procedure:
-            self._leave_procedure()
+        self.enter(Activity.EXPLORE)  # a new infection: nothing running, the tooth as it now is
         self._update_story_texts()
         self._apply_looks()
         self._sync_url()
@@ -119,8 +118,9 @@ class StoryPlayer:
             return
         self._update_story_texts()
         self._apply_looks()  # the palette follows the mode
-        if self.state.mode != "student":
-            self._stop_quiz()
+        if self.state.mode != "student" and self.activities.current == Activity.QUIZ:
+            self.enter(Activity.EXPLORE)  # the quiz is the student's
+            self._apply_looks()
         self.state.pick_text = ""
         self._sync_url()
 
@@ -148,9 +148,8 @@ class StoryPlayer:
         s = self.state
         if scene_id not in SPACE_SCENES:
             return
-        if s.procedure:
-            self._leave_procedure()
         self._stop_space()
+        self.enter(Activity.SPACE)
         tooth = self.tooth_model()
         self._ensure_neighbours()
         self._ensure_successor()
@@ -207,18 +206,20 @@ class StoryPlayer:
         cancel(task)
         self.state.space_playing = False
 
-    def _leave_space(self, apply: bool = True) -> None:
+    def _clear_space(self) -> None:
+        """The space scene's exit: its player stopped and its keys cleared (the activity's owner calls it)."""
         s = self.state
-        was = bool(s.space_scene)
         self._stop_space()
         s.space_scene = None
         s.space_caption = s.space_note = s.space_room = s.space_age = ""
         s.age_marker = None
         self._space_t = 0.0
-        if was and apply:
-            self._apply_looks()
-            self.camera_preset(s.camera_view or "reset")
 
     def leave_space(self) -> None:
-        self._leave_space()
+        """Back to exploring the tooth, from the camera it had."""
+        if self.activities.current != Activity.SPACE:
+            return
+        self.enter(Activity.EXPLORE)
+        self._apply_looks()
+        self.camera_preset(self.state.camera_view or "reset")
 
