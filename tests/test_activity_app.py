@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import numpy as np
 
 from meshes import load_tooth
@@ -30,6 +32,10 @@ def test_a_procedure_ends_the_quiz(app):
 
 
 def test_a_space_scene_ends_the_quiz_and_the_procedure(app):
+    asyncio.run(_space_ends_quiz_and_procedure(app))  # the space player runs on the event loop
+
+
+async def _space_ends_quiz_and_procedure(app):
     with app.state:
         app.state.mode = "student"
     app.quiz_start()
@@ -44,7 +50,9 @@ def test_a_space_scene_ends_the_quiz_and_the_procedure(app):
     assert app.state.space_playing is False
     app.start_space("space_kept")
     assert app.state.activity == "space" and app.state.procedure is None and app.state.playing is False
+    assert app.state.space_playing is True
     app.leave_space()
+    assert app.state.space_playing is False
     assert app.state.activity == "explore" and app.state.space_scene is None
 
 
