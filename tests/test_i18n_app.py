@@ -20,14 +20,15 @@ from viewer.url_state import ViewParams, parse_query, to_query
 
 
 def switch(app, lang):
-    app.state.lang = lang
-    app._on_lang(lang)
+    with app.state:
+        app.state.lang = lang
 
 
-def test_language_switch_changes_captions_and_labels(app):
+def test_language_switch_changes_captions_and_labels(student):
+    app = student
     s = app.state
-    s.procedure = "pulpotomy"
-    app._on_procedure("pulpotomy")
+    with app.state:
+        app.state.procedure = "pulpotomy"
     app.next_step()
     app.next_step()
     app.next_step()  # remove-crown-pulp
@@ -47,8 +48,8 @@ def test_language_switch_changes_captions_and_labels(app):
     assert s.timeline_rows[0]["ages"] == "23-31 meses"
     assert "lang=es" in s.url_query
     # the counter, at the end, in Spanish with the engine's figures
-    s.t = s.t_max
-    app._on_t(s.t)
+    with app.state:
+        app.state.t = s.t_max
     c = s.counter
     figures = {"removed": f"{c['removed_mm3']:.1f}", "percent": f"{c['removed_percent']:.1f}",
                "remaining": f"{c['remaining_mm3']:.1f}"}
@@ -62,8 +63,8 @@ def test_language_switch_changes_captions_and_labels(app):
 def test_story_texts_follow_the_language(app):
     s = app.state
     switch(app, "es")
-    s.infection = "roots"
-    app._on_infection("roots")
+    with app.state:
+        app.state.infection = "roots"
     assert s.indicated["title"] == "Pulpectomía"
     assert s.indicated["why"] == text("es", "infection.roots.why")
     assert [i["title"] for i in s.infection_items] == [text("es", f"infection.{k}.label")
@@ -81,8 +82,8 @@ def test_story_texts_follow_the_language(app):
     app._space_show(s.space_t_max)
     assert s.space_room.startswith("Espacio que queda: ") and s.space_age.startswith("Edad: ")
     app.leave_space()
-    s.mode = "student"
-    app._on_mode("student")
+    with app.state:
+        app.state.mode = "student"
     app.quiz_start()
     assert s.quiz_prompt.startswith("Toque ")
 
@@ -112,8 +113,8 @@ def test_video_export_off_the_loop_with_progress(app):
     pytest.importorskip("imageio_ffmpeg")
     s = app.state
     switch(app, "es")
-    s.procedure = "pulpotomy"
-    app._on_procedure("pulpotomy")
+    with app.state:
+        app.state.procedure = "pulpotomy"
     tl = load_all()["pulpotomy"]
     start = tl.step_start(tl.step_index("remove-crown-pulp"))
     seen: list[float] = []
@@ -186,8 +187,8 @@ def test_tapped_structures_and_quiz_questions_speak_the_language(app):
     app.on_pick(event)
     assert app.state.pick_text == "Pulpa coronal - cuerno pulpar mesiovestibular"
     # The quiz asks and judges in Spanish too.
-    app.state.mode = "student"
-    app._on_mode("student")
+    with app.state:
+        app.state.mode = "student"
     app.quiz_start()
     assert app.state.quiz_prompt.startswith("Toque ")
     assert not any(word in app.state.quiz_prompt for word in (" the ", "pulp horn", "root pulp"))
@@ -199,8 +200,8 @@ def test_tapped_structures_and_quiz_questions_speak_the_language(app):
 
 
 def test_switching_language_mid_quiz_translates_the_question(app):
-    app.state.mode = "student"
-    app._on_mode("student")
+    with app.state:
+        app.state.mode = "student"
     app.quiz_start()
     english = app.state.quiz_prompt
     assert english.startswith("Tap the ")

@@ -14,19 +14,20 @@ from viewer.url_state import ViewParams, parse_query, to_query
 
 MOLARS = ("54", "55", "84", "85")
 def choose(app, procedure):
-    app.state.procedure = procedure
-    app._on_procedure(procedure)
+    with app.state:
+        app.state.procedure = procedure
 
 
 def to_end(app):
-    app.state.t = app.state.t_max
-    app._on_t(app.state.t)
+    with app.state:
+        app.state.t = app.state.t_max
 
 
 @pytest.mark.parametrize("fdi", MOLARS)
-def test_counter_ends_at_engine_figures(app, fdi):
-    app.state.tooth = fdi
-    app._on_tooth(fdi)
+def test_counter_ends_at_engine_figures(student, fdi):
+    app = student
+    with app.state:
+        app.state.tooth = fdi
     tooth = load_tooth(fdi)
     engine = tooth.procedures()
     for procedure in PROCEDURES:
@@ -75,32 +76,33 @@ def test_looks_per_step(app):
     app.previous_step()
     assert s.step_index == 4
     choose(app, "pulpectomy")
-    app.state.t = timelines()["pulpectomy"].step_start(timelines()["pulpectomy"].step_index("fill-canals"))
-    app._on_t(app.state.t)
+    tl = timelines()["pulpectomy"]
+    with app.state:
+        app.state.t = tl.step_start(tl.step_index("fill-canals"))
     assert s.actor_canal_paste["visibility"] is True and s.actor_root_pulp["visibility"] is False
 
 
-def test_front_moves_and_frames_are_small(app):
+def test_front_moves_and_frames_are_small(student):
+    app = student
     choose(app, "pulpotomy")
     tl = timelines()["pulpotomy"]
     i = tl.step_index("remove-crown-pulp")
     start, end = tl.step_start(i), tl.step_start(i + 1)
-    app._on_t(start)
-    app.state.t = start
+    with app.state:
+        app.state.t = start
     ranges, removed = [], []
     for k in range(1, 6):
         t = start + (end - start) * k / 6
         app.state.flush()
-        app.state.t = t
-        app._on_t(t)
+        with app.state:
+            app.state.t = t
         ranges.append(app.state.removal_range[0])
         removed.append(app.state.counter["removed_mm3"])
     assert ranges == sorted(ranges, reverse=True) and len(set(ranges)) == 5  # the front moves down the order
     assert removed == sorted(removed) and removed[0] > 0
     # a frame inside a step changes only the front, the counter and the slider: no mesh, no looks
     app.state.flush()
-    app.state.t = start + (end - start) * 0.95
-    app._on_t(app.state.t)
+    app.tick(0.05)  # one animation frame, as the player sends it
     dirty = set(app.state._pending_update)
     assert dirty <= {"t", "removal_range", "counter", "counter_text"}, dirty
     assert "removal_range" in dirty
@@ -155,10 +157,11 @@ def test_close_cancels_the_player_and_spares_other_sessions():
     asyncio.run(run())
 
 
-def test_compare_shows_both_side_by_side(app):
+def test_compare_shows_both_side_by_side(student):
+    app = student
     choose(app, "pulpotomy")
-    app.state.compare = True
-    app._on_compare(True)
+    with app.state:
+        app.state.compare = True
     to_end(app)
     s = app.state
     e = load_tooth("85").procedures()
@@ -174,8 +177,8 @@ def test_compare_shows_both_side_by_side(app):
 def test_tooth_change_resets_procedure(app):
     choose(app, "pulpectomy")
     app.next_step()
-    app.state.tooth = "54"
-    app._on_tooth("54")
+    with app.state:
+        app.state.tooth = "54"
     assert app.state.procedure is None and app.state.actor_enamel_opened["visibility"] is False
     assert app.state.actor_enamel["visibility"] is True and "procedure" not in app.state.url_query
 
@@ -192,3 +195,23 @@ def test_url_restores_procedure_and_step(app):
     assert parse_query("?procedure=pulpotomy&step=x").step == 0
     app.on_client_url("?tooth=84&procedure=pulpotomy&step=99")
     assert s.step_index == 5
+
+
+def test_parent_sees_captions_only(app):
+    """Defect 2: a parent saw the student's note and the mm³ counter under every caption."""
+    s = app.state
+    assert s.mode == "parent"
+    with app.state:
+        s.procedure = "pulpectomy"
+        s.compare = True
+    for _ in range(len(timelines()["pulpectomy"].steps)):
+        assert s.caption and s.note == "", s.step_index
+        for _ in range(4):
+            app.tick(1.0)
+            assert s.counter_text == "" and s.cmp_counter_text == "", s.step_index
+        app.next_step()
+    assert s.final_rows == []
+    with app.state:
+        s.mode = "student"  # the student's notes and figures, at the same moment
+    assert s.note != "" and s.caption
+    assert "mm³" in s.counter_text and any("mm³" in row for row in s.final_rows)

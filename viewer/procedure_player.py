@@ -90,7 +90,7 @@ class ProcedurePlayer:
         """The texts of the chosen procedure that change only with the tooth or the language."""
         s = self.state
         tooth = tooth or self.tooth_model()
-        s.final_rows = [final_text(tooth, p, s.lang) for p in PROCEDURES]
+        s.final_rows = [final_text(tooth, p, s.lang) for p in PROCEDURES] if s.mode == "student" else []
         s.cmp_label = tr(s.lang, "beside", procedure=procedure_name(other(s.procedure), s.lang))
 
     def _leave_procedure(self) -> None:
@@ -133,9 +133,12 @@ class ProcedurePlayer:
             updates[f"{COMPARE_PREFIX}counter_text"] = ""
         updates["t"] = round(t, 3)
         lang = s.lang
+        student = s.mode == "student"  # a parent sees captions only: no notes, no mm³
         for prefix in ("", COMPARE_PREFIX):  # counters in the session's language, figures from the engine
             c = updates.get(f"{prefix}counter")
-            if updates.get(f"{prefix}counter_text") and c:
+            if not student:
+                updates[f"{prefix}counter_text"] = ""
+            elif updates.get(f"{prefix}counter_text") and c:
                 updates[f"{prefix}counter_text"] = counter_text(
                     lang, c["removed_mm3"], c["removed_percent"], c["remaining_mm3"])
         step_changed = m.step_index != self._step
@@ -143,7 +146,7 @@ class ProcedurePlayer:
             caption, note = step_texts(procedure, tl.steps[m.step_index].id, lang)
             updates.update(
                 caption=caption,
-                note=note,
+                note=note if student else "",
                 step_index=m.step_index,
                 step_label=tr(lang, "step_of", n=m.step_index + 1, total=m.step_count),
             )

@@ -117,7 +117,9 @@ class StoryPlayer:
         if not self.state.scene_ready:
             return
         self._update_story_texts()
-        self._apply_looks()  # the palette follows the mode
+        if self.state.procedure:
+            self._procedure_words()  # the figures are the student's
+        self._apply_looks()  # the palette, the notes and the counters follow the mode
         if self.state.mode != "student" and self.activities.current == Activity.QUIZ:
             self.enter(Activity.EXPLORE)  # the quiz is the student's
             self._apply_looks()
