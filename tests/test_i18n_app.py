@@ -51,8 +51,9 @@ def test_language_switch_changes_captions_and_labels(student):
     with app.state:
         app.state.t = s.t_max
     c = s.counter
-    figures = {"removed": f"{c['removed_mm3']:.1f}", "percent": f"{c['removed_percent']:.1f}",
-               "remaining": f"{c['remaining_mm3']:.1f}"}
+    figures = {"removed": f"{c['removed_mm3']:.1f}".replace(".", ","),  # Spanish decimal comma
+               "percent": f"{c['removed_percent']:.1f}".replace(".", ","),
+               "remaining": f"{c['remaining_mm3']:.1f}".replace(".", ",")}
     assert s.counter_text == text("es", "ui.removed", **figures)
     assert s.counter_text.startswith("Retirado ")
     switch(app, "en")

@@ -19,7 +19,18 @@ from meshes.catalog import valid_codes
 from .activity import Activities, Activity
 from .colors import DECAY_RANGE, css_rgb
 from .exports import Exports
-from .i18n import language_items, norm_lang, premolar_name, quiz_prompt, structure_text, tr, ui_words
+from .i18n import (
+    canal_name,
+    language_items,
+    norm_lang,
+    number,
+    part_volume_text,
+    premolar_name,
+    quiz_prompt,
+    structure_text,
+    tr,
+    ui_words,
+)
 from .i18n import tooth_title as local_tooth_title
 from .inputs import clean_cut_plane, clean_cut_pos, clean_tooth
 from .procedure import COMPARE_PREFIX, idle_looks
@@ -188,17 +199,18 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
                 "region": r,
                 "label": tr(lang, r),
                 "color": css_rgb(r),
-                "value": f"{tooth.volumes_mm3[r]:.1f} mm³",
+                "value": f"{number(lang, tooth.volumes_mm3[r])} mm³",
             }
             for r in REGIONS
         ]
         d = tooth.dimensions_mm
         s.dimension_rows = [
-            *({"label": tr(lang, key), "value": f"{d[dim]:.1f} mm"} for key, dim in DIMENSIONS),
+            *({"label": tr(lang, key), "value": f"{number(lang, d[dim])} mm"} for key, dim in DIMENSIONS),
             {"label": tr(lang, "crown_share"), "value": f"{100 * tooth.pulpotomy_fraction:.0f} %"},
         ]
         s.timeline_rows = timeline_rows(tooth.tooth.kind, lang)
-        s.canal_text = tr(lang, "canals", n=len(tooth.canal_names), names=", ".join(tooth.canal_names))
+        s.canal_text = tr(lang, "canals", n=len(tooth.canal_names),
+                          names=", ".join(canal_name(lang, c) for c in tooth.canal_names))
         s.successor_name = premolar_name(str(tooth.successor_info.get("name", "premolar")), lang)
 
     def enter(self, activity: Activity) -> None:
@@ -349,12 +361,17 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
             info = tooth.successor_info
             text = tr(s.lang, "new_tooth", name=premolar_name(str(info.get("name", "premolar")), s.lang))
             if student:
-                text = f"Successor: {info.get('name')} crown (erupts {info['erupts_years'][0]}-" \
-                       f"{info['erupts_years'][1]} years) · {info['volumes_mm3']['successor']:.1f} mm³"
+                lo, hi = info["erupts_years"][:2]
+                text = tr(s.lang, "successor_student", lo=f"{lo:g}", hi=f"{hi:g}",
+                          name=premolar_name(str(info.get("name", "premolar")), s.lang),
+                          volume=number(s.lang, info["volumes_mm3"]["successor"]))
             s.pick_text = text
             return
         if region not in REGIONS or not position:
             s.pick_text = ""
             return
-        name = structure_text(s.lang, tooth.structure_at(region, tuple(float(c) for c in position[:3])))
-        s.pick_text = f"{name} · {tooth.volumes_mm3[region]:.1f} mm³" if student else name
+        structure = tooth.structure_at(region, tuple(float(c) for c in position[:3]))
+        if student:
+            s.pick_text = part_volume_text(s.lang, tooth, structure)  # the part's own volume
+        else:
+            s.pick_text = structure_text(s.lang, structure)

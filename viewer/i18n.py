@@ -64,16 +64,21 @@ def step_texts(procedure: str, step_id: str, lang: str) -> tuple[str, str]:
     return text(lang, f"{base}.caption"), text(lang, f"{base}.note")
 
 
+def number(lang: str, value: float, digits: int = 1) -> str:
+    """A figure with the language's decimal separator: 8.1 in English, 8,1 in Spanish."""
+    return f"{float(value):.{digits}f}".replace(".", text(lang, "ui.decimal_separator"))
+
+
 def counter_text(lang: str, removed_mm3: float, removed_percent: float, remaining_mm3: float) -> str:
-    return text(lang, "ui.removed", removed=f"{removed_mm3:.1f}", percent=f"{removed_percent:.1f}",
-                remaining=f"{remaining_mm3:.1f}")
+    return text(lang, "ui.removed", removed=number(lang, removed_mm3), percent=number(lang, removed_percent),
+                remaining=number(lang, remaining_mm3))
 
 
 def final_text(tooth, procedure: str, lang: str) -> str:
     r = tooth.procedures()[procedure]
     return text(lang, "ui.final_row", procedure=procedure_name(procedure, lang),
-                removed=f"{r.removed_mm3:.1f}", percent=f"{r.removed_percent:.1f}",
-                remaining=f"{r.remaining_mm3:.1f}")
+                removed=number(lang, r.removed_mm3), percent=number(lang, r.removed_percent),
+                remaining=number(lang, r.remaining_mm3))
 
 
 def age_text(age_months: float, lang: str) -> str:
@@ -111,6 +116,26 @@ def structure_text(lang: str, structure) -> str:
         return region
     name = texts(lang).get(f"anatomy.{structure.name}", structure.name)
     return text(lang, f"ui.part_{structure.part}", region=region, name=name)
+
+
+def part_volume_text(lang: str, tooth, structure) -> str:
+    """A tapped structure with the volume that is its own: a canal's, else its whole tissue's, named so.
+
+    The engine measures each canal (``tooth.canal_volumes_mm3``); a horn, a cusp or a root has no figure
+    of its own, so the tissue's volume is shown as the tissue's, never as the part's."""
+    name = structure_text(lang, structure)
+    canal = f"{structure.name} canal"
+    if structure.part == "canal" and canal in tooth.canal_volumes_mm3:
+        return text(lang, "ui.part_volume", structure=name,
+                    volume=number(lang, tooth.canal_volumes_mm3[canal]))
+    return text(lang, "ui.tissue_volume", structure=name, tissue=text(lang, f"ui.{structure.region}"),
+                volume=number(lang, tooth.volumes_mm3[structure.region]))
+
+
+def canal_name(lang: str, english: str) -> str:
+    """"mesiobuccal canal" (the engine's name) in ``lang``: "conducto mesiovestibular"."""
+    side = english.removesuffix(" canal").strip()
+    return text(lang, "ui.canal_named", name=texts(lang).get(f"anatomy.{side}", side))
 
 
 def quiz_prompt(lang: str, target: dict) -> str:
