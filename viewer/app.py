@@ -10,6 +10,8 @@ and the quiz are mixins, each in its own module, sharing this one state.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from trame.app import TrameApp
 from trame.decorators import change, trigger
 
@@ -43,6 +45,7 @@ from .url_state import CAMERA_PRESETS, ViewParams, parse_query, to_query
 from .view_ui import build_ui
 from .wire import serialized_regions
 
+STATIC = Path(__file__).parent / "static"
 # The removed half of a section lies toward the plane normal: look from there to face the cut.
 CUT_VIEWS = {"md": "buccal", "bl": "mesial"}
 
@@ -65,6 +68,8 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
 
     def __init__(self, server=None, default_tooth: str = "85"):
         super().__init__(server, client_type="vue3")
+        # loaded before the UI mounts: keeps the WebGL picture readable for the Screenshot button
+        self.server.enable_module({"serve": {"pm3d": str(STATIC)}, "scripts": ["pm3d/webgl.js"]})
         self.default_tooth = resolve_tooth(default_tooth).fdi
         self._extra_query: dict = {}
         s = self.state
