@@ -215,3 +215,32 @@ def test_parent_sees_captions_only(app):
         s.mode = "student"  # the student's notes and figures, at the same moment
     assert s.note != "" and s.caption
     assert "mm³" in s.counter_text and any("mm³" in row for row in s.final_rows)
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES)
+def test_steps_show_their_own_section(app, procedure):
+    """Defect 3: the decay step's mesiodistal cut was not applied live (the video applies it)."""
+    from viewer.cut import cut_tooth
+    from viewer.wire import serialized_cut_extras, serialized_extras, serialized_regions
+
+    s = app.state
+    whole = serialized_regions("85", None, 0.0)
+    with app.state:
+        s.procedure = procedure
+    assert s.mesh_enamel is whole["enamel"]  # healthy: the whole tooth in x-ray
+    app.next_step()
+    assert app.moment().step_id == "decay" and app.moment().cut == "md"
+    cut = serialized_regions("85", "md", 0.5)
+    assert s.mesh_enamel is cut["enamel"] and s.mesh_crown_pulp is cut["crown_pulp"]
+    assert cut["crown_pulp"] is not whole["crown_pulp"]
+    assert "removal_order" in cut_tooth("85", "md", 0.5)["crown_pulp"].point_data, "the front still colours"
+    app.next_step()  # the access: from above, uncut
+    assert s.mesh_enamel is whole["enamel"]
+    assert s.mesh_enamel_opened is serialized_extras("85")["enamel_opened"]
+    with app.state:
+        s.t = s.t_max  # the steel crown (defect 9): a solid metal cap, cut so the inside shows
+    assert s.property_crown_ssc["opacity"] == 1.0 and s.property_crown_ssc["specular"] >= 0.9
+    assert s.mesh_crown_ssc is serialized_cut_extras("85", "md", 0.5)["crown_ssc"]
+    with app.state:
+        s.procedure = None  # back to exploring: the user's own (uncut) tooth
+    assert s.activity == "explore" and s.mesh_enamel is whole["enamel"]

@@ -181,15 +181,25 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         return tr(self.state.lang, "unknown_tooth", asked=str(code).strip()[:40],
                   tooth=tooth_title(self.fdi, self.state.lang), codes=valid_codes())
 
-    def _load_scene(self) -> None:
+    def _section_key(self, plane: str | None, position: float | None) -> tuple:
+        """(tooth, plane, position) in canonical form: the key of every mesh cache."""
+        plane = None if clean_cut_plane(plane) == "off" else plane
+        return (self.fdi, plane, clean_cut_pos(position) if plane else 0.0)
+
+    def _load_meshes(self, key: tuple) -> None:
+        """Send the regions (and the procedure's parts, once the browser has them) for a section key."""
         s = self.state
-        tooth = self.tooth_model()
-        cut = None if s.cut_plane == "off" else s.cut_plane
-        key = (self.fdi, cut, clean_cut_pos(s.cut_pos) if cut else 0.0)
         self._loaded = key
         meshes = serialized_regions(*key)
         for r in REGIONS:
             s[f"mesh_{r}"] = meshes[r]
+        if self._extras_for == key[0]:
+            self._send_extras(key)
+
+    def _load_scene(self) -> None:
+        s = self.state
+        tooth = self.tooth_model()
+        self._load_meshes(self._section_key(s.cut_plane, s.cut_pos))
         self._scene_texts(tooth)
         if s.successor_on:
             self._ensure_successor()
@@ -231,6 +241,9 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
             s.update(successor_looks(bool(s.successor_on), True))
             s.update(neighbour_looks(tooth, None))
             return
+        wanted = self._section_key(s.cut_plane, s.cut_pos)
+        if s.scene_ready and self._loaded != wanted:  # back from a step's own cut: the user's section
+            self._load_meshes(wanted)
         if activity == Activity.SPACE:
             self._space_show(self._space_t, force=True)
             return

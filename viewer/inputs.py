@@ -9,8 +9,7 @@ from __future__ import annotations
 import math
 
 from meshes import UnknownToothError, resolve_tooth
-
-from .url_state import CUT_MAX, CUT_MIN, CUT_PLANES
+from meshes.section import CUT_MAX, CUT_MIN, CUT_PLANES
 
 CUT_STEP = 0.01  # the cut moves in 1 % steps of the tooth's depth: at most 91 positions per plane
 

@@ -16,14 +16,10 @@ from scenes import PulpVolumes, load_all, moment
 
 from .colors import (
     DECAY_PRESET,
-    DEFAULT_XRAY_OPACITY,
-    EXTRA_COLORS,
-    EXTRA_XRAY_OPACITY,
     PULP_STATE_COLORS,
     PULP_STATE_PRESETS,
-    REGION_COLORS,
-    XRAY_OPACITY,
 )
+from .looks import base_color, shape_property
 
 PROCEDURES = ("pulpotomy", "pulpectomy")
 PROCEDURE_LABELS = {"pulpotomy": "Pulpotomy", "pulpectomy": "Pulpectomy"}
@@ -57,17 +53,9 @@ def removal_range(fraction: float) -> list[float]:
     return [lo, round(lo + FRONT_WIDTH, 5)]
 
 
-def base_color(name: str) -> tuple[float, float, float]:
-    return REGION_COLORS[name] if name in REGION_COLORS else EXTRA_COLORS[name]
-
-
 def shape_look(name: str, look: str, pulp_state: str | None = None, decay: bool = False,
                position=(0.0, 0.0, 0.0)) -> dict:
     """actor / property / mapper / preset of one representation for a look ("solid" | "xray" | "hidden")."""
-    xray = look == "xray"
-    opacity = 1.0
-    if xray:
-        opacity = XRAY_OPACITY.get(name) or EXTRA_XRAY_OPACITY.get(name, DEFAULT_XRAY_OPACITY)
     color = base_color(name)
     scalars = False
     preset = DECAY_PRESET
@@ -77,22 +65,13 @@ def shape_look(name: str, look: str, pulp_state: str | None = None, decay: bool 
             scalars, preset = True, PULP_STATE_PRESETS[pulp_state]
     elif name in ("enamel", "dentin") and decay:
         scalars = True
-    steel = name == "crown_ssc"
-    pulp = name in PULP_PART
     return {
         "actor": {
             "visibility": look != "hidden",
             "pickable": look == "solid",
             "position": [float(c) for c in position],
         },
-        "property": {
-            "color": list(color),
-            "opacity": opacity,
-            "ambient": 0.3 if pulp else 0.15,
-            "diffuse": 0.85 if not steel else 0.6,
-            "specular": 0.9 if steel else (0.25 if name in ("enamel", "enamel_opened") else 0.1),
-            "specularPower": 60.0 if steel else 30.0,
-        },
+        "property": shape_property(name, look, color=color),
         "mapper": {"scalarVisibility": scalars, "interpolateScalarsBeforeMapping": True},
         "preset": preset,
     }

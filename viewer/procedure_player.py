@@ -27,7 +27,7 @@ from .procedure import (
     removal_range,
     timelines,
 )
-from .wire import serialized_extras
+from .wire import serialized_cut_extras, serialized_extras
 
 
 class ProcedurePlayer:
@@ -62,11 +62,15 @@ class ProcedurePlayer:
 
     def _ensure_extras(self) -> None:
         """Send the procedure geometry of the current tooth once (hidden until a step shows it)."""
-        fdi = self.tooth_model().tooth.fdi
-        if self._extras_for != fdi:
-            for name, m in serialized_extras(fdi).items():
-                self.state[f"mesh_{name}"] = m
-            self._extras_for = fdi
+        if self._extras_for != self.fdi:
+            self._extras_for = self.fdi
+            self._send_extras(self._loaded or (self.fdi, None, 0.0))
+
+    def _send_extras(self, key: tuple) -> None:
+        fdi, plane, pos = key
+        meshes = serialized_cut_extras(fdi, plane, pos) if plane else serialized_extras(fdi)
+        for name, m in meshes.items():
+            self.state[f"mesh_{name}"] = m
 
     def _start_procedure(self, procedure: str, step: int = 0) -> None:
         s = self.state
@@ -143,6 +147,9 @@ class ProcedurePlayer:
                     lang, c["removed_mm3"], c["removed_percent"], c["remaining_mm3"])
         step_changed = m.step_index != self._step
         if step_changed or force:
+            key = self._section_key(m.cut, m.cut_position)  # the step's own section (the video's too)
+            if key != self._loaded:
+                self._load_meshes(key)
             caption, note = step_texts(procedure, tl.steps[m.step_index].id, lang)
             updates.update(
                 caption=caption,

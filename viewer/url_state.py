@@ -9,11 +9,10 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
 from meshes import REGIONS, UnknownToothError, resolve_tooth
+from meshes.section import CUT_MAX, CUT_MIN, CUT_PLANES
 from scenes.text import DEFAULT_LANGUAGE, languages
 
-CUT_PLANES = ("md", "bl")  # mesiodistal section, buccolingual section
 CAMERA_PRESETS = ("occlusal", "buccal", "lingual", "mesial", "distal")
-CUT_MIN, CUT_MAX = 0.05, 0.95
 PROCEDURES = ("pulpotomy", "pulpectomy")
 INFECTIONS = ("none", "dentin", "crown", "roots")  # scenes/data/story/infection.toml ids
 MODES = ("parent", "student")
