@@ -10,6 +10,7 @@ and the quiz are mixins, each in its own module, sharing this one state.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from trame.app import TrameApp
@@ -17,6 +18,7 @@ from trame.decorators import change, trigger
 
 from meshes import REGIONS, TOOTH_NUMBERS, load_tooth, resolve_tooth
 from meshes.catalog import valid_codes
+from meshes.section import KEPT_SIDE, REMOVED_SIDE, section_mm
 
 from .activity import Activities, Activity
 from .colors import DECAY_RANGE, css_rgb
@@ -43,7 +45,7 @@ from .story import infection_looks, neighbour_looks, successor_looks, timeline_r
 from .story_player import StoryPlayer
 from .url_state import CAMERA_PRESETS, ViewParams, parse_query, to_query
 from .view_ui import build_ui
-from .wire import serialized_regions
+from .wire import serialized_cut_extras, serialized_regions
 
 STATIC = Path(__file__).parent / "static"
 # The removed half of a section lies toward the plane normal: look from there to face the cut.
@@ -82,6 +84,9 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s.tooth = self.default_tooth
         self.fdi = self.default_tooth  # canonical: every computation uses it, never the raw value
         self._loaded: tuple | None = None  # (tooth, cut plane, cut position) whose meshes the browser has
+        self._section_wanted: tuple | None = None  # the newest section asked for
+        self._section_task: asyncio.Task | None = None
+        s.cut_text = ""
         s.tooth_error = ""
         s.tooth_items = [{"title": tooth_title(c), "value": c} for c in TOOTH_NUMBERS]
         for r in REGIONS:
@@ -90,7 +95,6 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s.xray = False
         s.cut_plane = "off"
         s.cut_pos = 0.5
-        s.cut_pos_ui = 0.5
         s.camera_view = None
         s.pick_text = ""
         s.panel_open = True
@@ -100,7 +104,6 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s.url_query = ""
         s.camera_request = None
         self._camera_serial = 0
-        s.client_only("cut_pos_ui")
         self._last_cut_plane = "off"
         s.decay_range = list(DECAY_RANGE)
         self.frame_interval = 1 / 30  # both players' frame period
@@ -147,7 +150,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
             s[layer_key(r)] = r in p.layers
         s.xray = p.xray
         s.cut_plane = self._last_cut_plane = clean_cut_plane(p.cut)
-        s.cut_pos = s.cut_pos_ui = clean_cut_pos(p.cut_pos)
+        s.cut_pos = clean_cut_pos(p.cut_pos)
         s.camera_view = p.view
         s.mode = p.mode
         self._set_language(p.lang)
@@ -189,12 +192,28 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
     def _load_meshes(self, key: tuple) -> None:
         """Send the regions (and the procedure's parts, once the browser has them) for a section key."""
         s = self.state
-        self._loaded = key
+        self._loaded = self._section_wanted = key
         meshes = serialized_regions(*key)
         for r in REGIONS:
             s[f"mesh_{r}"] = meshes[r]
         if self._extras_for == key[0]:
             self._send_extras(key)
+        self._cut_words()
+
+    def _cut_words(self) -> None:
+        """Where the user's cut is: its side for a parent, its position in mm for a student."""
+        s = self.state
+        plane = clean_cut_plane(s.cut_plane)
+        if plane == "off":
+            s.cut_text = ""
+            return
+        removed = tr(s.lang, f"side_{REMOVED_SIDE[plane]}")
+        if s.mode != "student":
+            s.cut_text = tr(s.lang, "cut_side", removed=removed)
+            return
+        mm, depth = section_mm(self.tooth_model(), plane, clean_cut_pos(s.cut_pos))
+        s.cut_text = tr(s.lang, "cut_at", mm=number(s.lang, mm), depth=number(s.lang, depth),
+                        kept=tr(s.lang, f"side_{KEPT_SIDE[plane]}"), removed=removed)
 
     def _load_scene(self) -> None:
         s = self.state
@@ -274,6 +293,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         if not s.scene_ready:
             return
         self._scene_texts(self.tooth_model())  # texts only: no mesh is sent again
+        self._cut_words()
         self._update_story_texts()
         if s.procedure:
             self._procedure_words()
@@ -327,15 +347,42 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         if pos != cut_pos:
             s.cut_pos = pos
         cut_plane = plane
-        if not s.scene_ready or self._loaded == (self.fdi, None if plane == "off" else plane,
-                                                  pos if plane != "off" else 0.0):
-            return  # already on screen: an out-of-range or repeated value costs nothing
-        self.state.pick_text = ""
-        self._load_scene()
+        if not s.scene_ready or self._section_key(plane, pos) in (self._loaded, self._section_wanted):
+            return  # on screen or on its way: an out-of-range or repeated value costs nothing
+        self._request_section(self._section_key(plane, pos))
+
+    def _request_section(self, key: tuple) -> None:
+        """Show the user's section ``key``: at once without an event loop (tests), else computed off the
+        loop; while one is computed, later requests (a slider being dragged) collapse into the newest."""
+        self._section_wanted = key
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._show_section(key)
+            return
+        if self._section_task is None or self._section_task.done():
+            self._section_task = loop.create_task(self._section_worker())
+
+    async def _section_worker(self) -> None:
+        while self._section_wanted != self._loaded:
+            key = self._section_wanted
+            await asyncio.to_thread(serialized_regions, *key)  # the heavy part, cached for every session
+            if key[1] and self._extras_for == key[0]:
+                await asyncio.to_thread(serialized_cut_extras, *key)
+            if key != self._section_wanted:
+                continue  # the slider moved on meanwhile: compute the newest position instead
+            with self.state:
+                self._show_section(key)
+
+    def _show_section(self, key: tuple) -> None:
+        s = self.state
+        s.pick_text = ""
+        self._load_meshes(key)
         self._sync_url()
-        if cut_plane != self._last_cut_plane and cut_plane in CUT_VIEWS:
-            self.camera_preset(CUT_VIEWS[cut_plane])  # face the cut surface
-        self._last_cut_plane = cut_plane
+        plane = key[1] or "off"
+        if plane != self._last_cut_plane and plane in CUT_VIEWS:
+            self.camera_preset(CUT_VIEWS[plane])  # face the cut surface
+        self._last_cut_plane = plane
 
     def close(self) -> None:
         """The session ends (its browser left): stop its players without touching any other session."""

@@ -91,7 +91,7 @@ def build_panel(app) -> None:
                     v3.VBtn(words("mesiodistal"), value="md", **named("mesiodistal"), classes="pm-touch")
                     v3.VBtn(words("buccolingual"), value="bl", **named("buccolingual"), classes="pm-touch")
                 v3.VSlider(
-                    v_model=("cut_pos_ui",),
+                    v_model=("cut_pos",),  # every move goes to the server: it keeps only the newest
                     min=0.05,
                     max=0.95,
                     step=0.01,
@@ -101,9 +101,9 @@ def build_panel(app) -> None:
                     hide_details=True,
                     thumb_size=24,
                     classes="pm-touch",
-                    end="cut_pos = $event",
-                    keyup="cut_pos = cut_pos_ui",
                 )
+                html.Div("{{ cut_text }}", v_show="cut_text", classes="pm-small",
+                         **named("cut_where", role="status"))
             numbers = named("numbers", role="group")
             with html.Div(classes="pm-section", v_show="mode === 'student'", **numbers):
                 html.Div(words("volumes"), classes="pm-heading")

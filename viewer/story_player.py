@@ -117,6 +117,7 @@ class StoryPlayer:
         if not self.state.scene_ready:
             return
         self._update_story_texts()
+        self._cut_words()
         if self.state.procedure:
             self._procedure_words()  # the figures are the student's
         self._apply_looks()  # the palette, the notes and the counters follow the mode
