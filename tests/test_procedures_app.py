@@ -244,3 +244,35 @@ def test_steps_show_their_own_section(app, procedure):
     with app.state:
         s.procedure = None  # back to exploring: the user's own (uncut) tooth
     assert s.activity == "explore" and s.mesh_enamel is whole["enamel"]
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES)
+def test_compare_copies_are_at_the_same_stage_and_labelled(student, procedure):
+    """Defect 7: the copies shared a clock but not a stage (0 % beside 18.5 %), unlabelled, one caption."""
+    app, s = student, student.state
+    with app.state:
+        s.procedure = procedure
+        s.compare = True
+    tl = timelines()[procedure]
+    i = tl.step_index("remove-crown-pulp")
+    for k in range(1, 8):
+        with app.state:
+            s.t = tl.step_start(i) + tl.steps[i].duration_s * k / 8
+        assert s.counter["removed_mm3"] > 0
+        assert s.cmp_counter["removed_mm3"] == pytest.approx(s.counter["removed_mm3"], rel=0.02), k
+    other_name = "Pulpectomy" if procedure == "pulpotomy" else "Pulpotomy"
+    assert s.procedure_label == f"This tooth: {procedure.capitalize()}"
+    assert s.cmp_label == f"Beside it: {other_name}"
+    from viewer.i18n import step_texts
+
+    other_procedure = "pulpectomy" if procedure == "pulpotomy" else "pulpotomy"
+    assert s.cmp_caption == step_texts(other_procedure, "remove-crown-pulp", "en")[0]  # its own caption
+    assert s.caption == step_texts(procedure, "remove-crown-pulp", "en")[0]
+    with app.state:
+        s.t = s.t_max
+    engine = load_tooth("85").procedures()
+    assert s.cmp_counter["removed_percent"] == engine[other_procedure].removed_percent
+    assert s.cmp_caption.startswith("The tooth is filled and covered with a metal cap")
+    with app.state:
+        s.lang = "es"
+    assert s.cmp_label.startswith("Al lado: ") and s.procedure_label.startswith("Este diente: ")

@@ -87,6 +87,28 @@ def final_text(tooth, procedure: str) -> str:
            f"{r.remaining_mm3:.1f} mm³ stays"
 
 
+def compare_time(tl_a, tl_b, t: float) -> float:
+    """The time of timeline ``tl_b`` at the same stage as ``t`` seconds into ``tl_a``.
+
+    Steps both timelines share (by id: healthy, decay, access, remove-crown-pulp, crown) run side by side
+    at the same fraction; between them, the other timeline's own steps pass in the same interval. So both
+    copies remove the crown pulp together, instead of one waiting while the other is part way.
+    """
+    ids_b = {step.id: i for i, step in enumerate(tl_b.steps)}
+    knots = [(0.0, 0.0)]
+    for i, step in enumerate(tl_a.steps):
+        if step.id in ids_b:
+            j = ids_b[step.id]
+            a0, b0 = tl_a.step_start(i), tl_b.step_start(j)
+            knots += [(a0, b0), (a0 + step.duration_s, b0 + tl_b.steps[j].duration_s)]
+    knots.append((tl_a.total_duration, tl_b.total_duration))
+    t = min(max(float(t), 0.0), tl_a.total_duration)
+    for (a0, b0), (a1, b1) in zip(knots, knots[1:], strict=False):
+        if a0 <= t <= a1 and a1 > a0:
+            return b0 + (t - a0) * (b1 - b0) / (a1 - a0)
+    return tl_b.total_duration if t >= tl_a.total_duration else 0.0
+
+
 def compare_offset(tooth) -> list[float]:
     """Where the compare copy stands: beside the tooth along its mesiodistal axis."""
     d = 1.45 * tooth.dimensions_mm["crown_mesiodistal_mm"]

@@ -21,6 +21,7 @@ from .procedure import (
     PROCEDURES,
     SPEEDS,
     compare_offset,
+    compare_time,
     frame,
     idle_looks,
     other,
@@ -56,6 +57,9 @@ class ProcedurePlayer:
         s.counter = None
         s.cmp_counter = None
         s.cmp_label = ""
+        s.cmp_caption = ""
+        s.procedure_label = ""
+        self._cmp_step = None
         self._t = 0.0
         self._step = None
         self._play_task: asyncio.Task | None = None
@@ -96,6 +100,7 @@ class ProcedurePlayer:
         tooth = tooth or self.tooth_model()
         s.final_rows = [final_text(tooth, p, s.lang) for p in PROCEDURES] if s.mode == "student" else []
         s.cmp_label = tr(s.lang, "beside", procedure=procedure_name(other(s.procedure), s.lang))
+        s.procedure_label = tr(s.lang, "here", procedure=procedure_name(s.procedure, s.lang))
 
     def _leave_procedure(self) -> None:
         """Back to exploring the tooth."""
@@ -129,12 +134,18 @@ class ProcedurePlayer:
         m, _, updates = frame(fdi, procedure, t)
         if s.compare:
             tl_b = timelines()[other(procedure)]
-            t_b = t * tl_b.total_duration / tl.total_duration  # synchronised: same share of the story
-            _, _, more = frame(fdi, other(procedure), t_b, COMPARE_PREFIX, compare_offset(load_tooth(fdi)))
+            t_b = compare_time(tl, tl_b, t)  # the same stage, step for step
+            m_b, _, more = frame(fdi, other(procedure), t_b, COMPARE_PREFIX, compare_offset(load_tooth(fdi)))
             updates.update(more)
+            if m_b.step_index != self._cmp_step or force:
+                self._cmp_step = m_b.step_index
+                step_b = tl_b.steps[m_b.step_index].id
+                updates["cmp_caption"] = step_texts(other(procedure), step_b, s.lang)[0]
         else:
             updates.update(idle_looks(COMPARE_PREFIX))
             updates[f"{COMPARE_PREFIX}counter_text"] = ""
+            updates["cmp_caption"] = ""
+            self._cmp_step = None
         updates["t"] = round(t, 3)
         lang = s.lang
         student = s.mode == "student"  # a parent sees captions only: no notes, no mm³

@@ -15,6 +15,7 @@ def build_procedure_overlay() -> None:
     with html.Div(classes="pm-story", v_show="procedure"):
         with html.Div(classes="pm-caption", **named("caption", role="region", aria_live="polite")):
             html.Div("{{ step_label }}", classes="pm-step")
+            html.Div("{{ procedure_label }}", v_show="compare", classes="pm-copy-label")
             html.Div("{{ caption }}", classes="pm-caption-text")
             html.Div("{{ note }}", classes="pm-note", **named("student_note"))
         html.Div(
@@ -23,6 +24,10 @@ def build_procedure_overlay() -> None:
             classes="pm-counter",
             **named("pulp_removed", role="status"),
         )
+        with html.Div(v_show="compare", classes="pm-caption pm-caption-cmp",
+                      **named("caption_beside", role="region", aria_live="polite")):
+            html.Div("{{ cmp_label }}", classes="pm-copy-label")
+            html.Div("{{ cmp_caption }}", classes="pm-caption-text")
         html.Div(
             "{{ cmp_label }} · {{ cmp_counter_text }}",
             v_show="compare && cmp_counter_text",
