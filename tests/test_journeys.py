@@ -5,11 +5,16 @@ The URL is written by the server (``url_query``), so a URL that follows a tap pr
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
 from test_browser import MARGIN_TOP, differs_from, open_app, red_mask, settled, tooth_mask
 
 pytestmark = pytest.mark.browser
+SHOTS = Path(tempfile.gettempdir()) / "pm3d-journeys"  # screenshots to look at; never part of the repo
+SHOTS.mkdir(exist_ok=True)
 
 
 def query(page) -> str:
@@ -90,3 +95,69 @@ def test_drag_then_click_keeps_the_session_alive(server_url, desktop):
     desktop.get_by_role("checkbox", name="X-ray", exact=True).click()
     wait_query(desktop, lacks=["xray=1"])
     assert not [e for e in errors if "Unrecognized object" in e], errors
+
+
+def test_dentist_first_minute_on_a_tablet(server_url, tablet):
+    """Tap the tooth, choose the infection, play the indicated procedure, next step, Spanish, another
+    tooth, collapse the panel: after each, the server's URL and the screen follow."""
+    from scenes.text import text
+
+    errors = watch_errors(tablet)
+    first = open_app(tablet, server_url)
+    assert wait_query(tablet, has=["tooth=85"]) == "?tooth=85"
+    # tap the tooth: its name, in plain words (no volumes for a parent)
+    box = tablet.locator(".pm-view canvas").bounding_box()
+    tablet.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    status = tablet.get_by_role("status", name="Picked structure")
+    status.wait_for(state="visible", timeout=15000)
+    assert status.inner_text() and "mm³" not in status.inner_text()
+    # the infection reaches the crown pulp: the pulpotomy is indicated, the pulp recoloured
+    tablet.get_by_role("combobox", name="Infection").tap(force=True)
+    tablet.get_by_role("option", name="Crown pulp inflamed", exact=True).tap()
+    wait_query(tablet, has=["infection=crown"])
+    indicated = tablet.get_by_role("status", name="Indicated procedure")
+    assert indicated.inner_text().startswith("Pulpotomy")
+    settled(tablet, differs_from(first), what="the infection shown")
+    # play the indicated procedure: a caption, no student note, no counter
+    tablet.get_by_role("button", name="Play", exact=True).tap()
+    q = wait_query(tablet, has=["procedure=pulpotomy"])
+    step = int(q.split("step=")[1].split("&")[0])
+    caption = tablet.get_by_role("region", name="Caption")
+    caption.wait_for(state="visible", timeout=15000)
+    tablet.get_by_role("button", name="Pause", exact=True).tap()
+    tablet.get_by_role("button", name="Play", exact=True).wait_for(state="visible", timeout=10000)
+    assert tablet.get_by_role("status", name="Pulp removed").is_visible() is False
+    assert caption.get_by_label("Student note").inner_text() == ""
+    # next step: the URL and the caption follow
+    before = caption.inner_text()
+    tablet.get_by_role("button", name="Next step", exact=True).tap()
+    step_now = int(wait_query(tablet, lacks=[f"step={step}&"]).split("step=")[1].split("&")[0])
+    assert step_now >= step + 1
+    tablet.wait_for_function("b => document.querySelector('[aria-label=\"Caption\"]').innerText !== b",
+                             arg=before, timeout=10000)
+    # Spanish: the caption of the same step in Spanish
+    tablet.get_by_role("combobox", name="Language").tap(force=True)
+    tablet.get_by_role("option", name="Español", exact=True).tap()
+    wait_query(tablet, has=["lang=es", f"step={step_now}"])
+    step_id = ("healthy", "decay", "access", "remove-crown-pulp", "medicament", "crown")[step_now]
+    spanish = text("es", f"timeline.pulpotomy.steps.{step_id}.caption")
+    tablet.get_by_role("region", name="Explicación").get_by_text(spanish[:30]).wait_for(timeout=15000)
+    assert tablet.evaluate("document.documentElement.lang") == "es"
+    # another tooth: the procedure ends, the new tooth's name shows
+    tablet.get_by_role("combobox", name="Diente").tap(force=True)
+    tablet.get_by_role("option", name="84 (S)").tap()
+    wait_query(tablet, has=["tooth=84", "lang=es"], lacks=["procedure="])
+    tablet.get_by_role("region", name="Explicación").wait_for(state="hidden", timeout=10000)
+    shown = settled(tablet, lambda im: tooth_mask(im).mean() > 0.03, what="tooth 84")
+    # collapse the panel: the view grows
+    small = tablet.locator(".pm-view canvas").bounding_box()
+    toggle = tablet.get_by_role("button", name="Mostrar u ocultar los controles")
+    toggle.tap()
+    tablet.wait_for_function("() => document.querySelector('.pm-collapsed') !== null", timeout=10000)
+    assert toggle.get_attribute("aria-expanded") == "false"
+    taller = f"() => document.querySelector('.pm-view canvas').clientHeight > {small['height'] + 100}"
+    tablet.wait_for_function(taller, timeout=10000)
+    big = settled(tablet, lambda im: tooth_mask(im).mean() > 0.03, what="tooth 84, panel collapsed")
+    assert big.shape[0] > shown.shape[0]
+    tablet.screenshot(path=str(SHOTS / "journey-tablet-collapsed.png"))
+    assert not errors, errors

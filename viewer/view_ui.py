@@ -50,6 +50,9 @@ def build_ui(app) -> None:
             value="url_query",
             change="url_query && window.history.replaceState(null, '', url_query)",
         )
+        # <html lang> follows the session's language (screen readers, hyphenation, translate offers)
+        client.ClientStateChange(value="lang", trigger_on_create=True,
+                                 change="window.document.documentElement.lang = lang")
         # Camera moves run after the meshes of the same update are in place (then reset fits them).
         client.ClientStateChange(value="camera_request", change=CAMERA_JS)
         with html.Div(classes=("panel_open ? 'pm-root' : 'pm-root pm-collapsed'",)):
