@@ -6,11 +6,12 @@ The URL is written by the server (``url_query``), so a URL that follows a tap pr
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from test_browser import MARGIN_TOP, differs_from, open_app, red_mask, settled, tooth_mask
+from test_browser import MARGIN_TOP, canvas_image, differs_from, open_app, red_mask, settled, tooth_mask
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir()) / "pm3d-journeys"  # screenshots to look at; never part of the repo
@@ -160,4 +161,77 @@ def test_dentist_first_minute_on_a_tablet(server_url, tablet):
     big = settled(tablet, lambda im: tooth_mask(im).mean() > 0.03, what="tooth 84, panel collapsed")
     assert big.shape[0] > shown.shape[0]
     tablet.screenshot(path=str(SHOTS / "journey-tablet-collapsed.png"))
+    assert not errors, errors
+
+
+def test_student_on_a_desktop(server_url, desktop):
+    """Drag to turn, click to name, drag the cut, x-ray, quiz, a procedure, compare: the server follows."""
+    errors = watch_errors(desktop)
+    first = open_app(desktop, server_url, "?tooth=85&mode=student")
+    box = desktop.locator(".pm-view canvas").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    desktop.mouse.move(cx - 60, cy)
+    desktop.mouse.down()
+    for k in range(1, 7):
+        desktop.mouse.move(cx - 60 + 20 * k, cy)
+    desktop.mouse.up()
+    settled(desktop, differs_from(first), what="the turned tooth")
+    # click to name: the part with its own volume
+    desktop.mouse.click(cx, cy)
+    status = desktop.get_by_role("status", name="Picked structure")
+    status.wait_for(state="visible", timeout=15000)
+    assert "mm³" in status.inner_text()
+    # the cut follows the slider while it is held, and says where it is in mm
+    desktop.get_by_role("button", name="Mesiodistal", exact=True).click()
+    wait_query(desktop, has=["cut=md%3A0.50"])
+    where = desktop.get_by_role("status", name="Where the cut is")
+    where.wait_for(state="visible", timeout=10000)
+    assert " mm from the lingual surface" in where.inner_text()
+    cut_half = settled(desktop, lambda im: red_mask(im).sum() > 200, what="the cut")
+    thumb = desktop.locator(".v-slider-thumb").last
+    tb = thumb.bounding_box()
+    desktop.mouse.move(tb["x"] + tb["width"] / 2, tb["y"] + tb["height"] / 2)
+    desktop.mouse.down()
+    desktop.mouse.move(tb["x"] - 60, tb["y"] + tb["height"] / 2, steps=6)
+    moved = wait_query(desktop, lacks=["cut=md%3A0.50"])  # before the release
+    desktop.mouse.up()
+    assert 0.05 <= float(moved.split("cut=md%3A")[1][:4]) < 0.5, moved  # moved toward the lingual side
+    settled(desktop, differs_from(cut_half), what="the moved cut")
+    # x-ray on the cut
+    desktop.get_by_role("checkbox", name="X-ray", exact=True).click()
+    wait_query(desktop, has=["xray=1"])
+    # the quiz: a question, a click, a verdict and the score
+    desktop.get_by_role("button", name="Quiz", exact=True).click()
+    desktop.get_by_role("region", name="Quiz question").wait_for(state="visible", timeout=10000)
+    wait_query(desktop, lacks=["cut="])  # the quiz shows the whole tooth
+    img = settled(desktop, lambda im: tooth_mask(im).mean() > 0.03, what="the quiz view")
+    time.sleep(0.5)  # the question's looks (x-ray or not) are in place
+    img = canvas_image(desktop)
+    if red_mask(img).sum() > 100:  # in x-ray only the pulp answers a tap
+        desktop.mouse.click(*pulp_point(desktop, img))
+    else:
+        ys, xs = np.nonzero(tooth_mask(img))
+        desktop.mouse.click(box["x"] + float(np.median(xs)), box["y"] + MARGIN_TOP + float(np.median(ys)))
+    desktop.get_by_role("status", name="Quiz answer").wait_for(state="visible", timeout=15000)
+    assert desktop.evaluate("trame.state.get('quiz_score').asked") == 1
+    # a procedure ends the quiz; its caption, the student's note and the counter show
+    desktop.get_by_role("button", name="Pulpectomy", exact=True).click()
+    wait_query(desktop, has=["procedure=pulpectomy&step=0"])
+    desktop.get_by_role("region", name="Quiz question").wait_for(state="hidden", timeout=10000)
+    assert desktop.evaluate("trame.state.get('activity')") == "procedure"
+    caption = desktop.get_by_role("region", name="Caption")
+    assert caption.get_by_label("Student note").inner_text() != ""
+    scrub = desktop.get_by_role("slider", name="Scrub")
+    scrub.focus()
+    scrub.press("End")  # the end: all the pulp removed, the figure from the engine
+    desktop.get_by_role("status", name="Pulp removed").get_by_text("(100.0 %)").wait_for(timeout=15000)
+    # compare: both copies labelled, each with its caption, at the same stage
+    desktop.get_by_role("checkbox", name="Compare", exact=True).click()
+    wait_query(desktop, has=["compare=1"])
+    beside = desktop.get_by_role("region", name="Caption beside")
+    beside.get_by_text("Beside it: Pulpotomy").wait_for(timeout=10000)
+    assert caption.get_by_text("This tooth: Pulpectomy").is_visible()
+    both = settled(desktop, lambda im: tooth_mask(im).mean() > 0.03, what="both copies")
+    desktop.screenshot(path=str(SHOTS / "journey-desktop-compare.png"))
+    assert tooth_mask(both).mean() > 0.03
     assert not errors, errors

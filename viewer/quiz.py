@@ -63,6 +63,7 @@ class Quiz:
         for r in REGIONS:
             s[layer_key(r)] = True
         s.xray = needs["xray"]
+        s.cut_plane = "off"  # the whole tooth: every structure asked for is there to tap
         s.infection = "none"
         if needs["successor"]:
             s.successor_on = True

@@ -91,29 +91,35 @@ def build_view(app) -> None:
                         # one mesh state per shape, shared by both copies: sent once
                         vtkw.VtkMesh(f"mesh_{r}", state=(f"mesh_{r}",))
             build_story_representations()
-        build_story_overlay(app)
-        build_procedure_overlay()
         html.Div(
             "{{ pick_text }}",
             v_show="pick_text",
             classes="pm-pick",
             **named("picked", role="status", aria_live="polite"),
         )
-        html.Div(
-            "{{ tooth_error }}",
-            v_show="tooth_error",
-            classes="pm-error",
-            **named("tooth_error", role="alert"),
-        )
-        with html.Div(classes="pm-cameras", **named("camera", role="toolbar")):
-            for name in CAMERA_PRESETS:
-                v3.VBtn(
-                    words(name),
-                    **named(name),
-                    classes="pm-touch",
-                    variant="tonal",
-                    click=(app.camera_preset, f"['{name}']"),
-                )
-            v3.VBtn(words("reset"), **named("reset"), classes="pm-touch", variant="tonal",
-                    click=(app.camera_preset, "['reset']"))
+        with html.Div(classes="pm-foot"):  # one stack at the foot of the view: nothing overlaps
+            build_story_overlay(app)
+            build_procedure_overlay()
+            html.Div(
+                "{{ tooth_error }}",
+                v_show="tooth_error",
+                classes="pm-error",
+                **named("tooth_error", role="alert"),
+            )
+            build_cameras(app)
+
+
+def build_cameras(app) -> None:
+    """The camera presets: look at the tooth from one side, or back to the three-quarter view."""
+    with html.Div(classes="pm-cameras", **named("camera", role="toolbar")):
+        for name in CAMERA_PRESETS:
+            v3.VBtn(
+                words(name),
+                **named(name),
+                classes="pm-touch",
+                variant="tonal",
+                click=(app.camera_preset, f"['{name}']"),
+            )
+        v3.VBtn(words("reset"), **named("reset"), classes="pm-touch", variant="tonal",
+                click=(app.camera_preset, "['reset']"))
 
