@@ -42,7 +42,7 @@ def test_language_switch_changes_captions_and_labels(student):
     assert s.ui["enamel"] == "Esmalte" and s.ui["pulpotomy"] == "Pulpotomía" and s.ui["play"] == "Reproducir"
     assert s.tooth_name == "85 (T) – segundo molar de leche inferior derecho"
     assert s.volume_rows[0]["label"] == "Esmalte" and s.dimension_rows[0]["label"] == "Corona, mesiodistal"
-    assert s.cmp_label == "Al lado: Pulpectomía"
+    assert s.cmp_label in ("Izquierda: Pulpectomía", "Derecha: Pulpectomía")  # the side it stands on
     assert s.final_rows[0].startswith("Pulpotomía: retira ")
     assert s.timeline_rows[0]["label"] == "Sale el segundo molar de leche inferior"
     assert s.timeline_rows[0]["ages"] == "23-31 meses"

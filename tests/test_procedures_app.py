@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import asyncio
 
+import numpy as np
 import pytest
 from conftest import unique_name
 
 from meshes import load_tooth
 from viewer.app import App
-from viewer.procedure import COMPARE_PREFIX, PROCEDURES, counter_text, removal_range, timelines
+from viewer.procedure import (
+    COMPARE_PREFIX,
+    PROCEDURES,
+    compare_offset,
+    counter_text,
+    removal_range,
+    timelines,
+)
 from viewer.url_state import ViewParams, parse_query, to_query
 
 MOLARS = ("54", "55", "84", "85")
@@ -261,8 +269,13 @@ def test_compare_copies_are_at_the_same_stage_and_labelled(student, procedure):
         assert s.counter["removed_mm3"] > 0
         assert s.cmp_counter["removed_mm3"] == pytest.approx(s.counter["removed_mm3"], rel=0.02), k
     other_name = "Pulpectomy" if procedure == "pulpotomy" else "Pulpotomy"
-    assert s.procedure_label == f"This tooth: {procedure.capitalize()}"
-    assert s.cmp_label == f"Beside it: {other_name}"
+    # each copy labelled with the side of the picture it stands on, from the step's camera
+    cam = s.camera_request
+    right = np.cross(np.subtract(cam["focalPoint"], cam["position"]), cam["viewUp"])
+    cmp_side = "Right" if np.dot(compare_offset(load_tooth("85")), right) > 0 else "Left"
+    here_side = "Left" if cmp_side == "Right" else "Right"
+    assert s.procedure_label == f"{here_side}: {procedure.capitalize()}"
+    assert s.cmp_label == f"{cmp_side}: {other_name}"
     from viewer.i18n import step_texts
 
     other_procedure = "pulpectomy" if procedure == "pulpotomy" else "pulpotomy"
@@ -275,4 +288,4 @@ def test_compare_copies_are_at_the_same_stage_and_labelled(student, procedure):
     assert s.cmp_caption.startswith("The tooth is filled and covered with a metal cap")
     with app.state:
         s.lang = "es"
-    assert s.cmp_label.startswith("Al lado: ") and s.procedure_label.startswith("Este diente: ")
+    assert {s.cmp_label.split(":")[0], s.procedure_label.split(":")[0]} == {"Izquierda", "Derecha"}

@@ -397,6 +397,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         direction, up = camera_direction(tooth.axes, name if name in CAMERA_PRESETS else None)
         self.state.camera_view = name if name in CAMERA_PRESETS else None
         position = [center[i] + 100.0 * direction[i] for i in range(3)]
+        self._compare_side(position, center, up)
         self._sync_url()
         self._camera_serial += 1
         self.state.camera_request = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
+import numpy as np
 from trame.decorators import change
 
 from meshes import load_tooth
@@ -60,6 +61,7 @@ class ProcedurePlayer:
         s.cmp_caption = ""
         s.procedure_label = ""
         self._cmp_step = None
+        self._cmp_side: str | None = None  # where the compare copy shows, from the last camera preset
         self._t = 0.0
         self._step = None
         self._play_task: asyncio.Task | None = None
@@ -99,8 +101,20 @@ class ProcedurePlayer:
         s = self.state
         tooth = tooth or self.tooth_model()
         s.final_rows = [final_text(tooth, p, s.lang) for p in PROCEDURES] if s.mode == "student" else []
-        s.cmp_label = tr(s.lang, "beside", procedure=procedure_name(other(s.procedure), s.lang))
-        s.procedure_label = tr(s.lang, "here", procedure=procedure_name(s.procedure, s.lang))
+        here, beside = ("here", "beside") if self._cmp_side is None else (
+            ("copy_left", "copy_right") if self._cmp_side == "right" else ("copy_right", "copy_left"))
+        s.cmp_label = tr(s.lang, beside, procedure=procedure_name(other(s.procedure), s.lang))
+        s.procedure_label = tr(s.lang, here, procedure=procedure_name(s.procedure, s.lang))
+
+    def _compare_side(self, position, focal, up) -> None:
+        """Which side of the picture the compare copy stands on, seen from this camera: the labels say it."""
+        forward = np.subtract(focal, position)
+        right = np.cross(forward, up)
+        side = "right" if float(np.dot(compare_offset(self.tooth_model()), right)) > 0 else "left"
+        if side != self._cmp_side:
+            self._cmp_side = side
+            if self.state.procedure:
+                self._procedure_words()
 
     def _leave_procedure(self) -> None:
         """Back to exploring the tooth."""
