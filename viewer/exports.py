@@ -76,11 +76,11 @@ class Exports:
         """Start making the self-contained HTML page of the current tooth."""
         from .export.offline import export_offline_html
 
-        fdi = self.tooth_model().tooth.fdi
+        fdi, lang = self.tooth_model().tooth.fdi, self.state.lang
 
         def work(path: Path, progress):
             progress(0.1)
-            return export_offline_html(fdi, path)
+            return export_offline_html(fdi, path, lang=lang)
 
         return self._start_export(tr(self.state.lang, "export_offline"), f"tooth-{fdi}.html", work)
 
