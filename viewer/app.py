@@ -43,13 +43,13 @@ from .quiz import Quiz
 from .scene import camera_direction, layer_key, region_look
 from .story import infection_looks, neighbour_looks, successor_looks, timeline_rows
 from .story_player import StoryPlayer
-from .url_state import CAMERA_PRESETS, ViewParams, parse_query, to_query
+from .url_state import ViewParams, parse_query, to_query
 from .view_ui import build_ui
+from .vocabulary import CAMERA_VIEWS as CAMERA_PRESETS
+from .vocabulary import CUT_VIEWS
 from .wire import serialized_cut_extras, serialized_regions
 
 STATIC = Path(__file__).parent / "static"
-# The removed half of a section lies toward the plane normal: look from there to face the cut.
-CUT_VIEWS = {"md": "buccal", "bl": "mesial"}
 
 
 def tooth_title(code: str, lang: str = "en") -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from . import downloads
 from .i18n import tr
 from .story import indicated
+from .vocabulary import PROCEDURES
 
 RENDER_LOCK = threading.Lock()  # VTK offscreen rendering: one at a time per process
 VIDEO_SIZE = (1024, 768)  # the tablet's 4:3 landscape
@@ -53,7 +54,7 @@ class Exports:
         if s.procedure:
             return s.procedure
         p = indicated(s.infection or "none")["procedure"]
-        return p if p in ("pulpotomy", "pulpectomy") else "pulpotomy"
+        return p if p in PROCEDURES else PROCEDURES[0]
 
     def export_video(self, fmt: str | None = None, start: float = 0.0, end: float | None = None,
                      fps: float | None = None, size: tuple[int, int] | None = None):

@@ -11,7 +11,7 @@ from functools import lru_cache
 from meshes import resolve_tooth
 from scenes.text import DEFAULT_LANGUAGE, languages, text, texts
 
-LANGUAGES = tuple(languages())  # ("en", "es")
+from .vocabulary import LANGUAGES, PROCEDURES
 
 
 def norm_lang(code: str | None) -> str:
@@ -53,7 +53,7 @@ def premolar_name(name: str, lang: str) -> str:
 
 
 def procedure_name(procedure: str | None, lang: str) -> str:
-    if procedure in ("pulpotomy", "pulpectomy"):
+    if procedure in PROCEDURES:
         return text(lang, f"ui.{procedure}")
     return text(lang, "ui.nothing_yet")
 

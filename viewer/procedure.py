@@ -20,8 +20,8 @@ from .colors import (
     PULP_STATE_PRESETS,
 )
 from .looks import base_color, shape_property
+from .vocabulary import PROCEDURES
 
-PROCEDURES = ("pulpotomy", "pulpectomy")
 PROCEDURE_LABELS = {"pulpotomy": "Pulpotomy", "pulpectomy": "Pulpectomy"}
 EXTRA_MESHES = ("enamel_opened", "dentin_opened", "medicament", "base", "canal_paste", "crown_ssc")
 SHAPES = REGIONS + EXTRA_MESHES  # every representation of one tooth copy

@@ -2,6 +2,7 @@
 
 from .colors import XRAY_OPACITY
 from .looks import shape_property
+from .vocabulary import CAMERA_VIEWS
 
 
 def region_look(region: str, visible: bool, xray: bool, soft: bool = False) -> dict:
@@ -35,7 +36,6 @@ def layer_key(region: str) -> str:
     return f"layer_{region}"
 
 
-CAMERA_VIEWS = ("occlusal", "buccal", "lingual", "mesial", "distal")
 
 
 def camera_direction(axes: dict, view: str | None) -> tuple[tuple[float, ...], tuple[float, ...]]:

@@ -33,8 +33,6 @@ from .i18n import (
 )
 from .procedure import timelines
 
-MODES = ("parent", "student")
-SPACE_SCENES = ("space_lost", "space_kept")
 SIDES = ("mesial", "distal")
 SUCCESSOR_PARTS = ("successor", "crypt")
 TIMELINE_YEARS = 13.0  # the age bar runs from birth to 13 years

@@ -20,7 +20,6 @@ from .procedure import COMPARE_PREFIX, PROCEDURES, idle_looks
 from .scene import layer_key, region_look
 from .story import (
     SIDES,
-    SPACE_SCENES,
     SUCCESSOR_PARTS,
     age_marker,
     indicated,
@@ -34,7 +33,7 @@ from .story import (
     space_frame,
     successor_looks,
 )
-from .url_state import INFECTIONS
+from .vocabulary import INFECTIONS, MODES, SPACE_SCENES
 from .wire import serialized_neighbours, serialized_successor
 
 
@@ -112,7 +111,7 @@ class StoryPlayer:
 
     @change("mode")
     def _on_mode(self, mode, **_):
-        if mode not in ("parent", "student"):
+        if mode not in MODES:
             self.state.mode = "parent"
         if not self.state.scene_ready:
             return

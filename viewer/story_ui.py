@@ -9,7 +9,8 @@ from trame.widgets import vtk as vtkw
 from trame.widgets import vuetify3 as v3
 
 from .aria import aria, named, words
-from .story import SIDES, SPACE_SCENES, SUCCESSOR_PARTS, nb_key
+from .story import SIDES, SUCCESSOR_PARTS, nb_key
+from .vocabulary import SPACE_SCENES
 
 
 def build_story_representations() -> None:

@@ -10,13 +10,11 @@ from urllib.parse import parse_qs, urlencode
 
 from meshes import REGIONS, UnknownToothError, resolve_tooth
 from meshes.section import CUT_MAX, CUT_MIN, CUT_PLANES
-from scenes.text import DEFAULT_LANGUAGE, languages
+from scenes.text import DEFAULT_LANGUAGE
 
-CAMERA_PRESETS = ("occlusal", "buccal", "lingual", "mesial", "distal")
-PROCEDURES = ("pulpotomy", "pulpectomy")
-INFECTIONS = ("none", "dentin", "crown", "roots")  # scenes/data/story/infection.toml ids
-MODES = ("parent", "student")
-LANGUAGES = tuple(languages())  # one per scenes/data/text/<code>.toml: ("en", "es")
+from .vocabulary import CAMERA_VIEWS as CAMERA_PRESETS
+from .vocabulary import INFECTIONS, LANGUAGES, MODES, PROCEDURES
+
 # Keys the trame client itself reads from the URL; they are kept as they are.
 PASSTHROUGH_KEYS = ("reconnect", "ui")
 
