@@ -428,7 +428,8 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
             text = tr(s.lang, "new_tooth", name=premolar_name(str(info.get("name", "premolar")), s.lang))
             if student:
                 lo, hi = info["erupts_years"][:2]
-                text = tr(s.lang, "successor_student", lo=f"{lo:g}", hi=f"{hi:g}",
+                text = tr(s.lang, "successor_student", lo=number(s.lang, lo, None),
+                          hi=number(s.lang, hi, None),
                           name=premolar_name(str(info.get("name", "premolar")), s.lang),
                           volume=number(s.lang, info["volumes_mm3"]["successor"]))
             s.pick_text = text

@@ -64,9 +64,11 @@ def step_texts(procedure: str, step_id: str, lang: str) -> tuple[str, str]:
     return text(lang, f"{base}.caption"), text(lang, f"{base}.note")
 
 
-def number(lang: str, value: float, digits: int = 1) -> str:
-    """A figure with the language's decimal separator: 8.1 in English, 8,1 in Spanish."""
-    return f"{float(value):.{digits}f}".replace(".", text(lang, "ui.decimal_separator"))
+def number(lang: str, value: float, digits: int | None = 1) -> str:
+    """A figure with the language's decimal separator: 8.1 in English, 8,1 in Spanish (``digits=None``:
+    as short as it is, 2.5 or 10)."""
+    shown = f"{float(value):g}" if digits is None else f"{float(value):.{digits}f}"
+    return shown.replace(".", text(lang, "ui.decimal_separator"))
 
 
 def counter_text(lang: str, removed_mm3: float, removed_percent: float, remaining_mm3: float) -> str:
@@ -93,7 +95,7 @@ def years_text(lo: float, hi: float, lang: str) -> str:
     def one(y: float) -> str:
         if y < 3 and abs(y * 12 - round(y * 12)) < 1e-6 and y != int(y):
             return text(lang, "ui.months", months=round(y * 12))
-        return f"{y:g}"
+        return number(lang, y, None)
 
     if lo < 3 and hi < 3:
         return text(lang, "ui.months", months=f"{round(lo * 12)}-{round(hi * 12)}")

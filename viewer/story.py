@@ -23,6 +23,7 @@ from .colors import (
 )
 from .i18n import (
     age_text,
+    number,
     premolar_name,
     procedure_name,
     quiz_prompt,
@@ -186,7 +187,7 @@ def neighbour_property() -> dict:
 
 def room_text(tooth, motion: dict, lang: str = "en") -> str:
     room = tooth.space_between_neighbours(motion)
-    return tr(lang, "room", room=f"{room:.1f}", needed=f"{tooth.successor_width_mm:.1f}")
+    return tr(lang, "room", room=number(lang, room), needed=number(lang, tooth.successor_width_mm))
 
 
 def space_frame(tooth, scene_id: str, t: float, mode: str = "parent", lang: str = "en") -> tuple:
