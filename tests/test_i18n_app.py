@@ -210,3 +210,16 @@ def test_switching_language_mid_quiz_translates_the_question(app):
     assert app.state.quiz_prompt.startswith("Toque ") and " the " not in app.state.quiz_prompt
     switch(app, "en")
     assert app.state.quiz_prompt == english
+
+
+def test_student_tap_on_the_successor_in_spanish(student):
+    """Defect 8: the student's tap on the successor was English in every language."""
+    tooth = load_tooth("85")
+    bud = [float(c) for c in tooth.display_successor["successor"].points[0]]
+    with student.state:
+        student.state.lang = "es"
+        student.state.successor_on = True
+    student.on_pick({"representationId": "successor", "worldPosition": bud})
+    text_shown = student.state.pick_text
+    assert text_shown.startswith("Sucesor: corona del segundo premolar") and "años" in text_shown, text_shown
+    assert f"{tooth.successor_info['volumes_mm3']['successor']:.1f}".replace(".", ",") + " mm³" in text_shown

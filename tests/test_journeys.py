@@ -128,6 +128,12 @@ def test_dentist_first_minute_on_a_tablet(server_url, tablet):
     tablet.get_by_role("button", name="Pause", exact=True).tap()
     tablet.get_by_role("button", name="Play", exact=True).wait_for(state="visible", timeout=10000)
     assert tablet.get_by_role("status", name="Pulp removed").is_visible() is False
+    # defect 10: the caption sits at the foot of the view, off the crown, and clear of the camera buttons
+    view = tablet.locator(".pm-view").bounding_box()
+    cap = caption.bounding_box()
+    cams = tablet.get_by_role("toolbar", name="Camera").bounding_box()
+    assert cap["y"] > view["y"] + 0.5 * view["height"], (cap, view)
+    assert cap["y"] + cap["height"] <= cams["y"] + 1, (cap, cams)
     assert caption.get_by_label("Student note").inner_text() == ""
     # next step: the URL and the caption follow
     before = caption.inner_text()
@@ -237,3 +243,16 @@ def test_student_on_a_desktop(server_url, desktop):
     desktop.screenshot(path=str(SHOTS / "journey-desktop-compare.png"))
     assert tooth_mask(both).mean() > 0.03
     assert not errors, errors
+
+
+def test_unknown_tooth_in_a_link_says_so(server_url, tablet):
+    """Defect 12: ?tooth=99 silently showed 85; now 85 shows with a clear message, in the link's language."""
+    tablet.goto(server_url + "?tooth=lower%20left%20second&lang=es")
+    alert = tablet.get_by_role("alert", name="Diente no encontrado")
+    alert.wait_for(state="visible", timeout=30000)
+    assert alert.inner_text().startswith("Ningún molar temporal se llama «lower left second»")
+    assert wait_query(tablet, has=["tooth=85"]).startswith("?tooth=85")
+    tablet.get_by_role("combobox", name="Diente").tap(force=True)
+    tablet.get_by_role("option", name="74 (L)").tap()
+    wait_query(tablet, has=["tooth=74"])
+    alert.wait_for(state="hidden", timeout=10000)  # a real choice clears it
