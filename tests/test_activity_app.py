@@ -84,3 +84,47 @@ def test_quiz_ends_in_parent_mode_and_on_stop(app):
     app.quiz_start()
     app.quiz_stop()
     assert app.state.activity == "explore" and app.state.quiz_active is False
+
+
+def test_feature_states_are_typed_disjoint_and_reset_by_their_exit(app):
+    """Each feature declares its keys (typed, with defaults); no key has two owners; leaving an activity
+    puts its feature's keys back to the declared values (except the few it says it keeps)."""
+    from dataclasses import asdict, fields
+
+    from viewer import procedure_player, quiz
+    from viewer.story_player import SpaceState
+
+    states = {"procedure": procedure_player.ProcedureState, "quiz": quiz.QuizState, "space": SpaceState}
+    owners: dict[str, str] = {}
+    for feature, cls in states.items():
+        for f in fields(cls):
+            assert f.name not in owners, f"{f.name} owned by {owners[f.name]} and {feature}"
+            owners[f.name] = feature
+            assert f.type, f.name  # typed
+
+    def declared(cls, kept=()):
+        return {k: v for k, v in asdict(cls()).items() if k not in kept}
+
+    def current(cls, kept=()):
+        return {f.name: app.state[f.name] for f in fields(cls) if f.name not in kept}
+
+    with app.state:
+        app.state.mode = "student"
+        app.state.procedure = "pulpectomy"
+        app.state.compare = True
+    app.next_step()
+    app.next_step()
+    assert current(procedure_player.ProcedureState) != declared(procedure_player.ProcedureState)
+    app.quiz_start()  # leaves the procedure through its exit
+    kept = procedure_player.KEPT_ON_EXIT
+    assert current(procedure_player.ProcedureState, kept) == declared(procedure_player.ProcedureState, kept)
+    assert app.state.quiz_active
+    asyncio.run(_space_then_explore(app))
+    assert current(quiz.QuizState, quiz.KEPT_ON_EXIT) == declared(quiz.QuizState, quiz.KEPT_ON_EXIT)
+    assert current(SpaceState) == declared(SpaceState)
+
+
+async def _space_then_explore(app):
+    app.start_space("space_kept")
+    assert app.state.space_playing is True
+    app.leave_space()

@@ -7,6 +7,7 @@ frames themselves are the pure ``viewer.procedure.frame``.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from trame.decorators import change
@@ -32,6 +33,36 @@ from .procedure import (
 from .wire import serialized_cut_extras, serialized_extras
 
 
+@dataclass
+class ProcedureState:
+    """The procedure player's keys in the session state, typed, with their values when no procedure runs."""
+
+    procedure: str | None = None  # one of vocabulary.PROCEDURES
+    compare: bool = False  # the other procedure beside it
+    t: float = 0.0  # seconds into the timeline
+    t_max: float = 1.0
+    playing: bool = False
+    speed: float = 1.0  # one of procedure.SPEEDS
+    caption: str = ""
+    note: str = ""  # the student's; empty for a parent
+    step_label: str = ""
+    step_index: int = 0
+    final_rows: list[str] = field(default_factory=list)  # compare: what each procedure removes (student)
+    removal_range: list[float] = field(default_factory=lambda: removal_range(0.0))
+    cmp_removal_range: list[float] = field(default_factory=lambda: removal_range(0.0))
+    counter_text: str = ""  # the student's figures; empty for a parent
+    cmp_counter_text: str = ""
+    counter: dict | None = None
+    cmp_counter: dict | None = None
+    procedure_label: str = ""  # which copy is which, by its side of the picture
+    cmp_label: str = ""
+    cmp_caption: str = ""
+
+
+# Kept when the procedure ends: the user's speed, and the colour ranges the next looks set themselves.
+KEPT_ON_EXIT = ("speed", "t_max", "removal_range", "cmp_removal_range")
+
+
 class ProcedurePlayer:
     """The procedure player of an App (uses its state, scene, camera and URL sync)."""
 
@@ -40,26 +71,7 @@ class ProcedurePlayer:
         for name in EXTRA_MESHES:
             s[f"mesh_{name}"] = None
         self._extras_for = None  # the tooth whose procedure geometry the browser has
-        s.procedure = None
-        s.compare = False
-        s.t = 0.0
-        s.t_max = 1.0
-        s.playing = False
-        s.speed = 1.0
-        s.caption = ""
-        s.note = ""
-        s.step_label = ""
-        s.step_index = 0
-        s.final_rows = []
-        s.removal_range = removal_range(0.0)
-        s.cmp_removal_range = removal_range(0.0)
-        s.counter_text = ""
-        s.cmp_counter_text = ""
-        s.counter = None
-        s.cmp_counter = None
-        s.cmp_label = ""
-        s.cmp_caption = ""
-        s.procedure_label = ""
+        s.update(asdict(ProcedureState()))
         self._cmp_step = None
         self._cmp_side: str | None = None  # where the compare copy shows, from the last camera preset
         self._t = 0.0
@@ -126,14 +138,9 @@ class ProcedurePlayer:
         s = self.state
         self._stop_playing()
         self._active = None
-        s.procedure = None
-        s.compare = False
-        s.caption = s.note = s.step_label = s.counter_text = s.cmp_counter_text = ""
-        s.counter = s.cmp_counter = None
-        s.final_rows = []
-        self._step = None
+        self._step = self._cmp_step = None
         self._t = 0.0
-        s.t = 0.0
+        s.update(asdict(ProcedureState(**{k: s[k] for k in KEPT_ON_EXIT})))
 
     def _show(self, t: float, force: bool = False) -> None:
         """Put the scene at ``t`` seconds of the chosen procedure: a few small state keys per frame."""

@@ -6,6 +6,7 @@ A mixin of ``viewer.app.App``; targets and judging are the pure ``viewer.story.q
 from __future__ import annotations
 
 import random
+from dataclasses import asdict, dataclass, field
 
 from meshes import REGIONS
 
@@ -16,18 +17,31 @@ from .story import judge, quiz_needs, quiz_targets
 from .wire import serialized_marker
 
 
+def _hidden_marker() -> dict:
+    return {"visibility": False, "pickable": False}
+
+
+@dataclass
+class QuizState:
+    """The quiz's keys in the session state, typed, with their values when no quiz runs."""
+
+    mesh_quiz_marker: dict | None = None  # sent once, on the first answer
+    actor_quiz_marker: dict = field(default_factory=_hidden_marker)
+    quiz_active: bool = False
+    quiz_prompt: str = ""
+    quiz_feedback: str = ""
+    quiz_right: bool | None = None
+    quiz_score: dict = field(default_factory=lambda: {"right": 0, "asked": 0})  # this session only
+
+
+KEPT_ON_EXIT = ("mesh_quiz_marker", "quiz_score")  # the marker's mesh stays sent; the score stays shown
+
+
 class Quiz:
     """The quiz of an App (uses its state, looks, players and URL sync; ``on_pick`` routes taps here)."""
 
     def _init_quiz(self) -> None:
-        s = self.state
-        s.mesh_quiz_marker = None
-        s.actor_quiz_marker = {"visibility": False, "pickable": False}
-        s.quiz_active = False
-        s.quiz_prompt = ""
-        s.quiz_feedback = ""
-        s.quiz_right = None
-        s.quiz_score = {"right": 0, "asked": 0}
+        self.state.update(asdict(QuizState()))
         self._quiz_target: dict | None = None
         self._quiz_answered = False
         self._quiz_order: list[int] = []
@@ -93,11 +107,8 @@ class Quiz:
     def _clear_quiz(self) -> None:
         """The quiz's exit: no question, no marker (the activity's owner calls it)."""
         s = self.state
-        s.quiz_active = False
-        s.quiz_prompt = s.quiz_feedback = ""
-        s.quiz_right = None
         self._quiz_target = None
-        s.actor_quiz_marker = {"visibility": False, "pickable": False}
+        s.update(asdict(QuizState(**{k: s[k] for k in KEPT_ON_EXIT})))
 
     def quiz_stop(self) -> None:
         self.enter(Activity.EXPLORE)

@@ -8,6 +8,7 @@ poses and texts are the pure functions of ``viewer.story``.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict, dataclass, field
 
 from trame.decorators import change
 
@@ -37,6 +38,23 @@ from .vocabulary import INFECTIONS, MODES, SPACE_SCENES
 from .wire import serialized_neighbours, serialized_successor
 
 
+@dataclass
+class SpaceState:
+    """A space scene's keys in the session state, typed, with their values when none plays."""
+
+    space_scene: str | None = None  # one of vocabulary.SPACE_SCENES
+    space_title: str = ""
+    space_t: float = 0.0
+    space_t_max: float = 1.0
+    space_playing: bool = False
+    space_age: str = ""
+    space_caption: str = ""
+    space_note: str = ""  # the student's
+    space_room: str = ""  # the room left, at the end
+    space_rise: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    age_marker: dict | None = None
+
+
 class StoryPlayer:
     """The story controls of an App (uses its state, scene looks, camera, procedure player and URL sync)."""
 
@@ -57,16 +75,7 @@ class StoryPlayer:
         for side in SIDES:
             s[f"mesh_{nb_key(side)}"] = None
             s[f"property_{nb_key(side)}"] = neighbour_property()
-        s.space_scene = None
-        s.space_title = ""
-        s.space_t = 0.0
-        s.space_t_max = 1.0
-        s.space_playing = False
-        s.space_age = ""
-        s.space_caption = ""
-        s.space_note = ""
-        s.space_room = ""
-        s.space_rise = [0.0, 0.0, 0.0]
+        s.update(asdict(SpaceState()))
         s.timeline_rows = []
         s.age_marker = None
         s.canal_text = ""
@@ -210,11 +219,8 @@ class StoryPlayer:
 
     def _clear_space(self) -> None:
         """The space scene's exit: its player stopped and its keys cleared (the activity's owner calls it)."""
-        s = self.state
         self._stop_space()
-        s.space_scene = None
-        s.space_caption = s.space_note = s.space_room = s.space_age = ""
-        s.age_marker = None
+        self.state.update(asdict(SpaceState()))
         self._space_t = 0.0
 
     def leave_space(self) -> None:
