@@ -91,8 +91,9 @@ def test_feature_states_are_typed_disjoint_and_reset_by_their_exit(app):
     puts its feature's keys back to the declared values (except the few it says it keeps)."""
     from dataclasses import asdict, fields
 
-    from viewer import procedure_player, quiz
-    from viewer.story_player import SpaceState
+    from viewer.procedure import logic as procedure_player
+    from viewer.quiz import logic as quiz
+    from viewer.story.logic import SpaceState
 
     states = {"procedure": procedure_player.ProcedureState, "quiz": quiz.QuizState, "space": SpaceState}
     owners: dict[str, str] = {}

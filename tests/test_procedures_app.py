@@ -10,7 +10,7 @@ from conftest import unique_name
 
 from meshes import load_tooth
 from viewer.app import App
-from viewer.procedure import (
+from viewer.procedure.frames import (
     COMPARE_PREFIX,
     PROCEDURES,
     compare_offset,

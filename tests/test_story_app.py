@@ -11,8 +11,8 @@ from conftest import unique_name
 from meshes import load_tooth
 from scenes.story import load_space_scene, space_moment
 from viewer.app import App
-from viewer.procedure import timelines
-from viewer.story import disease_range, quiz_targets
+from viewer.procedure.frames import timelines
+from viewer.story.model import disease_range, quiz_targets
 from viewer.url_state import ViewParams, parse_query, to_query
 
 

@@ -1,6 +1,6 @@
 """The chairside viewer: one instance per browser session (see ``viewer.serve``).
 
-State lives in the trame state of this instance's own server; the UI is built once (``viewer.view_ui``);
+State lives in the trame state of this instance's own server; the UI is built once (``viewer.page.view``);
 ``@change`` handlers turn user input into (small) state updates for the browser, which renders with vtk.js.
 Meshes travel once per tooth or cut (``viewer.wire``); visibility, opacity and colour are tiny reactive props.
 
@@ -19,10 +19,16 @@ from trame.decorators import change, trigger
 from meshes import REGIONS, TOOTH_NUMBERS, load_tooth, resolve_tooth
 from meshes.catalog import valid_codes
 from meshes.section import KEPT_SIDE, REMOVED_SIDE, section_mm
+from viewer.page.view import build_ui
+from viewer.procedure.frames import COMPARE_PREFIX, idle_looks
+from viewer.procedure.logic import ProcedurePlayer
+from viewer.quiz.logic import Quiz
+from viewer.share.logic import Exports
+from viewer.story.logic import StoryPlayer
+from viewer.story.model import infection_looks, neighbour_looks, successor_looks, timeline_rows
 
 from .activity import Activities, Activity
 from .colors import DECAY_RANGE, css_rgb
-from .exports import Exports
 from .i18n import (
     canal_name,
     language_items,
@@ -37,19 +43,13 @@ from .i18n import (
 )
 from .i18n import tooth_title as local_tooth_title
 from .inputs import clean_cut_plane, clean_cut_pos, clean_tooth
-from .procedure import COMPARE_PREFIX, idle_looks
-from .procedure_player import ProcedurePlayer
-from .quiz import Quiz
 from .scene import camera_direction, layer_key, region_look
-from .story import infection_looks, neighbour_looks, successor_looks, timeline_rows
-from .story_player import StoryPlayer
 from .url_state import ViewParams, parse_query, to_query
-from .view_ui import build_ui
 from .vocabulary import CAMERA_VIEWS as CAMERA_PRESETS
 from .vocabulary import CUT_VIEWS
 from .wire import serialized_cut_extras, serialized_regions
 
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).parent / "page" / "static"
 
 
 def tooth_title(code: str, lang: str = "en") -> str:

@@ -1,8 +1,9 @@
 """How a shape is drawn: one pure function from (shape, look, palette) to its material, for every view.
 
-The live view (``viewer.scene.region_look``, ``viewer.procedure.shape_look``), the video and the offline
-page (``viewer.export.stage``) all take their colours, opacities and materials from ``shape_property``, so
-a tissue or the steel crown looks the same in each of them. Looks are "solid" | "xray" | "hidden".
+The live view (``viewer.scene.region_look``, ``viewer.procedure.frames.shape_look``), the video and the
+offline page (``viewer.export.stage``) all take their colours, opacities and materials from
+``shape_property``, so a tissue or the steel crown looks the same in each of them. Looks: "solid",
+"xray" or "hidden".
 """
 
 from __future__ import annotations

@@ -10,10 +10,10 @@ from functools import lru_cache
 from trame_vtk.modules.vtk.serializers.mesh import mesh as mesh_state
 
 from meshes import load_tooth
+from viewer.procedure.frames import EXTRA_MESHES, with_color_array
+from viewer.story.model import SIDES
 
 from .cut import cut_extras, cut_tooth
-from .procedure import EXTRA_MESHES, with_color_array
-from .story import SIDES
 
 
 @lru_cache(maxsize=64)

@@ -1,5 +1,5 @@
 """UI of the page: the layout with its client hooks (URL, camera), and the 3D view with its overlays and
-camera buttons; the panel is ``viewer.panel_ui``."""
+camera buttons; the panel is ``viewer.page.panel``."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from trame.widgets import client, html
 from trame.widgets import vtk as vtkw
 from trame.widgets import vuetify3 as v3
 
-from . import style
-from .aria import aria, named, words
-from .colors import BACKGROUND
-from .panel_ui import build_panel
-from .procedure import COMPARE_PREFIX, SHAPES
-from .procedure_ui import build_procedure_overlay
-from .story_ui import build_story_overlay, build_story_representations
-from .url_state import CAMERA_PRESETS
+from viewer.colors import BACKGROUND
+from viewer.page import style
+from viewer.page.aria import aria, named, words
+from viewer.page.panel import build_panel
+from viewer.procedure.frames import COMPARE_PREFIX, SHAPES
+from viewer.procedure.ui import build_procedure_overlay
+from viewer.story.ui import build_story_overlay, build_story_representations
+from viewer.url_state import CAMERA_PRESETS
 
 MODEL_NAME = ("ui.model_of_tooth.replace('{tooth}', tooth_name)",)
 CAMERA_JS = (

@@ -1,13 +1,13 @@
 """UI of the procedure player: the procedure choice, scrubber, buttons and compare switch in the panel, and
-the caption and pulp counters over the 3D view (logic in ``viewer.procedure_player``)."""
+the caption and pulp counters over the 3D view (logic in ``viewer.procedure.logic``)."""
 
 from __future__ import annotations
 
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
-from .aria import named, words
-from .procedure import PROCEDURES
+from viewer.page.aria import named, words
+from viewer.procedure.frames import PROCEDURES
 
 
 def build_procedure_overlay() -> None:

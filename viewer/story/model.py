@@ -12,8 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from scenes.story import age_timeline, load_extents, load_space_scene, space_moment
-
-from .colors import (
+from viewer.colors import (
     DECAY_PRESET,
     INFECTION_PRESETS,
     NEIGHBOUR_COLOR,
@@ -21,7 +20,7 @@ from .colors import (
     SUCCESSOR_COLORS,
     XRAY_OPACITY,
 )
-from .i18n import (
+from viewer.i18n import (
     age_text,
     number,
     premolar_name,
@@ -32,7 +31,7 @@ from .i18n import (
     tr,
     years_text,
 )
-from .procedure import timelines
+from viewer.procedure.frames import timelines
 
 SIDES = ("mesial", "distal")
 SUCCESSOR_PARTS = ("successor", "crypt")

@@ -1,7 +1,7 @@
 """Playing a procedure in a session: start and leave it, put the scene at a time, step, scrub, play.
 
 A mixin of ``viewer.app.App`` (its ``@change`` handlers are bound by TrameApp like the App's own); the
-frames themselves are the pure ``viewer.procedure.frame``.
+frames themselves are the pure ``viewer.procedure.frames.frame``.
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ import numpy as np
 from trame.decorators import change
 
 from meshes import load_tooth
-
-from .activity import Activity
-from .i18n import counter_text, final_text, procedure_name, step_texts, tr
-from .playback import cancel, start_frames
-from .procedure import (
+from viewer.activity import Activity
+from viewer.i18n import counter_text, final_text, procedure_name, step_texts, tr
+from viewer.playback import cancel, start_frames
+from viewer.procedure.frames import (
     COMPARE_PREFIX,
     EXTRA_MESHES,
     PROCEDURES,
@@ -30,7 +29,7 @@ from .procedure import (
     removal_range,
     timelines,
 )
-from .wire import serialized_cut_extras, serialized_extras
+from viewer.wire import serialized_cut_extras, serialized_extras
 
 
 @dataclass
@@ -200,8 +199,7 @@ class ProcedurePlayer:
     def moment(self):
         """The current moment of the chosen procedure (for tests and the UI)."""
         from scenes import moment as resolve
-
-        from .procedure import pulp_volumes
+        from viewer.procedure.frames import pulp_volumes
 
         tooth = self.tooth_model()
         return resolve(timelines()[self.state.procedure], self._t, pulp_volumes(tooth))
@@ -259,7 +257,7 @@ class ProcedurePlayer:
     def play(self) -> None:
         s = self.state
         if not s.procedure:
-            # No procedure chosen: "Play" plays the one the infection extent calls for (story_player.py).
+            # No procedure chosen: "Play" plays the one the infection extent calls for (story/logic.py).
             self.play_indicated()
             return
         if self._play_task and not self._play_task.done():

@@ -1,6 +1,7 @@
 """The student quiz in a session: ask for a structure, judge the tap, keep the score, show the marker.
 
-A mixin of ``viewer.app.App``; targets and judging are the pure ``viewer.story.quiz_targets`` / ``judge``.
+A mixin of ``viewer.app.App``; targets and judging are the pure ``viewer.story.model.quiz_targets`` and
+``judge``.
 """
 
 from __future__ import annotations
@@ -9,12 +10,11 @@ import random
 from dataclasses import asdict, dataclass, field
 
 from meshes import REGIONS
-
-from .activity import Activity
-from .i18n import quiz_prompt, tr
-from .scene import layer_key
-from .story import judge, quiz_needs, quiz_targets
-from .wire import serialized_marker
+from viewer.activity import Activity
+from viewer.i18n import quiz_prompt, tr
+from viewer.scene import layer_key
+from viewer.story.model import judge, quiz_needs, quiz_targets
+from viewer.wire import serialized_marker
 
 
 def _hidden_marker() -> dict:

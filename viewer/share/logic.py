@@ -5,7 +5,7 @@ at a time in the process (``RENDER_LOCK``), so every session keeps animating whi
 progress callback runs in that thread: it hands each value to the loop (``call_soon_threadsafe``), which
 flushes it to this session's browser. The file lands in the session's own temporary folder, is served by
 ``viewer.downloads`` and is deleted when the session closes. The screenshot is taken in the browser (the
-vtk.js canvas: exactly what the user sees), see ``viewer.panel_ui``.
+vtk.js canvas: exactly what the user sees), see ``viewer.page.panel``.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import threading
 import time
 from pathlib import Path
 
-from . import downloads
-from .i18n import tr
-from .story import indicated
-from .vocabulary import PROCEDURES
+from viewer import downloads
+from viewer.i18n import tr
+from viewer.story.model import indicated
+from viewer.vocabulary import PROCEDURES
 
 RENDER_LOCK = threading.Lock()  # VTK offscreen rendering: one at a time per process
 VIDEO_SIZE = (1024, 768)  # the tablet's 4:3 landscape
@@ -59,7 +59,7 @@ class Exports:
     def export_video(self, fmt: str | None = None, start: float = 0.0, end: float | None = None,
                      fps: float | None = None, size: tuple[int, int] | None = None):
         """Start making the video of the current procedure (MP4, or GIF when the GIF switch is on)."""
-        from .export.video import render_procedure_video
+        from viewer.export.video import render_procedure_video
 
         s = self.state
         fmt = fmt or ("gif" if s.export_gif else "mp4")
@@ -75,7 +75,7 @@ class Exports:
 
     def export_offline(self):
         """Start making the self-contained HTML page of the current tooth."""
-        from .export.offline import export_offline_html
+        from viewer.export.offline import export_offline_html
 
         fdi, lang = self.tooth_model().tooth.fdi, self.state.lang
 

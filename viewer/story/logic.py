@@ -2,7 +2,7 @@
 space scenes with their player.
 
 A mixin of ``viewer.app.App`` (its ``@change`` handlers are bound by TrameApp like the App's own); looks,
-poses and texts are the pure functions of ``viewer.story``.
+poses and texts are the pure functions of ``viewer.story.model``.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from dataclasses import asdict, dataclass, field
 from trame.decorators import change
 
 from meshes import REGIONS
-
-from .activity import Activity
-from .i18n import tr
-from .playback import cancel, start_frames
-from .procedure import COMPARE_PREFIX, PROCEDURES, idle_looks
-from .scene import layer_key, region_look
-from .story import (
+from viewer.activity import Activity
+from viewer.i18n import tr
+from viewer.playback import cancel, start_frames
+from viewer.procedure.frames import COMPARE_PREFIX, PROCEDURES, idle_looks
+from viewer.scene import layer_key, region_look
+from viewer.story.model import (
     SIDES,
     SUCCESSOR_PARTS,
     age_marker,
@@ -34,8 +33,8 @@ from .story import (
     space_frame,
     successor_looks,
 )
-from .vocabulary import INFECTIONS, MODES, SPACE_SCENES
-from .wire import serialized_neighbours, serialized_successor
+from viewer.vocabulary import INFECTIONS, MODES, SPACE_SCENES
+from viewer.wire import serialized_neighbours, serialized_successor
 
 
 @dataclass

@@ -13,14 +13,13 @@ import numpy as np
 
 from meshes import REGIONS, load_tooth
 from scenes import PulpVolumes, load_all, moment
-
-from .colors import (
+from viewer.colors import (
     DECAY_PRESET,
     PULP_STATE_COLORS,
     PULP_STATE_PRESETS,
 )
-from .looks import base_color, shape_property
-from .vocabulary import PROCEDURES
+from viewer.looks import base_color, shape_property
+from viewer.vocabulary import PROCEDURES
 
 PROCEDURE_LABELS = {"pulpotomy": "Pulpotomy", "pulpectomy": "Pulpectomy"}
 EXTRA_MESHES = ("enamel_opened", "dentin_opened", "medicament", "base", "canal_paste", "crown_ssc")

@@ -7,13 +7,12 @@ from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from meshes import REGIONS
-
-from .aria import aria, named, words
-from .colors import css_rgb
-from .export_ui import build_export_section
-from .procedure_ui import build_procedure_controls
-from .scene import layer_key
-from .story_ui import build_story_panel
+from viewer.colors import css_rgb
+from viewer.page.aria import aria, named, words
+from viewer.procedure.ui import build_procedure_controls
+from viewer.scene import layer_key
+from viewer.share.ui import build_export_section
+from viewer.story.ui import build_story_panel
 
 
 def build_panel(app) -> None:
