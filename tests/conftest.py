@@ -145,3 +145,11 @@ def app():
     a.apply_params(parse_query(""))
     yield a
     a.close()
+
+
+@pytest.fixture
+def student(app):
+    """The in-process App in student mode (notes, figures and volumes shown)."""
+    with app.state:
+        app.state.mode = "student"
+    return app

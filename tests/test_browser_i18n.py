@@ -45,9 +45,12 @@ def test_screenshot_button_saves_the_view(server_url, tablet):
         button.tap()
     download = info.value
     assert download.suggested_filename == "tooth-75.png"
-    img = np.asarray(Image.open(download.path()).convert("RGB")).astype(int)
+    rgba = np.asarray(Image.open(download.path()).convert("RGBA")).astype(int)
+    img = rgba[..., :3]
     box = tablet.locator(".pm-view canvas").bounding_box()
     assert img.shape[1] == round(box["width"]) and img.shape[0] == round(box["height"])
+    # defect 4: the drawing buffer was read after it was cleared (a fully transparent PNG)
+    assert (rgba[..., 3] > 250).mean() > 0.99, "the picture is opaque, as on screen"
     assert tooth_mask(img).mean() > 0.03  # the molar, not a blank buffer
 
 

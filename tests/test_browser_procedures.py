@@ -34,7 +34,7 @@ def counter(page):
 def test_pulpotomy_step_by_step_and_figures_on_screen(server_url, tablet):
     frames = []
     tablet.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append((time.monotonic(), f))))
-    open_app(tablet, server_url, "?tooth=85")
+    open_app(tablet, server_url, "?tooth=85&mode=student")  # the figures are the student's
     tablet.get_by_role("button", name="Pulpotomy", exact=True).tap()
     tablet.wait_for_url("**procedure=pulpotomy&step=0**", timeout=15000)
     caption = tablet.get_by_role("region", name="Caption")
@@ -86,7 +86,7 @@ def test_pulpectomy_end_compare_and_other_session_unaffected(server_url, browser
     other_ctx = browser.new_context(viewport={"width": 700, "height": 560})
     try:
         b = other_ctx.new_page()
-        b_before = open_app(b, server_url, "?tooth=84")
+        b_before = open_app(b, server_url, "?tooth=84&mode=student")
         open_app(tablet, server_url, "?tooth=85&procedure=pulpectomy&step=4")
         tablet.get_by_role("region", name="Caption").get_by_text("STEP 5 OF 8").wait_for(timeout=15000)
         tablet.get_by_role("button", name="Play", exact=True).tap()

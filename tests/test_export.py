@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -182,3 +184,17 @@ def test_offline_page_renders_in_chromium_without_server(offline_page, tmp_path)
     assert dentin.sum() > 500 or ((img[..., 0] - img[..., 2]) > 40).sum() > 2000
     assert _pulp_red(img.astype(np.uint8)) > 300
     assert _pulp_red(no_pulp.astype(np.uint8)) < _pulp_red(img.astype(np.uint8)) // 4
+
+
+def test_offline_page_speaks_the_session_language(tmp_path):
+    """Defect 8: the offline page was English whatever the session's language."""
+    from scenes.text import text
+    from viewer.export.offline import export_offline_html
+
+    result = export_offline_html("85", tmp_path / "tooth-85-es.html", lang="es")
+    page = result.path.read_text(encoding="utf-8")
+    assert '<html lang="es">' in page and '<html lang="en">' not in page
+    assert "<title>Diente 85 (T) – segundo molar de leche inferior derecho</title>" in page
+    for key in ("ui.enamel", "ui.root_pulp", "ui.offline_xray", "ui.offline_help", "ui.layers"):
+        assert json.dumps(text("es", key))[1:-1] in page, key  # in the panel's JSON (escaped)
+    assert "X-ray (see through" not in page and "Drag to turn" not in page and '"Enamel"' not in page

@@ -108,7 +108,7 @@ def test_admission_caps_per_peer_and_in_all():
 def test_export_buttons_take_nothing_from_the_client(app, monkeypatch):
     """The Video trigger ignores a client's size/fps/range and returns at once (wslink awaits it)."""
     from bench.wsclient import triggers_by_label
-    from viewer import exports
+    from viewer.share import logic as exports  # the export buttons live in viewer/share
 
     seen = []
 

@@ -20,14 +20,15 @@ from viewer.url_state import ViewParams, parse_query, to_query
 
 
 def switch(app, lang):
-    app.state.lang = lang
-    app._on_lang(lang)
+    with app.state:
+        app.state.lang = lang
 
 
-def test_language_switch_changes_captions_and_labels(app):
+def test_language_switch_changes_captions_and_labels(student):
+    app = student
     s = app.state
-    s.procedure = "pulpotomy"
-    app._on_procedure("pulpotomy")
+    with app.state:
+        app.state.procedure = "pulpotomy"
     app.next_step()
     app.next_step()
     app.next_step()  # remove-crown-pulp
@@ -41,17 +42,18 @@ def test_language_switch_changes_captions_and_labels(app):
     assert s.ui["enamel"] == "Esmalte" and s.ui["pulpotomy"] == "Pulpotomía" and s.ui["play"] == "Reproducir"
     assert s.tooth_name == "85 (T) – segundo molar de leche inferior derecho"
     assert s.volume_rows[0]["label"] == "Esmalte" and s.dimension_rows[0]["label"] == "Corona, mesiodistal"
-    assert s.cmp_label == "Al lado: Pulpectomía"
+    assert s.cmp_label in ("Izquierda: Pulpectomía", "Derecha: Pulpectomía")  # the side it stands on
     assert s.final_rows[0].startswith("Pulpotomía: retira ")
     assert s.timeline_rows[0]["label"] == "Sale el segundo molar de leche inferior"
     assert s.timeline_rows[0]["ages"] == "23-31 meses"
     assert "lang=es" in s.url_query
     # the counter, at the end, in Spanish with the engine's figures
-    s.t = s.t_max
-    app._on_t(s.t)
+    with app.state:
+        app.state.t = s.t_max
     c = s.counter
-    figures = {"removed": f"{c['removed_mm3']:.1f}", "percent": f"{c['removed_percent']:.1f}",
-               "remaining": f"{c['remaining_mm3']:.1f}"}
+    figures = {"removed": f"{c['removed_mm3']:.1f}".replace(".", ","),  # Spanish decimal comma
+               "percent": f"{c['removed_percent']:.1f}".replace(".", ","),
+               "remaining": f"{c['remaining_mm3']:.1f}".replace(".", ",")}
     assert s.counter_text == text("es", "ui.removed", **figures)
     assert s.counter_text.startswith("Retirado ")
     switch(app, "en")
@@ -62,8 +64,8 @@ def test_language_switch_changes_captions_and_labels(app):
 def test_story_texts_follow_the_language(app):
     s = app.state
     switch(app, "es")
-    s.infection = "roots"
-    app._on_infection("roots")
+    with app.state:
+        app.state.infection = "roots"
     assert s.indicated["title"] == "Pulpectomía"
     assert s.indicated["why"] == text("es", "infection.roots.why")
     assert [i["title"] for i in s.infection_items] == [text("es", f"infection.{k}.label")
@@ -81,8 +83,8 @@ def test_story_texts_follow_the_language(app):
     app._space_show(s.space_t_max)
     assert s.space_room.startswith("Espacio que queda: ") and s.space_age.startswith("Edad: ")
     app.leave_space()
-    s.mode = "student"
-    app._on_mode("student")
+    with app.state:
+        app.state.mode = "student"
     app.quiz_start()
     assert s.quiz_prompt.startswith("Toque ")
 
@@ -112,8 +114,8 @@ def test_video_export_off_the_loop_with_progress(app):
     pytest.importorskip("imageio_ffmpeg")
     s = app.state
     switch(app, "es")
-    s.procedure = "pulpotomy"
-    app._on_procedure("pulpotomy")
+    with app.state:
+        app.state.procedure = "pulpotomy"
     tl = load_all()["pulpotomy"]
     start = tl.step_start(tl.step_index("remove-crown-pulp"))
     seen: list[float] = []
@@ -186,8 +188,8 @@ def test_tapped_structures_and_quiz_questions_speak_the_language(app):
     app.on_pick(event)
     assert app.state.pick_text == "Pulpa coronal - cuerno pulpar mesiovestibular"
     # The quiz asks and judges in Spanish too.
-    app.state.mode = "student"
-    app._on_mode("student")
+    with app.state:
+        app.state.mode = "student"
     app.quiz_start()
     assert app.state.quiz_prompt.startswith("Toque ")
     assert not any(word in app.state.quiz_prompt for word in (" the ", "pulp horn", "root pulp"))
@@ -199,8 +201,8 @@ def test_tapped_structures_and_quiz_questions_speak_the_language(app):
 
 
 def test_switching_language_mid_quiz_translates_the_question(app):
-    app.state.mode = "student"
-    app._on_mode("student")
+    with app.state:
+        app.state.mode = "student"
     app.quiz_start()
     english = app.state.quiz_prompt
     assert english.startswith("Tap the ")
@@ -208,3 +210,16 @@ def test_switching_language_mid_quiz_translates_the_question(app):
     assert app.state.quiz_prompt.startswith("Toque ") and " the " not in app.state.quiz_prompt
     switch(app, "en")
     assert app.state.quiz_prompt == english
+
+
+def test_student_tap_on_the_successor_in_spanish(student):
+    """Defect 8: the student's tap on the successor was English in every language."""
+    tooth = load_tooth("85")
+    bud = [float(c) for c in tooth.display_successor["successor"].points[0]]
+    with student.state:
+        student.state.lang = "es"
+        student.state.successor_on = True
+    student.on_pick({"representationId": "successor", "worldPosition": bud})
+    text_shown = student.state.pick_text
+    assert text_shown.startswith("Sucesor: corona del segundo premolar") and "años" in text_shown, text_shown
+    assert f"{tooth.successor_info['volumes_mm3']['successor']:.1f}".replace(".", ",") + " mm³" in text_shown

@@ -4,29 +4,38 @@ from __future__ import annotations
 
 import asyncio
 
+import numpy as np
 import pytest
 from conftest import unique_name
 
 from meshes import load_tooth
 from viewer.app import App
-from viewer.procedure import COMPARE_PREFIX, PROCEDURES, counter_text, removal_range, timelines
+from viewer.procedure.frames import (
+    COMPARE_PREFIX,
+    PROCEDURES,
+    compare_offset,
+    counter_text,
+    removal_range,
+    timelines,
+)
 from viewer.url_state import ViewParams, parse_query, to_query
 
 MOLARS = ("54", "55", "84", "85")
 def choose(app, procedure):
-    app.state.procedure = procedure
-    app._on_procedure(procedure)
+    with app.state:
+        app.state.procedure = procedure
 
 
 def to_end(app):
-    app.state.t = app.state.t_max
-    app._on_t(app.state.t)
+    with app.state:
+        app.state.t = app.state.t_max
 
 
 @pytest.mark.parametrize("fdi", MOLARS)
-def test_counter_ends_at_engine_figures(app, fdi):
-    app.state.tooth = fdi
-    app._on_tooth(fdi)
+def test_counter_ends_at_engine_figures(student, fdi):
+    app = student
+    with app.state:
+        app.state.tooth = fdi
     tooth = load_tooth(fdi)
     engine = tooth.procedures()
     for procedure in PROCEDURES:
@@ -75,32 +84,33 @@ def test_looks_per_step(app):
     app.previous_step()
     assert s.step_index == 4
     choose(app, "pulpectomy")
-    app.state.t = timelines()["pulpectomy"].step_start(timelines()["pulpectomy"].step_index("fill-canals"))
-    app._on_t(app.state.t)
+    tl = timelines()["pulpectomy"]
+    with app.state:
+        app.state.t = tl.step_start(tl.step_index("fill-canals"))
     assert s.actor_canal_paste["visibility"] is True and s.actor_root_pulp["visibility"] is False
 
 
-def test_front_moves_and_frames_are_small(app):
+def test_front_moves_and_frames_are_small(student):
+    app = student
     choose(app, "pulpotomy")
     tl = timelines()["pulpotomy"]
     i = tl.step_index("remove-crown-pulp")
     start, end = tl.step_start(i), tl.step_start(i + 1)
-    app._on_t(start)
-    app.state.t = start
+    with app.state:
+        app.state.t = start
     ranges, removed = [], []
     for k in range(1, 6):
         t = start + (end - start) * k / 6
         app.state.flush()
-        app.state.t = t
-        app._on_t(t)
+        with app.state:
+            app.state.t = t
         ranges.append(app.state.removal_range[0])
         removed.append(app.state.counter["removed_mm3"])
     assert ranges == sorted(ranges, reverse=True) and len(set(ranges)) == 5  # the front moves down the order
     assert removed == sorted(removed) and removed[0] > 0
     # a frame inside a step changes only the front, the counter and the slider: no mesh, no looks
     app.state.flush()
-    app.state.t = start + (end - start) * 0.95
-    app._on_t(app.state.t)
+    app.tick(0.05)  # one animation frame, as the player sends it
     dirty = set(app.state._pending_update)
     assert dirty <= {"t", "removal_range", "counter", "counter_text"}, dirty
     assert "removal_range" in dirty
@@ -155,10 +165,11 @@ def test_close_cancels_the_player_and_spares_other_sessions():
     asyncio.run(run())
 
 
-def test_compare_shows_both_side_by_side(app):
+def test_compare_shows_both_side_by_side(student):
+    app = student
     choose(app, "pulpotomy")
-    app.state.compare = True
-    app._on_compare(True)
+    with app.state:
+        app.state.compare = True
     to_end(app)
     s = app.state
     e = load_tooth("85").procedures()
@@ -174,8 +185,8 @@ def test_compare_shows_both_side_by_side(app):
 def test_tooth_change_resets_procedure(app):
     choose(app, "pulpectomy")
     app.next_step()
-    app.state.tooth = "54"
-    app._on_tooth("54")
+    with app.state:
+        app.state.tooth = "54"
     assert app.state.procedure is None and app.state.actor_enamel_opened["visibility"] is False
     assert app.state.actor_enamel["visibility"] is True and "procedure" not in app.state.url_query
 
@@ -192,3 +203,89 @@ def test_url_restores_procedure_and_step(app):
     assert parse_query("?procedure=pulpotomy&step=x").step == 0
     app.on_client_url("?tooth=84&procedure=pulpotomy&step=99")
     assert s.step_index == 5
+
+
+def test_parent_sees_captions_only(app):
+    """Defect 2: a parent saw the student's note and the mm³ counter under every caption."""
+    s = app.state
+    assert s.mode == "parent"
+    with app.state:
+        s.procedure = "pulpectomy"
+        s.compare = True
+    for _ in range(len(timelines()["pulpectomy"].steps)):
+        assert s.caption and s.note == "", s.step_index
+        for _ in range(4):
+            app.tick(1.0)
+            assert s.counter_text == "" and s.cmp_counter_text == "", s.step_index
+        app.next_step()
+    assert s.final_rows == []
+    with app.state:
+        s.mode = "student"  # the student's notes and figures, at the same moment
+    assert s.note != "" and s.caption
+    assert "mm³" in s.counter_text and any("mm³" in row for row in s.final_rows)
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES)
+def test_steps_show_their_own_section(app, procedure):
+    """Defect 3: the decay step's mesiodistal cut was not applied live (the video applies it)."""
+    from viewer.cut import cut_tooth
+    from viewer.wire import serialized_cut_extras, serialized_extras, serialized_regions
+
+    s = app.state
+    whole = serialized_regions("85", None, 0.0)
+    with app.state:
+        s.procedure = procedure
+    assert s.mesh_enamel is whole["enamel"]  # healthy: the whole tooth in x-ray
+    app.next_step()
+    assert app.moment().step_id == "decay" and app.moment().cut == "md"
+    cut = serialized_regions("85", "md", 0.5)
+    assert s.mesh_enamel is cut["enamel"] and s.mesh_crown_pulp is cut["crown_pulp"]
+    assert cut["crown_pulp"] is not whole["crown_pulp"]
+    assert "removal_order" in cut_tooth("85", "md", 0.5)["crown_pulp"].point_data, "the front still colours"
+    app.next_step()  # the access: from above, uncut
+    assert s.mesh_enamel is whole["enamel"]
+    assert s.mesh_enamel_opened is serialized_extras("85")["enamel_opened"]
+    with app.state:
+        s.t = s.t_max  # the steel crown (defect 9): a solid metal cap, cut so the inside shows
+    assert s.property_crown_ssc["opacity"] == 1.0 and s.property_crown_ssc["specular"] >= 0.9
+    assert s.mesh_crown_ssc is serialized_cut_extras("85", "md", 0.5)["crown_ssc"]
+    with app.state:
+        s.procedure = None  # back to exploring: the user's own (uncut) tooth
+    assert s.activity == "explore" and s.mesh_enamel is whole["enamel"]
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES)
+def test_compare_copies_are_at_the_same_stage_and_labelled(student, procedure):
+    """Defect 7: the copies shared a clock but not a stage (0 % beside 18.5 %), unlabelled, one caption."""
+    app, s = student, student.state
+    with app.state:
+        s.procedure = procedure
+        s.compare = True
+    tl = timelines()[procedure]
+    i = tl.step_index("remove-crown-pulp")
+    for k in range(1, 8):
+        with app.state:
+            s.t = tl.step_start(i) + tl.steps[i].duration_s * k / 8
+        assert s.counter["removed_mm3"] > 0
+        assert s.cmp_counter["removed_mm3"] == pytest.approx(s.counter["removed_mm3"], rel=0.02), k
+    other_name = "Pulpectomy" if procedure == "pulpotomy" else "Pulpotomy"
+    # each copy labelled with the side of the picture it stands on, from the step's camera
+    cam = s.camera_request
+    right = np.cross(np.subtract(cam["focalPoint"], cam["position"]), cam["viewUp"])
+    cmp_side = "Right" if np.dot(compare_offset(load_tooth("85")), right) > 0 else "Left"
+    here_side = "Left" if cmp_side == "Right" else "Right"
+    assert s.procedure_label == f"{here_side}: {procedure.capitalize()}"
+    assert s.cmp_label == f"{cmp_side}: {other_name}"
+    from viewer.i18n import step_texts
+
+    other_procedure = "pulpectomy" if procedure == "pulpotomy" else "pulpotomy"
+    assert s.cmp_caption == step_texts(other_procedure, "remove-crown-pulp", "en")[0]  # its own caption
+    assert s.caption == step_texts(procedure, "remove-crown-pulp", "en")[0]
+    with app.state:
+        s.t = s.t_max
+    engine = load_tooth("85").procedures()
+    assert s.cmp_counter["removed_percent"] == engine[other_procedure].removed_percent
+    assert s.cmp_caption.startswith("The tooth is filled and covered with a metal cap")
+    with app.state:
+        s.lang = "es"
+    assert {s.cmp_label.split(":")[0], s.procedure_label.split(":")[0]} == {"Izquierda", "Derecha"}

@@ -11,14 +11,14 @@ from conftest import unique_name
 from meshes import load_tooth
 from scenes.story import load_space_scene, space_moment
 from viewer.app import App
-from viewer.procedure import timelines
-from viewer.story import disease_range, quiz_targets
+from viewer.procedure.frames import timelines
+from viewer.story.model import disease_range, quiz_targets
 from viewer.url_state import ViewParams, parse_query, to_query
 
 
 def choose(app, infection):
-    app.state.infection = infection
-    app._on_infection(infection)
+    with app.state:
+        app.state.infection = infection
 
 
 @pytest.mark.parametrize(
@@ -33,8 +33,8 @@ def choose(app, infection):
 @pytest.mark.parametrize("fdi", ["85", "54"])
 def test_extent_names_procedure_and_colours_the_right_pulp(app, fdi, extent, procedure, title, crown_on,
                                                            root_on):
-    app.state.tooth = fdi
-    app._on_tooth(fdi)
+    with app.state:
+        app.state.tooth = fdi
     choose(app, extent)
     s, tooth = app.state, load_tooth(fdi)
     assert s.indicated["procedure"] == procedure and s.indicated["title"] == title
@@ -84,8 +84,8 @@ def test_mode_switch_changes_words_not_anatomy(app):
     choose(app, "roots")
     s = app.state
     assert s.infection_items[3]["title"] == "Infection in the roots"
-    s.mode = "student"
-    app._on_mode("student")
+    with app.state:
+        app.state.mode = "student"
     assert s.infection_items[3]["title"].startswith("Radicular pulp involved")
     assert "pulpectomy" in s.indicated["note"].lower()
     names = load_tooth("85").canal_names  # the engine's canals (85: two mesial, two distal since issue 13)
@@ -183,8 +183,8 @@ def ask(app, prompt):
 
 
 def test_quiz_judges_right_and_wrong_taps_and_scores(app):
-    app.state.mode = "student"
-    app._on_mode("student")
+    with app.state:
+        app.state.mode = "student"
     app.quiz_start()
     s, tooth = app.state, load_tooth("85")
     assert s.quiz_active and s.quiz_prompt.startswith("Tap the ")
@@ -225,8 +225,8 @@ def test_quiz_judges_right_and_wrong_taps_and_scores(app):
     # the score lives in this session only; switching to parent mode ends the quiz
     other = App(unique_name())
     assert other.state.quiz_score == {"right": 0, "asked": 0}
-    s.mode = "parent"
-    app._on_mode("parent")
+    with app.state:
+        app.state.mode = "parent"
     assert s.quiz_active is False
 
 
@@ -235,8 +235,8 @@ def test_parent_mode_draws_softer_colours_than_student_mode(app):
 
     for region in ("crown_pulp", "dentin"):
         assert app.state[f"property_{region}"]["color"] == pytest.approx(list(PARENT_COLORS[region]))
-    app.state.mode = "student"
-    app._on_mode("student")
+    with app.state:
+        app.state.mode = "student"
     for region in ("crown_pulp", "dentin"):
         assert app.state[f"property_{region}"]["color"] == pytest.approx(list(REGION_COLORS[region]))
     # Softer: lighter and less saturated than the student's red.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 
+import numpy as np
 import pytest
 from conftest import unique_name
 
@@ -32,7 +33,8 @@ def test_query_is_forgiving_and_canonical():
     assert (p.cut, p.cut_pos) == ("md", 0.95)  # clamped into the tooth
     assert p.view is None
     assert to_query(p).endswith("&reconnect=auto")  # trame's own option survives
-    assert parse_query("?tooth=99&cut=zz:0.2", default_tooth="74") == ViewParams(tooth="74")
+    p = parse_query("?tooth=99&cut=zz:0.2", default_tooth="74")
+    assert p == ViewParams(tooth="74", unknown_tooth="99")  # the default, and the error to show
     assert parse_query("?layers=").layers == ()
     assert parse_query("?cut=bl:nan").cut_pos == 0.5
 
@@ -126,11 +128,40 @@ def test_pick_names_the_structure(app):
     app.on_pick({"representationId": "root_pulp", "worldPosition": list(map(float, point))})
     expected = tooth.describe_point("root_pulp", tuple(point))
     assert app.state.pick_text == expected  # parent mode (default): the name, no numbers
-    app.state.mode = "student"
+    with app.state:
+        app.state.mode = "student"
     app.on_pick({"representationId": "root_pulp", "worldPosition": list(map(float, point))})
-    assert app.state.pick_text == f"{expected} · {tooth.volumes_mm3['root_pulp']:.1f} mm³"
+    assert app.state.pick_text.startswith(f"{expected} · ") and app.state.pick_text.endswith(" mm³")
     app.on_pick(None)  # a tap on the background clears it
     assert app.state.pick_text == ""
+
+
+def test_student_tap_shows_the_part_own_volume(student):
+    """Defect 6: a tapped canal showed its whole region's volume (8.1 mm³ for a 1.76 mm³ canal)."""
+    tooth = load_tooth("85")
+    pts = tooth.regions["root_pulp"].points
+    seen = {}
+    for p in pts[:: max(1, len(pts) // 400)]:
+        structure = tooth.structure_at("root_pulp", tuple(map(float, p)))
+        if structure.part == "canal":
+            seen.setdefault(structure.name, p)
+    assert len(seen) == len(tooth.canal_names)
+    for name, p in seen.items():
+        student.on_pick({"representationId": "root_pulp", "worldPosition": list(map(float, p))})
+        volume = tooth.canal_volumes_mm3[f"{name} canal"]
+        assert student.state.pick_text.endswith(f" · {volume:.1f} mm³"), student.state.pick_text
+    assert tooth.canal_volumes_mm3["mesiobuccal canal"] < tooth.volumes_mm3["root_pulp"] / 2
+    # a cusp has no figure of its own: the tissue's volume, said to be the tissue's
+    enamel = tooth.regions["enamel"].points
+    top = enamel[int(np.argmax(enamel @ np.asarray(tooth.axes["occlusal"])))]
+    student.on_pick({"representationId": "enamel", "worldPosition": list(map(float, top))})
+    assert student.state.pick_text.endswith(f"· Enamel: {tooth.volumes_mm3['enamel']:.1f} mm³")
+    with student.state:
+        student.state.lang = "es"
+    student.on_pick({"representationId": "enamel", "worldPosition": list(map(float, top))})
+    spanish = f"{tooth.volumes_mm3['enamel']:.1f}".replace(".", ",")  # decimal comma
+    assert student.state.pick_text.endswith(f"· Esmalte: {spanish} mm³")
+    assert "conducto mesiovestibular" in student.state.canal_text and "canal" not in student.state.canal_text
 
 
 def test_camera_presets_follow_tooth_axes(app):

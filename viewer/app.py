@@ -1,6 +1,6 @@
 """The chairside viewer: one instance per browser session (see ``viewer.serve``).
 
-State lives in the trame state of this instance's own server; the UI is built once (``viewer.view_ui``);
+State lives in the trame state of this instance's own server; the UI is built once (``viewer.page.view``);
 ``@change`` handlers turn user input into (small) state updates for the browser, which renders with vtk.js.
 Meshes travel once per tooth or cut (``viewer.wire``); visibility, opacity and colour are tiny reactive props.
 
@@ -10,27 +10,46 @@ and the quiz are mixins, each in its own module, sharing this one state.
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 from trame.app import TrameApp
-from trame.decorators import change
+from trame.decorators import change, trigger
 
 from meshes import REGIONS, TOOTH_NUMBERS, load_tooth, resolve_tooth
+from meshes.catalog import valid_codes
+from meshes.section import KEPT_SIDE, REMOVED_SIDE, section_mm
+from viewer.page.view import build_ui
+from viewer.procedure.frames import COMPARE_PREFIX, idle_looks
+from viewer.procedure.logic import ProcedurePlayer
+from viewer.quiz.logic import Quiz
+from viewer.share.logic import Exports
+from viewer.story.logic import StoryPlayer
+from viewer.story.model import infection_looks, neighbour_looks, successor_looks, timeline_rows
 
+from .activity import Activities, Activity
 from .colors import DECAY_RANGE, css_rgb
-from .exports import Exports
-from .i18n import language_items, norm_lang, premolar_name, quiz_prompt, structure_text, tr, ui_words
+from .i18n import (
+    canal_name,
+    language_items,
+    norm_lang,
+    number,
+    part_volume_text,
+    premolar_name,
+    quiz_prompt,
+    structure_text,
+    tr,
+    ui_words,
+)
 from .i18n import tooth_title as local_tooth_title
-from .procedure import COMPARE_PREFIX, idle_looks
-from .procedure_player import ProcedurePlayer
-from .quiz import Quiz
+from .inputs import clean_cut_plane, clean_cut_pos, clean_tooth
 from .scene import camera_direction, layer_key, region_look
-from .story import infection_looks, neighbour_looks, successor_looks, timeline_rows
-from .story_player import StoryPlayer
-from .url_state import CAMERA_PRESETS, ViewParams, parse_query, to_query
-from .view_ui import build_ui
-from .wire import serialized_regions
+from .url_state import ViewParams, parse_query, to_query
+from .vocabulary import CAMERA_VIEWS as CAMERA_PRESETS
+from .vocabulary import CUT_VIEWS
+from .wire import serialized_cut_extras, serialized_regions
 
-# The removed half of a section lies toward the plane normal: look from there to face the cut.
-CUT_VIEWS = {"md": "buccal", "bl": "mesial"}
+STATIC = Path(__file__).parent / "page" / "static"
 
 
 def tooth_title(code: str, lang: str = "en") -> str:
@@ -51,6 +70,8 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
 
     def __init__(self, server=None, default_tooth: str = "85"):
         super().__init__(server, client_type="vue3")
+        # loaded before the UI mounts: keeps the WebGL picture readable for the Screenshot button
+        self.server.enable_module({"serve": {"pm3d": str(STATIC)}, "scripts": ["pm3d/webgl.js"]})
         self.default_tooth = resolve_tooth(default_tooth).fdi
         self._extra_query: dict = {}
         s = self.state
@@ -61,6 +82,12 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s.trame__title = s.ui["app_title"]
         s.scene_ready = False
         s.tooth = self.default_tooth
+        self.fdi = self.default_tooth  # canonical: every computation uses it, never the raw value
+        self._loaded: tuple | None = None  # (tooth, cut plane, cut position) whose meshes the browser has
+        self._section_wanted: tuple | None = None  # the newest section asked for
+        self._section_task: asyncio.Task | None = None
+        s.cut_text = ""
+        s.tooth_error = ""
         s.tooth_items = [{"title": tooth_title(c), "value": c} for c in TOOTH_NUMBERS]
         for r in REGIONS:
             s[layer_key(r)] = True
@@ -68,7 +95,6 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s.xray = False
         s.cut_plane = "off"
         s.cut_pos = 0.5
-        s.cut_pos_ui = 0.5
         s.camera_view = None
         s.pick_text = ""
         s.panel_open = True
@@ -78,7 +104,6 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s.url_query = ""
         s.camera_request = None
         self._camera_serial = 0
-        s.client_only("cut_pos_ui")
         self._last_cut_plane = "off"
         s.decay_range = list(DECAY_RANGE)
         self.frame_interval = 1 / 30  # both players' frame period
@@ -87,6 +112,12 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         self._init_story()
         self._init_quiz()
         self._init_exports()
+        # One activity at a time: entering one leaves the current one through its feature's exit.
+        self.activities = Activities(s, exits={
+            "procedure": self._clear_procedure,
+            "space": self._clear_space,
+            "quiz": self._clear_quiz,
+        })
         self._apply_looks()
         build_ui(self)
 
@@ -114,22 +145,21 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         """Set the whole view from parameters (used for the URL at connect time)."""
         s = self.state
         self._extra_query = dict(p.extra)
-        s.tooth = p.tooth
+        s.tooth = self.fdi = clean_tooth(p.tooth) or self.default_tooth
         for r in REGIONS:
             s[layer_key(r)] = r in p.layers
         s.xray = p.xray
-        s.cut_plane = self._last_cut_plane = p.cut or "off"
-        s.cut_pos = s.cut_pos_ui = p.cut_pos
+        s.cut_plane = self._last_cut_plane = clean_cut_plane(p.cut)
+        s.cut_pos = clean_cut_pos(p.cut_pos)
         s.camera_view = p.view
         s.mode = p.mode
         self._set_language(p.lang)
+        s.tooth_error = self._unknown_tooth_text(p.unknown_tooth) if p.unknown_tooth else ""
         s.infection = p.infection
         s.successor_on = p.successor
-        self._leave_space(apply=False)
-        self._stop_quiz()
+        self.enter(Activity.EXPLORE)
         self._load_scene()
         self._update_story_texts()
-        self._stop_playing()
         s.procedure = p.procedure
         s.compare = p.compare and bool(p.procedure)
         if p.procedure:
@@ -146,13 +176,49 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         self.apply_params(parse_query(search or "", self.default_tooth))
 
     # ------------------------------------------------------------------ scene
-    def _load_scene(self) -> None:
+    def tooth_model(self):
+        """The engine's model of the session's (canonical) tooth."""
+        return load_tooth(self.fdi)
+
+    def _unknown_tooth_text(self, code: str) -> str:
+        return tr(self.state.lang, "unknown_tooth", asked=str(code).strip()[:40],
+                  tooth=tooth_title(self.fdi, self.state.lang), codes=valid_codes())
+
+    def _section_key(self, plane: str | None, position: float | None) -> tuple:
+        """(tooth, plane, position) in canonical form: the key of every mesh cache."""
+        plane = None if clean_cut_plane(plane) == "off" else plane
+        return (self.fdi, plane, clean_cut_pos(position) if plane else 0.0)
+
+    def _load_meshes(self, key: tuple) -> None:
+        """Send the regions (and the procedure's parts, once the browser has them) for a section key."""
         s = self.state
-        tooth = load_tooth(s.tooth)
-        cut = None if s.cut_plane == "off" else s.cut_plane
-        meshes = serialized_regions(tooth.tooth.fdi, cut, round(float(s.cut_pos), 2) if cut else 0.0)
+        self._loaded = self._section_wanted = key
+        meshes = serialized_regions(*key)
         for r in REGIONS:
             s[f"mesh_{r}"] = meshes[r]
+        if self._extras_for == key[0]:
+            self._send_extras(key)
+        self._cut_words()
+
+    def _cut_words(self) -> None:
+        """Where the user's cut is: its side for a parent, its position in mm for a student."""
+        s = self.state
+        plane = clean_cut_plane(s.cut_plane)
+        if plane == "off":
+            s.cut_text = ""
+            return
+        removed = tr(s.lang, f"side_{REMOVED_SIDE[plane]}")
+        if s.mode != "student":
+            s.cut_text = tr(s.lang, "cut_side", removed=removed)
+            return
+        mm, depth = section_mm(self.tooth_model(), plane, clean_cut_pos(s.cut_pos))
+        s.cut_text = tr(s.lang, "cut_at", mm=number(s.lang, mm), depth=number(s.lang, depth),
+                        kept=tr(s.lang, f"side_{KEPT_SIDE[plane]}"), removed=removed)
+
+    def _load_scene(self) -> None:
+        s = self.state
+        tooth = self.tooth_model()
+        self._load_meshes(self._section_key(s.cut_plane, s.cut_pos))
         self._scene_texts(tooth)
         if s.successor_on:
             self._ensure_successor()
@@ -167,28 +233,37 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
                 "region": r,
                 "label": tr(lang, r),
                 "color": css_rgb(r),
-                "value": f"{tooth.volumes_mm3[r]:.1f} mm³",
+                "value": f"{number(lang, tooth.volumes_mm3[r])} mm³",
             }
             for r in REGIONS
         ]
         d = tooth.dimensions_mm
         s.dimension_rows = [
-            *({"label": tr(lang, key), "value": f"{d[dim]:.1f} mm"} for key, dim in DIMENSIONS),
+            *({"label": tr(lang, key), "value": f"{number(lang, d[dim])} mm"} for key, dim in DIMENSIONS),
             {"label": tr(lang, "crown_share"), "value": f"{100 * tooth.pulpotomy_fraction:.0f} %"},
         ]
         s.timeline_rows = timeline_rows(tooth.tooth.kind, lang)
-        s.canal_text = tr(lang, "canals", n=len(tooth.canal_names), names=", ".join(tooth.canal_names))
+        s.canal_text = tr(lang, "canals", n=len(tooth.canal_names),
+                          names=", ".join(canal_name(lang, c) for c in tooth.canal_names))
         s.successor_name = premolar_name(str(tooth.successor_info.get("name", "premolar")), lang)
+
+    def enter(self, activity: Activity) -> None:
+        """The one way into an activity (the current one is left first); looks are the caller's next step."""
+        self.activities.enter(activity)
 
     def _apply_looks(self) -> None:
         s = self.state
-        tooth = load_tooth(s.tooth)
-        if s.procedure:
+        tooth = self.tooth_model()
+        activity = self.activities.current
+        if activity in (Activity.PROCEDURE, Activity.COMPARE):
             self._show(self._t, force=True)
             s.update(successor_looks(bool(s.successor_on), True))
             s.update(neighbour_looks(tooth, None))
             return
-        if s.space_scene:
+        wanted = self._section_key(s.cut_plane, s.cut_pos)
+        if s.scene_ready and self._loaded != wanted:  # back from a step's own cut: the user's section
+            self._load_meshes(wanted)
+        if activity == Activity.SPACE:
             self._space_show(self._space_t, force=True)
             return
         s.update(idle_looks())
@@ -217,7 +292,8 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         self._set_language(lang)
         if not s.scene_ready:
             return
-        self._scene_texts(load_tooth(s.tooth))  # texts only: no mesh is sent again
+        self._scene_texts(self.tooth_model())  # texts only: no mesh is sent again
+        self._cut_words()
         self._update_story_texts()
         if s.procedure:
             self._procedure_words()
@@ -235,13 +311,25 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
 
     @change("tooth")
     def _on_tooth(self, tooth, **_):
-        if not self.state.scene_ready:
+        s = self.state
+        fdi = clean_tooth(tooth)
+        if fdi is None:  # keep the tooth on screen, and say why the asked one is not shown
+            s.tooth_error = self._unknown_tooth_text(tooth)
+            s.tooth = self.fdi
+            return
+        if fdi != tooth or fdi != self.fdi:  # a valid choice (not our own write-back) clears the error
+            s.tooth_error = ""
+        if fdi != tooth:
+            s.tooth = fdi  # one spelling in the state, the URL and every cache key
+        if fdi == self.fdi and (not s.scene_ready or (self._loaded or ("",))[0] == fdi):
+            return
+        self.fdi = fdi
+        if not s.scene_ready:
             return
         self.state.pick_text = ""
-        self._leave_space(apply=False)
-        self._stop_quiz()
+        self.enter(Activity.EXPLORE)  # a new tooth starts with nothing running
         self._load_scene()
-        self._leave_procedure()  # a new tooth starts without a procedure
+        self._apply_looks()
         self._sync_url()
         self.camera_preset(self.state.camera_view or "reset")
 
@@ -251,30 +339,65 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         self._sync_url()
 
     @change("cut_plane", "cut_pos")
-    def _on_cut(self, cut_plane, **_):
-        if not self.state.scene_ready:
+    def _on_cut(self, cut_plane, cut_pos, **_):
+        s = self.state
+        plane, pos = clean_cut_plane(cut_plane), clean_cut_pos(cut_pos)
+        if plane != cut_plane:
+            s.cut_plane = plane
+        if pos != cut_pos:
+            s.cut_pos = pos
+        cut_plane = plane
+        if not s.scene_ready or self._section_key(plane, pos) in (self._loaded, self._section_wanted):
+            return  # on screen or on its way: an out-of-range or repeated value costs nothing
+        self._request_section(self._section_key(plane, pos))
+
+    def _request_section(self, key: tuple) -> None:
+        """Show the user's section ``key``: at once without an event loop (tests), else computed off the
+        loop; while one is computed, later requests (a slider being dragged) collapse into the newest."""
+        self._section_wanted = key
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._show_section(key)
             return
-        self.state.pick_text = ""
-        self._load_scene()
+        if self._section_task is None or self._section_task.done():
+            self._section_task = loop.create_task(self._section_worker())
+
+    async def _section_worker(self) -> None:
+        while self._section_wanted != self._loaded:
+            key = self._section_wanted
+            await asyncio.to_thread(serialized_regions, *key)  # the heavy part, cached for every session
+            if key[1] and self._extras_for == key[0]:
+                await asyncio.to_thread(serialized_cut_extras, *key)
+            if key != self._section_wanted:
+                continue  # the slider moved on meanwhile: compute the newest position instead
+            with self.state:
+                self._show_section(key)
+
+    def _show_section(self, key: tuple) -> None:
+        s = self.state
+        s.pick_text = ""
+        self._load_meshes(key)
         self._sync_url()
-        if cut_plane != self._last_cut_plane and cut_plane in CUT_VIEWS:
-            self.camera_preset(CUT_VIEWS[cut_plane])  # face the cut surface
-        self._last_cut_plane = cut_plane
+        plane = key[1] or "off"
+        if plane != self._last_cut_plane and plane in CUT_VIEWS:
+            self.camera_preset(CUT_VIEWS[plane])  # face the cut surface
+        self._last_cut_plane = plane
 
     def close(self) -> None:
         """The session ends (its browser left): stop its players without touching any other session."""
-        self._stop_playing()
-        self._stop_space()
+        self.activities.leave_all()
         self._close_exports()
 
     # ------------------------------------------------------------------ camera and picking
     def camera_preset(self, name: str) -> None:
         """Look at the tooth from one side (``reset`` restores the default three-quarter view)."""
-        tooth = load_tooth(self.state.tooth)
+        tooth = self.tooth_model()
         center = [float(c) for c in tooth.center]
         direction, up = camera_direction(tooth.axes, name if name in CAMERA_PRESETS else None)
         self.state.camera_view = name if name in CAMERA_PRESETS else None
         position = [center[i] + 100.0 * direction[i] for i in range(3)]
+        self._compare_side(position, center, up)
         self._sync_url()
         self._camera_serial += 1
         self.state.camera_request = {
@@ -284,6 +407,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
             "serial": self._camera_serial,
         }
 
+    @trigger("pm_pick")
     def on_pick(self, event=None) -> None:
         """A tap or click on the model: name the structure under it (with its volume for a student).
 
@@ -291,8 +415,10 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s = self.state
         region = (event or {}).get("representationId")
         position = (event or {}).get("worldPosition")
-        tooth = load_tooth(s.tooth)
-        if s.quiz_active and self._quiz_target is not None and not self._quiz_answered:
+        tooth = self.tooth_model()
+        if self.activities.current == Activity.QUIZ:
+            if self._quiz_target is None or self._quiz_answered:
+                return
             if region in REGIONS or region == "successor":
                 self._quiz_judge(region, position)
             return
@@ -301,12 +427,18 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
             info = tooth.successor_info
             text = tr(s.lang, "new_tooth", name=premolar_name(str(info.get("name", "premolar")), s.lang))
             if student:
-                text = f"Successor: {info.get('name')} crown (erupts {info['erupts_years'][0]}-" \
-                       f"{info['erupts_years'][1]} years) · {info['volumes_mm3']['successor']:.1f} mm³"
+                lo, hi = info["erupts_years"][:2]
+                text = tr(s.lang, "successor_student", lo=number(s.lang, lo, None),
+                          hi=number(s.lang, hi, None),
+                          name=premolar_name(str(info.get("name", "premolar")), s.lang),
+                          volume=number(s.lang, info["volumes_mm3"]["successor"]))
             s.pick_text = text
             return
         if region not in REGIONS or not position:
             s.pick_text = ""
             return
-        name = structure_text(s.lang, tooth.structure_at(region, tuple(float(c) for c in position[:3])))
-        s.pick_text = f"{name} · {tooth.volumes_mm3[region]:.1f} mm³" if student else name
+        structure = tooth.structure_at(region, tuple(float(c) for c in position[:3]))
+        if student:
+            s.pick_text = part_volume_text(s.lang, tooth, structure)  # the part's own volume
+        else:
+            s.pick_text = structure_text(s.lang, structure)

@@ -43,7 +43,7 @@ EXTRA_COLORS: dict[str, tuple[float, float, float]] = {
     "medicament": (0.96, 0.96, 0.93),  # MTA: off-white
     "base": (0.64, 0.62, 0.58),  # zinc oxide-eugenol base: warm grey, darker than dentin
     "canal_paste": (0.98, 0.84, 0.18),  # resorbable iodoform paste: yellow
-    "crown_ssc": (0.74, 0.76, 0.80),  # stainless steel
+    "crown_ssc": (0.62, 0.65, 0.70),  # stainless steel: a cool grey, glossy (looks.MATERIALS["steel"])
 }
 EXTRA_LABELS: dict[str, str] = {
     "enamel_opened": "Enamel (opened)",

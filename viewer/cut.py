@@ -1,53 +1,40 @@
-"""Cross-sections: every closed region clipped by one plane and capped, so cut faces show solid tissue.
+"""Cross-sections the browser gets: every region (and the procedure's parts) of a tooth cut by one plane.
 
-Regions share their boundaries, so the caps of neighbouring regions tile the section without gaps.
-Results are cached per (tooth, plane, position): every session on the server reuses them.
+The geometry is ``meshes.section``; here only the cache every session shares, keyed by canonical values
+(``viewer.inputs``), so it stays small and bounded.
 """
+
+from __future__ import annotations
 
 from functools import lru_cache
 
-import numpy as np
 import pyvista as pv
 
 from meshes import load_tooth
+from meshes.section import clip_region, plane_normal, plane_origin
 
-from .url_state import CUT_MAX, CUT_MIN, CUT_PLANES
-
-
-def plane_normal(tooth, plane: str) -> np.ndarray:
-    """Normal of a section plane, pointing at the half that is removed (toward the viewer).
-
-    A mesiodistal section contains the mesiodistal axis (it shows mesial and distal roots side by side),
-    so its normal is buccal; a buccolingual section's normal is mesial.
-    """
-    if plane not in CUT_PLANES:
-        raise ValueError(f"unknown cut plane {plane!r}; expected one of {CUT_PLANES}")
-    return np.asarray(tooth.axes["buccal" if plane == "md" else "mesial"], dtype=float)
-
-
-def plane_origin(tooth, plane: str, position: float) -> np.ndarray:
-    """Point of the plane: ``position`` 0..1 runs across the whole tooth along the plane normal."""
-    n = plane_normal(tooth, plane)
-    center = np.asarray(tooth.center, dtype=float)
-    depth = np.concatenate([(r.points - center) @ n for r in tooth.regions.values() if r.n_points])
-    lo, hi = float(depth.min()), float(depth.max())
-    t = min(CUT_MAX, max(CUT_MIN, float(position)))
-    return center + n * (lo + t * (hi - lo))
-
-
-def clip_region(mesh: pv.PolyData, normal, origin) -> pv.PolyData:
-    """Keep the part of a closed surface behind the plane (opposite the normal) and cap the cut."""
-    if mesh.n_points == 0:
-        return mesh.copy()
-    # clip_closed_surface keeps the side the normal points away from; flip so the kept half is behind.
-    out = mesh.clip_closed_surface(normal=tuple(-np.asarray(normal)), origin=tuple(origin))
-    return out
+__all__ = ["clip_region", "cut_extras", "cut_tooth", "plane_normal", "plane_origin"]
 
 
 @lru_cache(maxsize=128)
 def cut_tooth(fdi: str, plane: str, position: float) -> dict[str, pv.PolyData]:
-    """All regions of a tooth cut by one plane (cached; treat the result as read-only)."""
+    """All regions of a tooth cut by one plane, their colour arrays kept (cached; read-only)."""
     tooth = load_tooth(fdi)
     n = plane_normal(tooth, plane)
     o = plane_origin(tooth, plane, position)
-    return {name: clip_region(mesh, n, o) for name, mesh in tooth.regions.items()}
+    return {name: clip_region(mesh, n, o, keep_arrays=True) for name, mesh in tooth.regions.items()}
+
+
+@lru_cache(maxsize=16)
+def cut_extras(fdi: str, plane: str, position: float) -> dict[str, pv.PolyData]:
+    """The procedure's parts (opened layers, materials, steel crown) cut by the same plane (cached)."""
+    tooth = load_tooth(fdi)
+    n = plane_normal(tooth, plane)
+    o = plane_origin(tooth, plane, position)
+    out = {}
+    for name, mesh in tooth.extras.items():
+        try:
+            out[name] = clip_region(mesh, n, o)
+        except ValueError:  # not a closed surface: the whole part, uncut
+            out[name] = mesh
+    return out

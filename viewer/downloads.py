@@ -1,7 +1,7 @@
 """Files a session made for its user (a video, an offline page), served once by an unguessable URL.
 
 Nothing here names a patient: a file is the tooth and the procedure, kept in the session's own temporary
-folder and forgotten (and deleted by ``viewer.exports``) when the session closes. ``viewer.serve`` answers
+folder and forgotten (and deleted by ``viewer.share.logic``) when the session closes. ``viewer.serve`` answers
 ``GET /download/<token>/<name>`` from this table.
 """
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 from meshes import resolve_tooth
 from scenes.text import DEFAULT_LANGUAGE, languages, text, texts
 
-LANGUAGES = tuple(languages())  # ("en", "es")
+from .vocabulary import LANGUAGES, PROCEDURES
 
 
 def norm_lang(code: str | None) -> str:
@@ -53,7 +53,7 @@ def premolar_name(name: str, lang: str) -> str:
 
 
 def procedure_name(procedure: str | None, lang: str) -> str:
-    if procedure in ("pulpotomy", "pulpectomy"):
+    if procedure in PROCEDURES:
         return text(lang, f"ui.{procedure}")
     return text(lang, "ui.nothing_yet")
 
@@ -64,16 +64,23 @@ def step_texts(procedure: str, step_id: str, lang: str) -> tuple[str, str]:
     return text(lang, f"{base}.caption"), text(lang, f"{base}.note")
 
 
+def number(lang: str, value: float, digits: int | None = 1) -> str:
+    """A figure with the language's decimal separator: 8.1 in English, 8,1 in Spanish (``digits=None``:
+    as short as it is, 2.5 or 10)."""
+    shown = f"{float(value):g}" if digits is None else f"{float(value):.{digits}f}"
+    return shown.replace(".", text(lang, "ui.decimal_separator"))
+
+
 def counter_text(lang: str, removed_mm3: float, removed_percent: float, remaining_mm3: float) -> str:
-    return text(lang, "ui.removed", removed=f"{removed_mm3:.1f}", percent=f"{removed_percent:.1f}",
-                remaining=f"{remaining_mm3:.1f}")
+    return text(lang, "ui.removed", removed=number(lang, removed_mm3), percent=number(lang, removed_percent),
+                remaining=number(lang, remaining_mm3))
 
 
 def final_text(tooth, procedure: str, lang: str) -> str:
     r = tooth.procedures()[procedure]
     return text(lang, "ui.final_row", procedure=procedure_name(procedure, lang),
-                removed=f"{r.removed_mm3:.1f}", percent=f"{r.removed_percent:.1f}",
-                remaining=f"{r.remaining_mm3:.1f}")
+                removed=number(lang, r.removed_mm3), percent=number(lang, r.removed_percent),
+                remaining=number(lang, r.remaining_mm3))
 
 
 def age_text(age_months: float, lang: str) -> str:
@@ -88,7 +95,7 @@ def years_text(lo: float, hi: float, lang: str) -> str:
     def one(y: float) -> str:
         if y < 3 and abs(y * 12 - round(y * 12)) < 1e-6 and y != int(y):
             return text(lang, "ui.months", months=round(y * 12))
-        return f"{y:g}"
+        return number(lang, y, None)
 
     if lo < 3 and hi < 3:
         return text(lang, "ui.months", months=f"{round(lo * 12)}-{round(hi * 12)}")
@@ -111,6 +118,26 @@ def structure_text(lang: str, structure) -> str:
         return region
     name = texts(lang).get(f"anatomy.{structure.name}", structure.name)
     return text(lang, f"ui.part_{structure.part}", region=region, name=name)
+
+
+def part_volume_text(lang: str, tooth, structure) -> str:
+    """A tapped structure with the volume that is its own: a canal's, else its whole tissue's, named so.
+
+    The engine measures each canal (``tooth.canal_volumes_mm3``); a horn, a cusp or a root has no figure
+    of its own, so the tissue's volume is shown as the tissue's, never as the part's."""
+    name = structure_text(lang, structure)
+    canal = f"{structure.name} canal"
+    if structure.part == "canal" and canal in tooth.canal_volumes_mm3:
+        return text(lang, "ui.part_volume", structure=name,
+                    volume=number(lang, tooth.canal_volumes_mm3[canal]))
+    return text(lang, "ui.tissue_volume", structure=name, tissue=text(lang, f"ui.{structure.region}"),
+                volume=number(lang, tooth.volumes_mm3[structure.region]))
+
+
+def canal_name(lang: str, english: str) -> str:
+    """"mesiobuccal canal" (the engine's name) in ``lang``: "conducto mesiovestibular"."""
+    side = english.removesuffix(" canal").strip()
+    return text(lang, "ui.canal_named", name=texts(lang).get(f"anatomy.{side}", side))
 
 
 def quiz_prompt(lang: str, target: dict) -> str:

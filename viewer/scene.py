@@ -1,6 +1,8 @@
 """One pure function decides how every region is drawn from the view state."""
 
-from .colors import PARENT_COLORS, REGION_COLORS, XRAY_OPACITY
+from .colors import XRAY_OPACITY
+from .looks import shape_property
+from .vocabulary import CAMERA_VIEWS
 
 
 def region_look(region: str, visible: bool, xray: bool, soft: bool = False) -> dict:
@@ -22,18 +24,10 @@ def region_look(region: str, visible: bool, xray: bool, soft: bool = False) -> d
     >>> region_look("enamel", True, True)["property"]["opacity"]
     0.12
     """
-    translucent = xray and region in XRAY_OPACITY
-    opacity = XRAY_OPACITY[region] if translucent else 1.0
+    translucent = xray and region in XRAY_OPACITY  # the pulp stays opaque in x-ray
     return {
         "actor": {"visibility": bool(visible), "pickable": bool(visible) and not translucent},
-        "property": {
-            "color": list((PARENT_COLORS if soft else REGION_COLORS)[region]),
-            "opacity": opacity,
-            "ambient": 0.15,
-            "diffuse": 0.85,
-            "specular": 0.25 if region == "enamel" else 0.1,
-            "specularPower": 30.0,
-        },
+        "property": shape_property(region, "xray" if translucent else "solid", soft),
     }
 
 
@@ -42,7 +36,6 @@ def layer_key(region: str) -> str:
     return f"layer_{region}"
 
 
-CAMERA_VIEWS = ("occlusal", "buccal", "lingual", "mesial", "distal")
 
 
 def camera_direction(axes: dict, view: str | None) -> tuple[tuple[float, ...], tuple[float, ...]]:

@@ -9,15 +9,12 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
 from meshes import REGIONS, UnknownToothError, resolve_tooth
-from scenes.text import DEFAULT_LANGUAGE, languages
+from meshes.section import CUT_MAX, CUT_MIN, CUT_PLANES
+from scenes.text import DEFAULT_LANGUAGE
 
-CUT_PLANES = ("md", "bl")  # mesiodistal section, buccolingual section
-CAMERA_PRESETS = ("occlusal", "buccal", "lingual", "mesial", "distal")
-CUT_MIN, CUT_MAX = 0.05, 0.95
-PROCEDURES = ("pulpotomy", "pulpectomy")
-INFECTIONS = ("none", "dentin", "crown", "roots")  # scenes/data/story/infection.toml ids
-MODES = ("parent", "student")
-LANGUAGES = tuple(languages())  # one per scenes/data/text/<code>.toml: ("en", "es")
+from .vocabulary import CAMERA_VIEWS as CAMERA_PRESETS
+from .vocabulary import INFECTIONS, LANGUAGES, MODES, PROCEDURES
+
 # Keys the trame client itself reads from the URL; they are kept as they are.
 PASSTHROUGH_KEYS = ("reconnect", "ui")
 
@@ -37,6 +34,7 @@ class ViewParams:
     successor: bool = False  # the premolar in its crypt shown
     mode: str = "parent"  # one of MODES
     lang: str = DEFAULT_LANGUAGE  # one of LANGUAGES
+    unknown_tooth: str = ""  # a ?tooth= that names no primary molar (shown as an error, never silently)
     extra: dict = field(default_factory=dict)
 
 
@@ -53,8 +51,10 @@ def parse_query(query: str, default_tooth: str = "85") -> ViewParams:
     q = {k: v[-1] for k, v in parse_qs(query.lstrip("?"), keep_blank_values=True).items()}
     p = ViewParams(tooth=resolve_tooth(default_tooth).fdi)
     if "tooth" in q:
-        with contextlib.suppress(UnknownToothError):
+        try:
             p = replace(p, tooth=resolve_tooth(q["tooth"]).fdi)
+        except UnknownToothError:
+            p = replace(p, unknown_tooth=q["tooth"][:40])
     if "layers" in q:
         wanted = {s.strip().lower() for s in q["layers"].split(",")}
         p = replace(p, layers=tuple(r for r in REGIONS if r in wanted))

@@ -9,20 +9,22 @@ from functools import lru_cache
 
 from trame_vtk.modules.vtk.serializers.mesh import mesh as mesh_state
 
-from meshes import REGIONS, load_tooth
+from meshes import load_tooth
+from viewer.procedure.frames import EXTRA_MESHES, with_color_array
+from viewer.story.model import SIDES
 
-from .cut import cut_tooth
-from .procedure import EXTRA_MESHES, with_color_array
-from .story import SIDES
+from .cut import cut_extras, cut_tooth
 
 
 @lru_cache(maxsize=64)
 def serialized_regions(fdi: str, cut: str | None, cut_pos: float) -> dict[str, dict | None]:
     """vtk.js mesh state per region, shared by every session (serializing is the costly part)."""
-    if cut:
-        regions = cut_tooth(fdi, cut, cut_pos)
-        return {name: mesh_state(regions[name]) if regions[name].n_points else None for name in REGIONS}
     out = {}
+    if cut:  # the full surfaces cut (the display copies are not closed), colour arrays carried over
+        for name, mesh in cut_tooth(fdi, cut, cut_pos).items():
+            colored, field = with_color_array(mesh, name)
+            out[name] = mesh_state(colored, field_to_keep=field) if mesh.n_points else None
+        return out
     # The browser gets the lighter display surfaces (same shape, same arrays, no cracks; meshes/surfaces.py).
     for name, mesh in load_tooth(fdi).display_regions.items():
         colored, field = with_color_array(mesh, name)
@@ -62,4 +64,11 @@ def serialized_extras(fdi: str) -> dict[str, dict | None]:
     and nothing is decimated while a session waits.
     """
     meshes = load_tooth(fdi).display_extras
+    return {name: mesh_state(meshes[name]) if meshes[name].n_points else None for name in EXTRA_MESHES}
+
+
+@lru_cache(maxsize=16)
+def serialized_cut_extras(fdi: str, cut: str, cut_pos: float) -> dict[str, dict | None]:
+    """The procedure geometry cut by a step's plane (a step that shows the inside: the steel crown, cut)."""
+    meshes = cut_extras(fdi, cut, cut_pos)
     return {name: mesh_state(meshes[name]) if meshes[name].n_points else None for name in EXTRA_MESHES}

@@ -20,7 +20,9 @@ import pyvista as pv
 import vtk
 
 from meshes import load_tooth
-from viewer.colors import BACKGROUND, REGION_COLORS, REGION_LABELS, css_rgb
+from scenes.text import text
+from viewer.colors import BACKGROUND, REGION_COLORS, css_rgb
+from viewer.i18n import tooth_title
 from viewer.scene import region_look
 
 from .stage import apply_look, camera_for
@@ -102,16 +104,17 @@ def scene_archive(tooth_code: str, keep: float = DEFAULT_KEEP) -> tuple[bytes, i
     return buf.getvalue(), triangles
 
 
-def _panel(tooth_code: str, title: str) -> str:
+def _panel(tooth_code: str, title: str, lang: str = "en") -> str:
     """Layer toggles and an x-ray switch, in plain DOM over the vtk.js canvas (the viewer exposes
     ``window.global.renderWindow``). Actors are matched by colour, so the scene's order does not matter.
     """
     layers = [
-        {"id": n, "label": REGION_LABELS[n], "color": list(REGION_COLORS[n]), "css": css_rgb(n),
+        {"id": n, "label": text(lang, f"ui.{n}"), "color": list(REGION_COLORS[n]), "css": css_rgb(n),
          "xray": region_look(n, True, True)["property"]["opacity"]}
         for n in LAYERS
     ]
-    data = json.dumps({"layers": layers, "title": title, "tooth": tooth_code})
+    words = {k: text(lang, f"ui.{k}") for k in ("layers", "offline_xray", "offline_help")}
+    data = json.dumps({"layers": layers, "title": title, "tooth": tooth_code, "words": words})
     return f"""
 <style>
 #pm-panel {{ position: fixed; left: 12px; top: 12px; z-index: 10; background: rgba(20,24,30,.82);
@@ -122,13 +125,14 @@ def _panel(tooth_code: str, title: str) -> str:
 #pm-panel .sw {{ width: 14px; height: 14px; border-radius: 3px; display: inline-block; }}
 #pm-panel small {{ display: block; opacity: .75; margin-top: 6px; }}
 </style>
-<div id="pm-panel" role="group" aria-label="Layers"></div>
+<div id="pm-panel" role="group"></div>
 <script>
 (function () {{
   const PM = {data};
   const panel = document.getElementById("pm-panel");
   let xray = true;
   panel.innerHTML = "<h1>" + PM.title + "</h1>";
+  panel.setAttribute("aria-label", PM.words.layers);
   const near = (a, b) => a.every((v, i) => Math.abs(v - b[i]) < 0.02);
   function actorsById() {{
     const rw = (window.global || {{}}).renderWindow;
@@ -162,11 +166,11 @@ def _panel(tooth_code: str, title: str) -> str:
     panel.appendChild(row);
   }}
   const xr = document.createElement("label");
-  xr.innerHTML = '<input type="checkbox" checked id="pm-xray">X-ray (see through enamel and dentin)';
+  xr.innerHTML = '<input type="checkbox" checked id="pm-xray">' + PM.words.offline_xray;
   xr.querySelector("input").addEventListener("change", (e) => {{ xray = e.target.checked; apply(); }});
   panel.appendChild(xr);
   const help = document.createElement("small");
-  help.textContent = "Drag to turn the tooth, pinch or scroll to zoom.";
+  help.textContent = PM.words.offline_help;
   panel.appendChild(help);
   const timer = setInterval(() => {{ if (apply()) clearInterval(timer); }}, 200);
 }})();
@@ -174,13 +178,14 @@ def _panel(tooth_code: str, title: str) -> str:
 """
 
 
-def export_offline_html(tooth_code: str, out_path: str | Path, keep: float = DEFAULT_KEEP) -> OfflineResult:
+def export_offline_html(tooth_code: str, out_path: str | Path, keep: float = DEFAULT_KEEP,
+                        lang: str = "en") -> OfflineResult:
     """Write one HTML file of the tooth that any browser opens from disk (no server, no network)."""
     from trame_vtk.tools.vtksz2html import write_html
 
     tooth = load_tooth(tooth_code)
     archive, triangles = scene_archive(tooth_code, keep)
-    title = f"Tooth {tooth_code}: {tooth.tooth.name}"
+    title = text(lang, "ui.offline_title", tooth=tooth_title(tooth.tooth.fdi, lang))  # the catalogue's words
     html = io.StringIO()
     write_html(archive, html)
     page = html.getvalue()
@@ -192,7 +197,8 @@ def export_offline_html(tooth_code: str, out_path: str | Path, keep: float = DEF
     if page.count("<body>") != 1:
         raise RuntimeError("trame-vtk's static viewer changed: expected one <body>")
     page = page.replace("<body>", '<body>\n<div class="content" style="position:fixed;inset:0"></div>', 1)
-    page = page.replace("</body>", _panel(tooth_code, title) + "\n</body>", 1)
+    page = page.replace("</body>", _panel(tooth_code, title, lang) + "\n</body>", 1)
+    page = page.replace('<html lang="en">', f'<html lang="{lang}">', 1)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(page, encoding="utf-8")

@@ -19,14 +19,12 @@ from scipy.spatial import cKDTree
 from meshes import load_tooth
 from viewer.colors import (
     BACKGROUND,
-    DEFAULT_XRAY_OPACITY,
-    EXTRA_COLORS,
-    EXTRA_XRAY_OPACITY,
     PULP_STATE_COLORS,
     REGION_COLORS,
     REMOVED_COLOR,
 )
-from viewer.scene import camera_direction, region_look
+from viewer.looks import shape_property
+from viewer.scene import camera_direction
 
 os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")  # no X server on the server
 
@@ -200,18 +198,7 @@ class Stage:
         for name, actor in self.actors.items():
             look = looks.get(name, "hidden")
             mapper = self.mappers[name]
-            if name in REGIONS:
-                prop = region_look(name, look != "hidden", look == "xray")["property"]
-            else:
-                xray = look == "xray"
-                prop = {
-                    "color": list(EXTRA_COLORS[name]),
-                    "opacity": EXTRA_XRAY_OPACITY.get(name, DEFAULT_XRAY_OPACITY) if xray else 1.0,
-                    "ambient": 0.15,
-                    "diffuse": 0.85,
-                    "specular": 0.6 if name == "crown_ssc" else 0.1,
-                    "specularPower": 40.0 if name == "crown_ssc" else 20.0,
-                }
+            prop = shape_property(name, look)  # the live view's own resolver (viewer/looks.py)
             actor.SetVisibility(look != "hidden" and mapper.GetInput().GetNumberOfPoints() > 0)
             p = actor.GetProperty()
             apply_look(p, prop)

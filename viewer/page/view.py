@@ -1,5 +1,5 @@
 """UI of the page: the layout with its client hooks (URL, camera), and the 3D view with its overlays and
-camera buttons; the panel is ``viewer.panel_ui``."""
+camera buttons; the panel is ``viewer.page.panel``."""
 
 from __future__ import annotations
 
@@ -8,19 +8,28 @@ from trame.widgets import client, html
 from trame.widgets import vtk as vtkw
 from trame.widgets import vuetify3 as v3
 
-from . import style
-from .aria import aria, named, words
-from .colors import BACKGROUND
-from .panel_ui import build_panel
-from .procedure import COMPARE_PREFIX, SHAPES
-from .procedure_ui import build_procedure_overlay
-from .story_ui import build_story_overlay, build_story_representations
-from .url_state import CAMERA_PRESETS
+from viewer.colors import BACKGROUND
+from viewer.page import style
+from viewer.page.aria import aria, named, words
+from viewer.page.panel import build_panel
+from viewer.procedure.frames import COMPARE_PREFIX, SHAPES
+from viewer.procedure.ui import build_procedure_overlay
+from viewer.story.ui import build_story_overlay, build_story_representations
+from viewer.url_state import CAMERA_PRESETS
 
 MODEL_NAME = ("ui.model_of_tooth.replace('{tooth}', tooth_name)",)
 CAMERA_JS = (
     "camera_request && window.setTimeout(() => { const v = trame.refs.view;"
     " if (v) { v.setCamera(camera_request); v.resetCamera(); } }, 50)"
+)
+# The declarative view emits its pick as "click" without declaring that event, so Vue also binds our
+# listener to its root <div> as a native click: that PointerEvent (a DOM event, it has isTrusted) holds
+# functions msgpack cannot encode, and the failed send kills the session's sync. Ignore native events;
+# send only the plain fields of a pick.
+PICK_JS = (
+    "($event && $event.isTrusted !== undefined) || trigger('pm_pick', [$event ? {"
+    " representationId: $event.representationId || null,"
+    " worldPosition: Array.from($event.worldPosition || []).map(Number) } : null])"
 )
 INTERACTOR_SETTINGS = [
     {"button": 1, "action": "Rotate"},
@@ -41,6 +50,9 @@ def build_ui(app) -> None:
             value="url_query",
             change="url_query && window.history.replaceState(null, '', url_query)",
         )
+        # <html lang> follows the session's language (screen readers, hyphenation, translate offers)
+        client.ClientStateChange(value="lang", trigger_on_create=True,
+                                 change="window.document.documentElement.lang = lang")
         # Camera moves run after the meshes of the same update are in place (then reset fits them).
         client.ClientStateChange(value="camera_request", change=CAMERA_JS)
         with html.Div(classes=("panel_open ? 'pm-root' : 'pm-root pm-collapsed'",)):
@@ -58,7 +70,7 @@ def build_view(app) -> None:
                 background=("view_background", list(BACKGROUND)),
                 picking_modes=("picking_modes", ["click"]),
                 interactor_settings=("interactor_settings", INTERACTOR_SETTINGS),
-                click=(app.on_pick, "[$event]"),
+                click=PICK_JS,
             ),
         ):
             for prefix in ("", COMPARE_PREFIX):
@@ -79,23 +91,35 @@ def build_view(app) -> None:
                         # one mesh state per shape, shared by both copies: sent once
                         vtkw.VtkMesh(f"mesh_{r}", state=(f"mesh_{r}",))
             build_story_representations()
-        build_story_overlay(app)
-        build_procedure_overlay()
         html.Div(
             "{{ pick_text }}",
             v_show="pick_text",
             classes="pm-pick",
             **named("picked", role="status", aria_live="polite"),
         )
-        with html.Div(classes="pm-cameras", **named("camera", role="toolbar")):
-            for name in CAMERA_PRESETS:
-                v3.VBtn(
-                    words(name),
-                    **named(name),
-                    classes="pm-touch",
-                    variant="tonal",
-                    click=(app.camera_preset, f"['{name}']"),
-                )
-            v3.VBtn(words("reset"), **named("reset"), classes="pm-touch", variant="tonal",
-                    click=(app.camera_preset, "['reset']"))
+        with html.Div(classes="pm-foot"):  # one stack at the foot of the view: nothing overlaps
+            build_story_overlay(app)
+            build_procedure_overlay()
+            html.Div(
+                "{{ tooth_error }}",
+                v_show="tooth_error",
+                classes="pm-error",
+                **named("tooth_error", role="alert"),
+            )
+            build_cameras(app)
+
+
+def build_cameras(app) -> None:
+    """The camera presets: look at the tooth from one side, or back to the three-quarter view."""
+    with html.Div(classes="pm-cameras", **named("camera", role="toolbar")):
+        for name in CAMERA_PRESETS:
+            v3.VBtn(
+                words(name),
+                **named(name),
+                classes="pm-touch",
+                variant="tonal",
+                click=(app.camera_preset, f"['{name}']"),
+            )
+        v3.VBtn(words("reset"), **named("reset"), classes="pm-touch", variant="tonal",
+                click=(app.camera_preset, "['reset']"))
 

@@ -1,13 +1,13 @@
 """UI of the procedure player: the procedure choice, scrubber, buttons and compare switch in the panel, and
-the caption and pulp counters over the 3D view (logic in ``viewer.procedure_player``)."""
+the caption and pulp counters over the 3D view (logic in ``viewer.procedure.logic``)."""
 
 from __future__ import annotations
 
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
-from .aria import named, words
-from .procedure import PROCEDURES
+from viewer.page.aria import named, words
+from viewer.procedure.frames import PROCEDURES
 
 
 def build_procedure_overlay() -> None:
@@ -15,14 +15,20 @@ def build_procedure_overlay() -> None:
     with html.Div(classes="pm-story", v_show="procedure"):
         with html.Div(classes="pm-caption", **named("caption", role="region", aria_live="polite")):
             html.Div("{{ step_label }}", classes="pm-step")
+            html.Div("{{ procedure_label }}{{ cmp_caption === caption ? ' · ' + cmp_label : '' }}",
+                     v_show="compare", classes="pm-copy-label")
             html.Div("{{ caption }}", classes="pm-caption-text")
             html.Div("{{ note }}", classes="pm-note", **named("student_note"))
         html.Div(
-            "{{ counter_text }}",
+            "{{ compare ? procedure_label + ' · ' : '' }}{{ counter_text }}",
             v_show="counter_text",
             classes="pm-counter",
             **named("pulp_removed", role="status"),
         )
+        with html.Div(v_show="compare && cmp_caption !== caption", classes="pm-caption pm-caption-cmp",
+                      **named("caption_beside", role="region", aria_live="polite")):
+            html.Div("{{ cmp_label }}", classes="pm-copy-label")
+            html.Div("{{ cmp_caption }}", classes="pm-caption-text")
         html.Div(
             "{{ cmp_label }} · {{ cmp_counter_text }}",
             v_show="compare && cmp_counter_text",

@@ -6,7 +6,7 @@ keeps answering while a video is made; the page shows the queue position, then t
 triggers take nothing from the client (size, rate and range are the server's). The file lands in the
 session's own temporary folder, is served by ``viewer.downloads`` and is deleted when the session closes
 (a job still queued or rendering is cancelled). The screenshot is taken in the browser (the vtk.js
-canvas: exactly what the user sees), see ``viewer.panel_ui``.
+canvas: exactly what the user sees), see ``viewer.page.panel``.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ import tempfile
 import threading
 from pathlib import Path
 
-from meshes import load_tooth
-
-from . import downloads
-from .export.pool import ExportFailed, QueueFull, shared_pool
-from .i18n import tr
-from .story import indicated
+from viewer import downloads
+from viewer.export.pool import ExportFailed, QueueFull, shared_pool
+from viewer.i18n import tr
+from viewer.story.model import indicated
+from viewer.vocabulary import PROCEDURES
 
 VIDEO_SIZE = (1024, 768)  # the tablet's 4:3 landscape
 
@@ -56,7 +55,7 @@ class Exports:
         if s.procedure:
             return s.procedure
         p = indicated(s.infection or "none")["procedure"]
-        return p if p in ("pulpotomy", "pulpectomy") else "pulpotomy"
+        return p if p in PROCEDURES else PROCEDURES[0]
 
     def export_video_clicked(self, *_ignored, **_ignored_kw) -> None:
         """The Video button's trigger: whatever arguments a client sends, the server's defaults are used.
@@ -77,7 +76,7 @@ class Exports:
         """
         s = self.state
         fmt = fmt or ("gif" if s.export_gif else "mp4")
-        fdi, procedure, lang = load_tooth(s.tooth).tooth.fdi, self.export_procedure(), s.lang
+        fdi, procedure, lang = self.tooth_model().tooth.fdi, self.export_procedure(), s.lang
         name = f"tooth-{fdi}-{procedure}-{lang}.{fmt}"
         size = size or (VIDEO_SIZE if fmt == "mp4" else None)
 
@@ -87,9 +86,9 @@ class Exports:
 
     def export_offline(self):
         """Start making the self-contained HTML page of the current tooth."""
-        fdi = load_tooth(self.state.tooth).tooth.fdi
-        return self._start_export(tr(self.state.lang, "export_offline"), f"tooth-{fdi}.html", "offline",
-                                  {"tooth_code": fdi})
+        fdi, lang = self.tooth_model().tooth.fdi, self.state.lang
+        return self._start_export(tr(lang, "export_offline"), f"tooth-{fdi}.html", "offline",
+                                  {"tooth_code": fdi, "lang": lang})
 
     def _start_export(self, label: str, name: str, kind: str, options: dict):
         s = self.state

@@ -12,8 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from scenes.story import age_timeline, load_extents, load_space_scene, space_moment
-
-from .colors import (
+from viewer.colors import (
     DECAY_PRESET,
     INFECTION_PRESETS,
     NEIGHBOUR_COLOR,
@@ -21,8 +20,9 @@ from .colors import (
     SUCCESSOR_COLORS,
     XRAY_OPACITY,
 )
-from .i18n import (
+from viewer.i18n import (
     age_text,
+    number,
     premolar_name,
     procedure_name,
     quiz_prompt,
@@ -31,10 +31,8 @@ from .i18n import (
     tr,
     years_text,
 )
-from .procedure import timelines
+from viewer.procedure.frames import timelines
 
-MODES = ("parent", "student")
-SPACE_SCENES = ("space_lost", "space_kept")
 SIDES = ("mesial", "distal")
 SUCCESSOR_PARTS = ("successor", "crypt")
 TIMELINE_YEARS = 13.0  # the age bar runs from birth to 13 years
@@ -188,7 +186,7 @@ def neighbour_property() -> dict:
 
 def room_text(tooth, motion: dict, lang: str = "en") -> str:
     room = tooth.space_between_neighbours(motion)
-    return tr(lang, "room", room=f"{room:.1f}", needed=f"{tooth.successor_width_mm:.1f}")
+    return tr(lang, "room", room=number(lang, room), needed=number(lang, tooth.successor_width_mm))
 
 
 def space_frame(tooth, scene_id: str, t: float, mode: str = "parent", lang: str = "en") -> tuple:

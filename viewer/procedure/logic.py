@@ -1,32 +1,65 @@
 """Playing a procedure in a session: start and leave it, put the scene at a time, step, scrub, play.
 
 A mixin of ``viewer.app.App`` (its ``@change`` handlers are bound by TrameApp like the App's own); the
-frames themselves are the pure ``viewer.procedure.frame``.
+frames themselves are the pure ``viewer.procedure.frames.frame``.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict, dataclass, field
 
+import numpy as np
 from trame.decorators import change
 
 from meshes import load_tooth
-
-from .i18n import counter_text, final_text, procedure_name, step_texts, tr
-from .playback import cancel, start_frames
-from .procedure import (
+from viewer.activity import Activity
+from viewer.i18n import counter_text, final_text, procedure_name, step_texts, tr
+from viewer.playback import cancel, start_frames
+from viewer.procedure.frames import (
     COMPARE_PREFIX,
     EXTRA_MESHES,
     PROCEDURES,
     SPEEDS,
     compare_offset,
+    compare_time,
     frame,
     idle_looks,
     other,
     removal_range,
     timelines,
 )
-from .wire import serialized_extras
+from viewer.wire import serialized_cut_extras, serialized_extras
+
+
+@dataclass
+class ProcedureState:
+    """The procedure player's keys in the session state, typed, with their values when no procedure runs."""
+
+    procedure: str | None = None  # one of vocabulary.PROCEDURES
+    compare: bool = False  # the other procedure beside it
+    t: float = 0.0  # seconds into the timeline
+    t_max: float = 1.0
+    playing: bool = False
+    speed: float = 1.0  # one of procedure.SPEEDS
+    caption: str = ""
+    note: str = ""  # the student's; empty for a parent
+    step_label: str = ""
+    step_index: int = 0
+    final_rows: list[str] = field(default_factory=list)  # compare: what each procedure removes (student)
+    removal_range: list[float] = field(default_factory=lambda: removal_range(0.0))
+    cmp_removal_range: list[float] = field(default_factory=lambda: removal_range(0.0))
+    counter_text: str = ""  # the student's figures; empty for a parent
+    cmp_counter_text: str = ""
+    counter: dict | None = None
+    cmp_counter: dict | None = None
+    procedure_label: str = ""  # which copy is which, by its side of the picture
+    cmp_label: str = ""
+    cmp_caption: str = ""
+
+
+# Kept when the procedure ends: the user's speed, and the colour ranges the next looks set themselves.
+KEPT_ON_EXIT = ("speed", "t_max", "removal_range", "cmp_removal_range")
 
 
 class ProcedurePlayer:
@@ -37,40 +70,29 @@ class ProcedurePlayer:
         for name in EXTRA_MESHES:
             s[f"mesh_{name}"] = None
         self._extras_for = None  # the tooth whose procedure geometry the browser has
-        s.procedure = None
-        s.compare = False
-        s.t = 0.0
-        s.t_max = 1.0
-        s.playing = False
-        s.speed = 1.0
-        s.caption = ""
-        s.note = ""
-        s.step_label = ""
-        s.step_index = 0
-        s.final_rows = []
-        s.removal_range = removal_range(0.0)
-        s.cmp_removal_range = removal_range(0.0)
-        s.counter_text = ""
-        s.cmp_counter_text = ""
-        s.counter = None
-        s.cmp_counter = None
-        s.cmp_label = ""
+        s.update(asdict(ProcedureState()))
+        self._cmp_step = None
+        self._cmp_side: str | None = None  # where the compare copy shows, from the last camera preset
         self._t = 0.0
         self._step = None
         self._play_task: asyncio.Task | None = None
 
     def _ensure_extras(self) -> None:
         """Send the procedure geometry of the current tooth once (hidden until a step shows it)."""
-        fdi = load_tooth(self.state.tooth).tooth.fdi
-        if self._extras_for != fdi:
-            for name, m in serialized_extras(fdi).items():
-                self.state[f"mesh_{name}"] = m
-            self._extras_for = fdi
+        if self._extras_for != self.fdi:
+            self._extras_for = self.fdi
+            self._send_extras(self._loaded or (self.fdi, None, 0.0))
+
+    def _send_extras(self, key: tuple) -> None:
+        fdi, plane, pos = key
+        meshes = serialized_cut_extras(fdi, plane, pos) if plane else serialized_extras(fdi)
+        for name, m in meshes.items():
+            self.state[f"mesh_{name}"] = m
 
     def _start_procedure(self, procedure: str, step: int = 0) -> None:
         s = self.state
         self._stop_playing()
-        self._leave_space(apply=False)
+        self.enter(Activity.COMPARE if s.compare else Activity.PROCEDURE)
         self._active = procedure
         s.procedure = procedure
         if s.cut_plane != "off":  # the removal front is coloured on the whole pulp surface
@@ -80,7 +102,7 @@ class ProcedurePlayer:
         tl = timelines()[procedure]
         s.t_max = float(tl.total_duration)
         step = min(max(int(step), 0), len(tl.steps) - 1)
-        tooth = load_tooth(s.tooth)
+        tooth = self.tooth_model()
         self._procedure_words(tooth)
         self._step = None
         self._show(tl.step_start(step), force=True)
@@ -88,23 +110,36 @@ class ProcedurePlayer:
     def _procedure_words(self, tooth=None) -> None:
         """The texts of the chosen procedure that change only with the tooth or the language."""
         s = self.state
-        tooth = tooth or load_tooth(s.tooth)
-        s.final_rows = [final_text(tooth, p, s.lang) for p in PROCEDURES]
-        s.cmp_label = tr(s.lang, "beside", procedure=procedure_name(other(s.procedure), s.lang))
+        tooth = tooth or self.tooth_model()
+        s.final_rows = [final_text(tooth, p, s.lang) for p in PROCEDURES] if s.mode == "student" else []
+        here, beside = ("here", "beside") if self._cmp_side is None else (
+            ("copy_left", "copy_right") if self._cmp_side == "right" else ("copy_right", "copy_left"))
+        s.cmp_label = tr(s.lang, beside, procedure=procedure_name(other(s.procedure), s.lang))
+        s.procedure_label = tr(s.lang, here, procedure=procedure_name(s.procedure, s.lang))
+
+    def _compare_side(self, position, focal, up) -> None:
+        """Which side of the picture the compare copy stands on, seen from this camera: the labels say it."""
+        forward = np.subtract(focal, position)
+        right = np.cross(forward, up)
+        side = "right" if float(np.dot(compare_offset(self.tooth_model()), right)) > 0 else "left"
+        if side != self._cmp_side:
+            self._cmp_side = side
+            if self.state.procedure:
+                self._procedure_words()
 
     def _leave_procedure(self) -> None:
+        """Back to exploring the tooth."""
+        self.enter(Activity.EXPLORE)
+        self._apply_looks()
+
+    def _clear_procedure(self) -> None:
+        """The procedure's exit: its player stopped and its keys cleared (the activity's owner calls it)."""
         s = self.state
         self._stop_playing()
         self._active = None
-        s.procedure = None
-        s.compare = False
-        s.caption = s.note = s.step_label = s.counter_text = s.cmp_counter_text = ""
-        s.counter = s.cmp_counter = None
-        s.final_rows = []
-        self._step = None
+        self._step = self._cmp_step = None
         self._t = 0.0
-        s.t = 0.0
-        self._apply_looks()
+        s.update(asdict(ProcedureState(**{k: s[k] for k in KEPT_ON_EXIT})))
 
     def _show(self, t: float, force: bool = False) -> None:
         """Put the scene at ``t`` seconds of the chosen procedure: a few small state keys per frame."""
@@ -112,32 +147,44 @@ class ProcedurePlayer:
         procedure = s.procedure
         if not procedure:
             return
-        fdi = load_tooth(s.tooth).tooth.fdi
+        fdi = self.tooth_model().tooth.fdi
         tl = timelines()[procedure]
         t = min(max(float(t), 0.0), tl.total_duration)
         self._t = t
         m, _, updates = frame(fdi, procedure, t)
         if s.compare:
             tl_b = timelines()[other(procedure)]
-            t_b = t * tl_b.total_duration / tl.total_duration  # synchronised: same share of the story
-            _, _, more = frame(fdi, other(procedure), t_b, COMPARE_PREFIX, compare_offset(load_tooth(fdi)))
+            t_b = compare_time(tl, tl_b, t)  # the same stage, step for step
+            m_b, _, more = frame(fdi, other(procedure), t_b, COMPARE_PREFIX, compare_offset(load_tooth(fdi)))
             updates.update(more)
+            if m_b.step_index != self._cmp_step or force:
+                self._cmp_step = m_b.step_index
+                step_b = tl_b.steps[m_b.step_index].id
+                updates["cmp_caption"] = step_texts(other(procedure), step_b, s.lang)[0]
         else:
             updates.update(idle_looks(COMPARE_PREFIX))
             updates[f"{COMPARE_PREFIX}counter_text"] = ""
+            updates["cmp_caption"] = ""
+            self._cmp_step = None
         updates["t"] = round(t, 3)
         lang = s.lang
+        student = s.mode == "student"  # a parent sees captions only: no notes, no mm³
         for prefix in ("", COMPARE_PREFIX):  # counters in the session's language, figures from the engine
             c = updates.get(f"{prefix}counter")
-            if updates.get(f"{prefix}counter_text") and c:
+            if not student:
+                updates[f"{prefix}counter_text"] = ""
+            elif updates.get(f"{prefix}counter_text") and c:
                 updates[f"{prefix}counter_text"] = counter_text(
                     lang, c["removed_mm3"], c["removed_percent"], c["remaining_mm3"])
         step_changed = m.step_index != self._step
         if step_changed or force:
+            key = self._section_key(m.cut, m.cut_position)  # the step's own section (the video's too)
+            if key != self._loaded:
+                self._load_meshes(key)
             caption, note = step_texts(procedure, tl.steps[m.step_index].id, lang)
             updates.update(
                 caption=caption,
-                note=note,
+                note=note if student else "",
                 step_index=m.step_index,
                 step_label=tr(lang, "step_of", n=m.step_index + 1, total=m.step_count),
             )
@@ -152,10 +199,9 @@ class ProcedurePlayer:
     def moment(self):
         """The current moment of the chosen procedure (for tests and the UI)."""
         from scenes import moment as resolve
+        from viewer.procedure.frames import pulp_volumes
 
-        from .procedure import pulp_volumes
-
-        tooth = load_tooth(self.state.tooth)
+        tooth = self.tooth_model()
         return resolve(timelines()[self.state.procedure], self._t, pulp_volumes(tooth))
 
     @change("procedure")
@@ -173,6 +219,7 @@ class ProcedurePlayer:
     def _on_compare(self, compare, **_):
         if not self.state.scene_ready or not self.state.procedure:
             return
+        self.enter(Activity.COMPARE if compare else Activity.PROCEDURE)  # same player: it keeps running
         self._show(self._t, force=True)
 
     @change("t")
@@ -210,7 +257,7 @@ class ProcedurePlayer:
     def play(self) -> None:
         s = self.state
         if not s.procedure:
-            # No procedure chosen: "Play" plays the one the infection extent calls for (story_player.py).
+            # No procedure chosen: "Play" plays the one the infection extent calls for (story/logic.py).
             self.play_indicated()
             return
         if self._play_task and not self._play_task.done():

@@ -34,11 +34,16 @@ html, body { height: 100%; margin: 0; overflow: hidden !important; overscroll-be
 .pm-pick { position: absolute; top: 12px; left: 12px; width: fit-content; max-width: calc(100% - 24px);
            padding: 10px 14px; border-radius: 8px; background: rgba(255,255,255,.92); color: #111;
            font-size: 1rem; font-weight: 600; pointer-events: none; }
-.pm-cameras { position: absolute; left: 8px; right: 8px; bottom: 8px; display: flex; flex-wrap: wrap;
-              gap: 6px; justify-content: center; pointer-events: none; }
+/* Captions, counters, errors and the camera buttons stack at the foot of the view: the crown, where the
+   access and the removal happen, stays clear, and nothing overlaps whatever the width. */
+.pm-foot { position: absolute; left: 8px; right: 8px; bottom: 8px; display: flex; flex-direction: column;
+           gap: 6px; pointer-events: none; }
+.pm-error { padding: 10px 14px; border-radius: 8px; background: #fde8e8; color: #7a1010; font-weight: 600; }
+.pm-cameras { display: flex; flex-wrap: wrap; gap: 6px; justify-content: center; }
 .pm-cameras .v-btn { pointer-events: auto; text-transform: none; background: rgba(255,255,255,.88); }
-.pm-story { position: absolute; top: 8px; left: 8px; right: 8px; display: flex; flex-direction: column;
-            gap: 6px; pointer-events: none; }
+.pm-story { display: flex; flex-direction: column; gap: 6px; }
+.pm-copy-label { font-size: .8rem; font-weight: 700; color: #234; }
+.pm-caption-cmp { background: rgba(235,242,250,.92); }
 .pm-caption { max-width: 640px; padding: 8px 12px; border-radius: 8px; background: rgba(255,255,255,.92);
               color: #111; font-size: .95rem; line-height: 1.3; }
 .pm-step { font-size: .75rem; font-weight: 700; text-transform: uppercase; color: #555; }

@@ -1,6 +1,6 @@
 """UI pieces of the chairside story: infection control, successor toggle, space scenes, age timeline,
-Parent / Student switch and the student quiz (placed by ``viewer.view_ui`` and ``viewer.panel_ui``; logic
-in ``viewer.story_player`` and ``viewer.quiz``)."""
+Parent / Student switch and the student quiz (placed by ``viewer.page.view`` and ``viewer.page.panel``; logic
+in ``viewer.story.logic`` and ``viewer.quiz.logic``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from trame.widgets import html
 from trame.widgets import vtk as vtkw
 from trame.widgets import vuetify3 as v3
 
-from .aria import aria, named, words
-from .story import SIDES, SPACE_SCENES, SUCCESSOR_PARTS, nb_key
+from viewer.page.aria import aria, named, words
+from viewer.story.model import SIDES, SUCCESSOR_PARTS, nb_key
+from viewer.vocabulary import SPACE_SCENES
 
 
 def build_story_representations() -> None:

@@ -2,24 +2,24 @@
 space scenes with their player.
 
 A mixin of ``viewer.app.App`` (its ``@change`` handlers are bound by TrameApp like the App's own); looks,
-poses and texts are the pure functions of ``viewer.story``.
+poses and texts are the pure functions of ``viewer.story.model``.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict, dataclass, field
 
 from trame.decorators import change
 
-from meshes import REGIONS, load_tooth
-
-from .i18n import tr
-from .playback import cancel, start_frames
-from .procedure import COMPARE_PREFIX, PROCEDURES, idle_looks
-from .scene import layer_key, region_look
-from .story import (
+from meshes import REGIONS
+from viewer.activity import Activity
+from viewer.i18n import tr
+from viewer.playback import cancel, start_frames
+from viewer.procedure.frames import COMPARE_PREFIX, PROCEDURES, idle_looks
+from viewer.scene import layer_key, region_look
+from viewer.story.model import (
     SIDES,
-    SPACE_SCENES,
     SUCCESSOR_PARTS,
     age_marker,
     indicated,
@@ -33,8 +33,25 @@ from .story import (
     space_frame,
     successor_looks,
 )
-from .url_state import INFECTIONS
-from .wire import serialized_neighbours, serialized_successor
+from viewer.vocabulary import INFECTIONS, MODES, SPACE_SCENES
+from viewer.wire import serialized_neighbours, serialized_successor
+
+
+@dataclass
+class SpaceState:
+    """A space scene's keys in the session state, typed, with their values when none plays."""
+
+    space_scene: str | None = None  # one of vocabulary.SPACE_SCENES
+    space_title: str = ""
+    space_t: float = 0.0
+    space_t_max: float = 1.0
+    space_playing: bool = False
+    space_age: str = ""
+    space_caption: str = ""
+    space_note: str = ""  # the student's
+    space_room: str = ""  # the room left, at the end
+    space_rise: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    age_marker: dict | None = None
 
 
 class StoryPlayer:
@@ -57,16 +74,7 @@ class StoryPlayer:
         for side in SIDES:
             s[f"mesh_{nb_key(side)}"] = None
             s[f"property_{nb_key(side)}"] = neighbour_property()
-        s.space_scene = None
-        s.space_title = ""
-        s.space_t = 0.0
-        s.space_t_max = 1.0
-        s.space_playing = False
-        s.space_age = ""
-        s.space_caption = ""
-        s.space_note = ""
-        s.space_room = ""
-        s.space_rise = [0.0, 0.0, 0.0]
+        s.update(asdict(SpaceState()))
         s.timeline_rows = []
         s.age_marker = None
         s.canal_text = ""
@@ -84,14 +92,14 @@ class StoryPlayer:
             s.space_title = scene_title(s.space_scene, s.mode, s.lang)
 
     def _ensure_successor(self) -> None:
-        fdi = load_tooth(self.state.tooth).tooth.fdi
+        fdi = self.tooth_model().tooth.fdi
         if self._successor_for != fdi:
             for part, m in serialized_successor(fdi).items():
                 self.state[f"mesh_{part}"] = m
             self._successor_for = fdi
 
     def _ensure_neighbours(self) -> None:
-        fdi = load_tooth(self.state.tooth).tooth.fdi
+        fdi = self.tooth_model().tooth.fdi
         if self._neighbours_for != fdi:
             for side, m in serialized_neighbours(fdi).items():
                 self.state[f"mesh_{nb_key(side)}"] = m
@@ -104,23 +112,25 @@ class StoryPlayer:
         s = self.state
         if infection not in INFECTIONS:
             s.infection = "none"
-        self._leave_space(apply=False)
-        if s.procedure:
-            self._leave_procedure()
+        self.enter(Activity.EXPLORE)  # a new infection: nothing running, the tooth as it now is
         self._update_story_texts()
         self._apply_looks()
         self._sync_url()
 
     @change("mode")
     def _on_mode(self, mode, **_):
-        if mode not in ("parent", "student"):
+        if mode not in MODES:
             self.state.mode = "parent"
         if not self.state.scene_ready:
             return
         self._update_story_texts()
-        self._apply_looks()  # the palette follows the mode
-        if self.state.mode != "student":
-            self._stop_quiz()
+        self._cut_words()
+        if self.state.procedure:
+            self._procedure_words()  # the figures are the student's
+        self._apply_looks()  # the palette, the notes and the counters follow the mode
+        if self.state.mode != "student" and self.activities.current == Activity.QUIZ:
+            self.enter(Activity.EXPLORE)  # the quiz is the student's
+            self._apply_looks()
         self.state.pick_text = ""
         self._sync_url()
 
@@ -148,10 +158,9 @@ class StoryPlayer:
         s = self.state
         if scene_id not in SPACE_SCENES:
             return
-        if s.procedure:
-            self._leave_procedure()
         self._stop_space()
-        tooth = load_tooth(s.tooth)
+        self.enter(Activity.SPACE)
+        tooth = self.tooth_model()
         self._ensure_neighbours()
         self._ensure_successor()
         s.space_scene = scene_id
@@ -166,7 +175,7 @@ class StoryPlayer:
     def _space_show(self, t: float, force: bool = False) -> None:
         """Put the space scene at ``t`` seconds: neighbour and premolar poses, age, caption (small keys)."""
         s = self.state
-        tooth = load_tooth(s.tooth)
+        tooth = self.tooth_model()
         t = min(max(float(t), 0.0), float(s.space_t_max))
         self._space_t = t
         m, updates = space_frame(tooth, s.space_scene, t, s.mode, s.lang)
@@ -207,18 +216,17 @@ class StoryPlayer:
         cancel(task)
         self.state.space_playing = False
 
-    def _leave_space(self, apply: bool = True) -> None:
-        s = self.state
-        was = bool(s.space_scene)
+    def _clear_space(self) -> None:
+        """The space scene's exit: its player stopped and its keys cleared (the activity's owner calls it)."""
         self._stop_space()
-        s.space_scene = None
-        s.space_caption = s.space_note = s.space_room = s.space_age = ""
-        s.age_marker = None
+        self.state.update(asdict(SpaceState()))
         self._space_t = 0.0
-        if was and apply:
-            self._apply_looks()
-            self.camera_preset(s.camera_view or "reset")
 
     def leave_space(self) -> None:
-        self._leave_space()
+        """Back to exploring the tooth, from the camera it had."""
+        if self.activities.current != Activity.SPACE:
+            return
+        self.enter(Activity.EXPLORE)
+        self._apply_looks()
+        self.camera_preset(self.state.camera_view or "reset")
 

@@ -1,12 +1,12 @@
 """UI of the exports in the panel: Video (MP4, or GIF), Offline page, Screenshot; the progress bar and the
-download link (logic in ``viewer.exports``)."""
+download link (logic in ``viewer.share.logic``)."""
 
 from __future__ import annotations
 
 from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
-from .aria import aria, named, words
+from viewer.page.aria import aria, named, words
 
 # The screenshot is what the user sees: the vtk.js canvas itself, captured in the browser and saved as PNG.
 # A statement list, not an arrow function: Vue would call a leading "(() => ...)" once at render time.

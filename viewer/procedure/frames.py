@@ -13,19 +13,14 @@ import numpy as np
 
 from meshes import REGIONS, load_tooth
 from scenes import PulpVolumes, load_all, moment
-
-from .colors import (
+from viewer.colors import (
     DECAY_PRESET,
-    DEFAULT_XRAY_OPACITY,
-    EXTRA_COLORS,
-    EXTRA_XRAY_OPACITY,
     PULP_STATE_COLORS,
     PULP_STATE_PRESETS,
-    REGION_COLORS,
-    XRAY_OPACITY,
 )
+from viewer.looks import base_color, shape_property
+from viewer.vocabulary import PROCEDURES
 
-PROCEDURES = ("pulpotomy", "pulpectomy")
 PROCEDURE_LABELS = {"pulpotomy": "Pulpotomy", "pulpectomy": "Pulpectomy"}
 EXTRA_MESHES = ("enamel_opened", "dentin_opened", "medicament", "base", "canal_paste", "crown_ssc")
 SHAPES = REGIONS + EXTRA_MESHES  # every representation of one tooth copy
@@ -57,17 +52,9 @@ def removal_range(fraction: float) -> list[float]:
     return [lo, round(lo + FRONT_WIDTH, 5)]
 
 
-def base_color(name: str) -> tuple[float, float, float]:
-    return REGION_COLORS[name] if name in REGION_COLORS else EXTRA_COLORS[name]
-
-
 def shape_look(name: str, look: str, pulp_state: str | None = None, decay: bool = False,
                position=(0.0, 0.0, 0.0)) -> dict:
     """actor / property / mapper / preset of one representation for a look ("solid" | "xray" | "hidden")."""
-    xray = look == "xray"
-    opacity = 1.0
-    if xray:
-        opacity = XRAY_OPACITY.get(name) or EXTRA_XRAY_OPACITY.get(name, DEFAULT_XRAY_OPACITY)
     color = base_color(name)
     scalars = False
     preset = DECAY_PRESET
@@ -77,22 +64,13 @@ def shape_look(name: str, look: str, pulp_state: str | None = None, decay: bool 
             scalars, preset = True, PULP_STATE_PRESETS[pulp_state]
     elif name in ("enamel", "dentin") and decay:
         scalars = True
-    steel = name == "crown_ssc"
-    pulp = name in PULP_PART
     return {
         "actor": {
             "visibility": look != "hidden",
             "pickable": look == "solid",
             "position": [float(c) for c in position],
         },
-        "property": {
-            "color": list(color),
-            "opacity": opacity,
-            "ambient": 0.3 if pulp else 0.15,
-            "diffuse": 0.85 if not steel else 0.6,
-            "specular": 0.9 if steel else (0.25 if name in ("enamel", "enamel_opened") else 0.1),
-            "specularPower": 60.0 if steel else 30.0,
-        },
+        "property": shape_property(name, look, color=color),
         "mapper": {"scalarVisibility": scalars, "interpolateScalarsBeforeMapping": True},
         "preset": preset,
     }
@@ -106,6 +84,28 @@ def final_text(tooth, procedure: str) -> str:
     r = tooth.procedures()[procedure]
     return f"{PROCEDURE_LABELS[procedure]}: removes {r.removed_mm3:.1f} mm³ ({r.removed_percent:.1f} %), " \
            f"{r.remaining_mm3:.1f} mm³ stays"
+
+
+def compare_time(tl_a, tl_b, t: float) -> float:
+    """The time of timeline ``tl_b`` at the same stage as ``t`` seconds into ``tl_a``.
+
+    Steps both timelines share (by id: healthy, decay, access, remove-crown-pulp, crown) run side by side
+    at the same fraction; between them, the other timeline's own steps pass in the same interval. So both
+    copies remove the crown pulp together, instead of one waiting while the other is part way.
+    """
+    ids_b = {step.id: i for i, step in enumerate(tl_b.steps)}
+    knots = [(0.0, 0.0)]
+    for i, step in enumerate(tl_a.steps):
+        if step.id in ids_b:
+            j = ids_b[step.id]
+            a0, b0 = tl_a.step_start(i), tl_b.step_start(j)
+            knots += [(a0, b0), (a0 + step.duration_s, b0 + tl_b.steps[j].duration_s)]
+    knots.append((tl_a.total_duration, tl_b.total_duration))
+    t = min(max(float(t), 0.0), tl_a.total_duration)
+    for (a0, b0), (a1, b1) in zip(knots, knots[1:], strict=False):
+        if a0 <= t <= a1 and a1 > a0:
+            return b0 + (t - a0) * (b1 - b0) / (a1 - a0)
+    return tl_b.total_duration if t >= tl_a.total_duration else 0.0
 
 
 def compare_offset(tooth) -> list[float]:

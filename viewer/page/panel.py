@@ -7,13 +7,12 @@ from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from meshes import REGIONS
-
-from .aria import aria, named, words
-from .colors import css_rgb
-from .export_ui import build_export_section
-from .procedure_ui import build_procedure_controls
-from .scene import layer_key
-from .story_ui import build_story_panel
+from viewer.colors import css_rgb
+from viewer.page.aria import aria, named, words
+from viewer.procedure.ui import build_procedure_controls
+from viewer.scene import layer_key
+from viewer.share.ui import build_export_section
+from viewer.story.ui import build_story_panel
 
 
 def build_panel(app) -> None:
@@ -91,7 +90,7 @@ def build_panel(app) -> None:
                     v3.VBtn(words("mesiodistal"), value="md", **named("mesiodistal"), classes="pm-touch")
                     v3.VBtn(words("buccolingual"), value="bl", **named("buccolingual"), classes="pm-touch")
                 v3.VSlider(
-                    v_model=("cut_pos_ui",),
+                    v_model=("cut_pos",),  # every move goes to the server: it keeps only the newest
                     min=0.05,
                     max=0.95,
                     step=0.01,
@@ -101,9 +100,9 @@ def build_panel(app) -> None:
                     hide_details=True,
                     thumb_size=24,
                     classes="pm-touch",
-                    end="cut_pos = $event",
-                    keyup="cut_pos = cut_pos_ui",
                 )
+                html.Div("{{ cut_text }}", v_show="cut_text", classes="pm-small",
+                         **named("cut_where", role="status"))
             numbers = named("numbers", role="group")
             with html.Div(classes="pm-section", v_show="mode === 'student'", **numbers):
                 html.Div(words("volumes"), classes="pm-heading")

@@ -1,0 +1,67 @@
+"""Cross-sections as pure geometry: a plane through a tooth, and closed surfaces clipped by it and capped.
+
+Regions share their boundaries, so the caps of neighbouring regions tile the section without gaps. No cache
+and no UI here: the viewer caches what it sends (viewer/cut.py), the exports what they draw.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyvista as pv
+
+CUT_PLANES = ("md", "bl")  # mesiodistal section, buccolingual section
+CUT_MIN, CUT_MAX = 0.05, 0.95  # positions across the tooth: never an empty half
+# The half a section removes lies toward the plane normal; the viewer looks from that side.
+REMOVED_SIDE = {"md": "buccal", "bl": "mesial"}
+KEPT_SIDE = {"md": "lingual", "bl": "distal"}
+
+
+def plane_normal(tooth, plane: str) -> np.ndarray:
+    """Normal of a section plane, pointing at the half that is removed (toward the viewer).
+
+    A mesiodistal section contains the mesiodistal axis (it shows mesial and distal roots side by side),
+    so its normal is buccal; a buccolingual section's normal is mesial.
+    """
+    if plane not in CUT_PLANES:
+        raise ValueError(f"unknown cut plane {plane!r}; expected one of {CUT_PLANES}")
+    return np.asarray(tooth.axes[REMOVED_SIDE[plane]], dtype=float)
+
+
+def depth_range(tooth, plane: str) -> tuple[float, float]:
+    """(lo, hi) of the tooth along the plane normal, from its centre, in mm."""
+    n = plane_normal(tooth, plane)
+    center = np.asarray(tooth.center, dtype=float)
+    depth = np.concatenate([(r.points - center) @ n for r in tooth.regions.values() if r.n_points])
+    return float(depth.min()), float(depth.max())
+
+
+def plane_origin(tooth, plane: str, position: float) -> np.ndarray:
+    """Point of the plane: ``position`` 0..1 runs across the whole tooth along the plane normal."""
+    lo, hi = depth_range(tooth, plane)
+    t = min(CUT_MAX, max(CUT_MIN, float(position)))
+    return np.asarray(tooth.center, dtype=float) + plane_normal(tooth, plane) * (lo + t * (hi - lo))
+
+
+def section_mm(tooth, plane: str, position: float) -> tuple[float, float]:
+    """(distance of the plane from the kept side's surface, the tooth's whole depth), both in mm."""
+    lo, hi = depth_range(tooth, plane)
+    t = min(CUT_MAX, max(CUT_MIN, float(position)))
+    return t * (hi - lo), hi - lo
+
+
+def clip_region(mesh: pv.PolyData, normal, origin, keep_arrays: bool = False) -> pv.PolyData:
+    """Keep the part of a closed surface behind the plane (opposite the normal) and cap the cut.
+
+    With ``keep_arrays`` the point arrays (removal order, decay) are carried over from the nearest original
+    point, so a cut pulp still colours by its removal front (the clip itself drops them)."""
+    if mesh.n_points == 0:
+        return mesh.copy()
+    # clip_closed_surface keeps the side the normal points away from; flip so the kept half is behind.
+    out = mesh.clip_closed_surface(normal=tuple(-np.asarray(normal)), origin=tuple(origin))
+    if keep_arrays and out.n_points and len(mesh.point_data):
+        from scipy.spatial import cKDTree
+
+        _, nearest = cKDTree(np.asarray(mesh.points)).query(np.asarray(out.points))
+        for name in list(mesh.point_data):
+            out.point_data[name] = np.asarray(mesh.point_data[name])[nearest]
+    return out

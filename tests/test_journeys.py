@@ -1,0 +1,258 @@
+"""User journeys in real Chromium: after each step, the server followed (its URL) and the screen shows it.
+
+The URL is written by the server (``url_query``), so a URL that follows a tap proves the tap reached it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_browser import MARGIN_TOP, canvas_image, differs_from, open_app, red_mask, settled, tooth_mask
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(tempfile.gettempdir()) / "pm3d-journeys"  # screenshots to look at; never part of the repo
+SHOTS.mkdir(exist_ok=True)
+
+
+def query(page) -> str:
+    """The page's current query string (page.url can lag behind history.replaceState)."""
+    return page.evaluate("window.location.search")
+
+
+def wait_query(page, has=(), lacks=(), timeout=15000) -> str:
+    """Wait until the server has written a URL containing every ``has`` and none of ``lacks``."""
+    cond = " && ".join(
+        [f"window.location.search.includes({s!r})" for s in has]
+        + [f"!window.location.search.includes({s!r})" for s in lacks]
+    ) or "true"
+    page.wait_for_function(cond, timeout=timeout)
+    return query(page)
+
+
+def watch_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "405" not in m.text else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+def pulp_point(page, img) -> tuple[float, float]:
+    """Page coordinates of the red (pulp) pixel nearest the centroid of the red pixels."""
+    red = red_mask(img)
+    assert red.sum() > 100, "the pulp should show red"
+    ys, xs = np.nonzero(red)
+    i = np.argsort((ys - ys.mean()) ** 2 + (xs - xs.mean()) ** 2)[0]
+    box = page.locator(".pm-view canvas").bounding_box()
+    return box["x"] + float(xs[i]), box["y"] + MARGIN_TOP + float(ys[i])
+
+
+def test_tap_on_view_keeps_the_session_alive(server_url, tablet):
+    """Defect 1: a tap on the 3D view used to kill every later v-model change (msgpack of a DOM event)."""
+    errors = watch_errors(tablet)
+    plain = open_app(tablet, server_url, "?tooth=85&mode=student")
+    xray_box = tablet.get_by_role("checkbox", name="X-ray", exact=True)
+    xray_box.tap()
+    wait_query(tablet, has=["xray=1"])
+    xray = settled(tablet, lambda im: red_mask(im).sum() > 200, what="x-ray")
+    # tap the pulp: its name comes back from the server
+    tablet.touchscreen.tap(*pulp_point(tablet, xray))
+    status = tablet.get_by_role("status", name="Picked structure")
+    status.wait_for(state="visible", timeout=15000)
+    assert "pulp" in status.inner_text().lower()
+    # and the session still follows the panel: x-ray off reaches the server and the picture
+    xray_box.tap()
+    wait_query(tablet, lacks=["xray=1"])
+    back = settled(tablet, lambda im: red_mask(im).sum() < 0.01 * tooth_mask(im).sum(), what="x-ray off")
+    assert np.abs(back - plain).sum(-1).mean() < np.abs(xray - plain).sum(-1).mean()
+    tablet.get_by_role("checkbox", name="Enamel", exact=True).tap()
+    wait_query(tablet, has=["layers=dentin"])
+    assert not [e for e in errors if "Unrecognized object" in e], errors
+
+
+def test_drag_then_click_keeps_the_session_alive(server_url, desktop):
+    """A mouse drag turns the tooth; a click names a part; both leave the session in sync."""
+    errors = watch_errors(desktop)
+    before = open_app(desktop, server_url, "?tooth=85&mode=student")
+    box = desktop.locator(".pm-view canvas").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    desktop.mouse.move(cx, cy)
+    desktop.mouse.down()
+    for k in range(1, 9):
+        desktop.mouse.move(cx + 15 * k, cy + 4 * k)
+    desktop.mouse.up()
+    turned = settled(desktop, differs_from(before), what="the turned tooth")
+    desktop.get_by_role("checkbox", name="X-ray", exact=True).click()
+    wait_query(desktop, has=["xray=1"])
+    xray = settled(desktop, lambda im: red_mask(im).sum() > 200, what="x-ray after a drag")
+    assert np.abs(xray - turned).sum(-1).mean() > 1
+    desktop.mouse.click(*pulp_point(desktop, xray))
+    status = desktop.get_by_role("status", name="Picked structure")
+    status.wait_for(state="visible", timeout=15000)
+    assert "mm³" in status.inner_text()
+    desktop.get_by_role("checkbox", name="X-ray", exact=True).click()
+    wait_query(desktop, lacks=["xray=1"])
+    assert not [e for e in errors if "Unrecognized object" in e], errors
+
+
+def test_dentist_first_minute_on_a_tablet(server_url, tablet):
+    """Tap the tooth, choose the infection, play the indicated procedure, next step, Spanish, another
+    tooth, collapse the panel: after each, the server's URL and the screen follow."""
+    from scenes.text import text
+
+    errors = watch_errors(tablet)
+    first = open_app(tablet, server_url)
+    assert wait_query(tablet, has=["tooth=85"]) == "?tooth=85"
+    # tap the tooth: its name, in plain words (no volumes for a parent)
+    box = tablet.locator(".pm-view canvas").bounding_box()
+    tablet.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    status = tablet.get_by_role("status", name="Picked structure")
+    status.wait_for(state="visible", timeout=15000)
+    assert status.inner_text() and "mm³" not in status.inner_text()
+    # the infection reaches the crown pulp: the pulpotomy is indicated, the pulp recoloured
+    tablet.get_by_role("combobox", name="Infection").tap(force=True)
+    tablet.get_by_role("option", name="Crown pulp inflamed", exact=True).tap()
+    wait_query(tablet, has=["infection=crown"])
+    indicated = tablet.get_by_role("status", name="Indicated procedure")
+    assert indicated.inner_text().startswith("Pulpotomy")
+    settled(tablet, differs_from(first), what="the infection shown")
+    # play the indicated procedure: a caption, no student note, no counter
+    tablet.get_by_role("button", name="Play", exact=True).tap()
+    q = wait_query(tablet, has=["procedure=pulpotomy"])
+    step = int(q.split("step=")[1].split("&")[0])
+    caption = tablet.get_by_role("region", name="Caption")
+    caption.wait_for(state="visible", timeout=15000)
+    tablet.get_by_role("button", name="Pause", exact=True).tap()
+    tablet.get_by_role("button", name="Play", exact=True).wait_for(state="visible", timeout=10000)
+    assert tablet.get_by_role("status", name="Pulp removed").is_visible() is False
+    # defect 10: the caption sits at the foot of the view, off the crown, and clear of the camera buttons
+    view = tablet.locator(".pm-view").bounding_box()
+    cap = caption.bounding_box()
+    cams = tablet.get_by_role("toolbar", name="Camera").bounding_box()
+    assert cap["y"] > view["y"] + 0.5 * view["height"], (cap, view)
+    assert cap["y"] + cap["height"] <= cams["y"] + 1, (cap, cams)
+    assert caption.get_by_label("Student note").inner_text() == ""
+    # next step: the URL and the caption follow
+    before = caption.inner_text()
+    tablet.get_by_role("button", name="Next step", exact=True).tap()
+    step_now = int(wait_query(tablet, lacks=[f"step={step}&"]).split("step=")[1].split("&")[0])
+    assert step_now >= step + 1
+    tablet.wait_for_function("b => document.querySelector('[aria-label=\"Caption\"]').innerText !== b",
+                             arg=before, timeout=10000)
+    # Spanish: the caption of the same step in Spanish
+    tablet.get_by_role("combobox", name="Language").tap(force=True)
+    tablet.get_by_role("option", name="Español", exact=True).tap()
+    wait_query(tablet, has=["lang=es", f"step={step_now}"])
+    step_id = ("healthy", "decay", "access", "remove-crown-pulp", "medicament", "crown")[step_now]
+    spanish = text("es", f"timeline.pulpotomy.steps.{step_id}.caption")
+    tablet.get_by_role("region", name="Explicación").get_by_text(spanish[:30]).wait_for(timeout=15000)
+    assert tablet.evaluate("document.documentElement.lang") == "es"
+    # another tooth: the procedure ends, the new tooth's name shows
+    tablet.get_by_role("combobox", name="Diente").tap(force=True)
+    tablet.get_by_role("option", name="84 (S)").tap()
+    wait_query(tablet, has=["tooth=84", "lang=es"], lacks=["procedure="])
+    tablet.get_by_role("region", name="Explicación").wait_for(state="hidden", timeout=10000)
+    shown = settled(tablet, lambda im: tooth_mask(im).mean() > 0.03, what="tooth 84")
+    # collapse the panel: the view grows
+    small = tablet.locator(".pm-view canvas").bounding_box()
+    toggle = tablet.get_by_role("button", name="Mostrar u ocultar los controles")
+    toggle.tap()
+    tablet.wait_for_function("() => document.querySelector('.pm-collapsed') !== null", timeout=10000)
+    assert toggle.get_attribute("aria-expanded") == "false"
+    taller = f"() => document.querySelector('.pm-view canvas').clientHeight > {small['height'] + 100}"
+    tablet.wait_for_function(taller, timeout=10000)
+    big = settled(tablet, lambda im: tooth_mask(im).mean() > 0.03, what="tooth 84, panel collapsed")
+    assert big.shape[0] > shown.shape[0]
+    tablet.screenshot(path=str(SHOTS / "journey-tablet-collapsed.png"))
+    assert not errors, errors
+
+
+def test_student_on_a_desktop(server_url, desktop):
+    """Drag to turn, click to name, drag the cut, x-ray, quiz, a procedure, compare: the server follows."""
+    errors = watch_errors(desktop)
+    first = open_app(desktop, server_url, "?tooth=85&mode=student")
+    box = desktop.locator(".pm-view canvas").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    desktop.mouse.move(cx - 60, cy)
+    desktop.mouse.down()
+    for k in range(1, 7):
+        desktop.mouse.move(cx - 60 + 20 * k, cy)
+    desktop.mouse.up()
+    settled(desktop, differs_from(first), what="the turned tooth")
+    # click to name: the part with its own volume
+    desktop.mouse.click(cx, cy)
+    status = desktop.get_by_role("status", name="Picked structure")
+    status.wait_for(state="visible", timeout=15000)
+    assert "mm³" in status.inner_text()
+    # the cut follows the slider while it is held, and says where it is in mm
+    desktop.get_by_role("button", name="Mesiodistal", exact=True).click()
+    wait_query(desktop, has=["cut=md%3A0.50"])
+    where = desktop.get_by_role("status", name="Where the cut is")
+    where.wait_for(state="visible", timeout=10000)
+    assert " mm from the lingual surface" in where.inner_text()
+    cut_half = settled(desktop, lambda im: red_mask(im).sum() > 200, what="the cut")
+    thumb = desktop.locator(".v-slider-thumb").last
+    tb = thumb.bounding_box()
+    desktop.mouse.move(tb["x"] + tb["width"] / 2, tb["y"] + tb["height"] / 2)
+    desktop.mouse.down()
+    desktop.mouse.move(tb["x"] - 60, tb["y"] + tb["height"] / 2, steps=6)
+    moved = wait_query(desktop, lacks=["cut=md%3A0.50"])  # before the release
+    desktop.mouse.up()
+    assert 0.05 <= float(moved.split("cut=md%3A")[1][:4]) < 0.5, moved  # moved toward the lingual side
+    settled(desktop, differs_from(cut_half), what="the moved cut")
+    # x-ray on the cut
+    desktop.get_by_role("checkbox", name="X-ray", exact=True).click()
+    wait_query(desktop, has=["xray=1"])
+    # the quiz: a question, a click, a verdict and the score
+    desktop.get_by_role("button", name="Quiz", exact=True).click()
+    desktop.get_by_role("region", name="Quiz question").wait_for(state="visible", timeout=10000)
+    wait_query(desktop, lacks=["cut="])  # the quiz shows the whole tooth
+    img = settled(desktop, lambda im: tooth_mask(im).mean() > 0.03, what="the quiz view")
+    time.sleep(0.5)  # the question's looks (x-ray or not) are in place
+    img = canvas_image(desktop)
+    if red_mask(img).sum() > 100:  # in x-ray only the pulp answers a tap
+        desktop.mouse.click(*pulp_point(desktop, img))
+    else:
+        ys, xs = np.nonzero(tooth_mask(img))
+        desktop.mouse.click(box["x"] + float(np.median(xs)), box["y"] + MARGIN_TOP + float(np.median(ys)))
+    desktop.get_by_role("status", name="Quiz answer").wait_for(state="visible", timeout=15000)
+    assert desktop.evaluate("trame.state.get('quiz_score').asked") == 1
+    # a procedure ends the quiz; its caption, the student's note and the counter show
+    desktop.get_by_role("button", name="Pulpectomy", exact=True).click()
+    wait_query(desktop, has=["procedure=pulpectomy&step=0"])
+    desktop.get_by_role("region", name="Quiz question").wait_for(state="hidden", timeout=10000)
+    assert desktop.evaluate("trame.state.get('activity')") == "procedure"
+    caption = desktop.get_by_role("region", name="Caption")
+    assert caption.get_by_label("Student note").inner_text() != ""
+    scrub = desktop.get_by_role("slider", name="Scrub")
+    scrub.focus()
+    scrub.press("End")  # the end: all the pulp removed, the figure from the engine
+    desktop.get_by_role("status", name="Pulp removed").get_by_text("(100.0 %)").wait_for(timeout=15000)
+    # compare: both copies labelled, each with its caption, at the same stage
+    desktop.get_by_role("checkbox", name="Compare", exact=True).click()
+    wait_query(desktop, has=["compare=1"])
+    label = caption.locator(".pm-copy-label")  # the same step: one caption naming both copies by side
+    label.get_by_text("Pulpotomy").wait_for(timeout=10000)
+    sides = ("Left: Pulpectomy · Right: Pulpotomy", "Right: Pulpectomy · Left: Pulpotomy")
+    assert label.inner_text() in sides
+    assert desktop.get_by_role("region", name="Caption beside").is_visible() is False
+    both = settled(desktop, lambda im: tooth_mask(im).mean() > 0.03, what="both copies")
+    desktop.screenshot(path=str(SHOTS / "journey-desktop-compare.png"))
+    assert tooth_mask(both).mean() > 0.03
+    assert not errors, errors
+
+
+def test_unknown_tooth_in_a_link_says_so(server_url, tablet):
+    """Defect 12: ?tooth=99 silently showed 85; now 85 shows with a clear message, in the link's language."""
+    tablet.goto(server_url + "?tooth=lower%20left%20second&lang=es")
+    alert = tablet.get_by_role("alert", name="Diente no encontrado")
+    alert.wait_for(state="visible", timeout=30000)
+    assert alert.inner_text().startswith("Ningún molar temporal se llama «lower left second»")
+    assert wait_query(tablet, has=["tooth=85"]).startswith("?tooth=85")
+    tablet.get_by_role("combobox", name="Diente").tap(force=True)
+    tablet.get_by_role("option", name="74 (L)").tap()
+    wait_query(tablet, has=["tooth=74"])
+    alert.wait_for(state="hidden", timeout=10000)  # a real choice clears it

@@ -1,0 +1,57 @@
+"""One activity at a time: explore, a procedure, the two procedures compared, a space scene, or the quiz.
+
+The session is always in exactly one activity (state key ``activity``). ``Activities.enter`` is the one
+way in: it leaves the current activity first, through the exit its feature registered, so starting one
+never depends on remembering to stop the others. Procedure and compare share one player: moving between
+them keeps it running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+
+
+class Activity(StrEnum):
+    EXPLORE = "explore"
+    PROCEDURE = "procedure"
+    COMPARE = "compare"
+    SPACE = "space"
+    QUIZ = "quiz"
+
+
+# The feature that owns each activity (its exit stops its player and clears its keys).
+OWNER: dict[Activity, str | None] = {
+    Activity.EXPLORE: None,
+    Activity.PROCEDURE: "procedure",
+    Activity.COMPARE: "procedure",
+    Activity.SPACE: "space",
+    Activity.QUIZ: "quiz",
+}
+
+
+class Activities:
+    """The session's current activity, kept in ``state.activity``."""
+
+    def __init__(self, state, exits: dict[str, Callable[[], None]]):
+        self.state = state
+        self.exits = exits  # feature -> its exit (no looks applied: the caller applies them once)
+        state.activity = Activity.EXPLORE.value
+
+    @property
+    def current(self) -> Activity:
+        return Activity(self.state.activity)
+
+    def enter(self, activity: Activity) -> None:
+        """Leave the current activity (unless the new one has the same owner); make ``activity`` current."""
+        activity = Activity(activity)
+        old = OWNER[self.current]
+        if old is not None and old != OWNER[activity]:
+            self.exits[old]()
+        self.state.activity = activity.value
+
+    def leave_all(self) -> None:
+        """Stop every feature's player (the session ends)."""
+        for stop in self.exits.values():
+            stop()
+        self.state.activity = Activity.EXPLORE.value
