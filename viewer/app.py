@@ -16,9 +16,10 @@ from pathlib import Path
 from trame.app import TrameApp
 from trame.decorators import change, trigger
 
-from meshes import REGIONS, TOOTH_NUMBERS, load_tooth, resolve_tooth
+from meshes import REGIONS, TOOTH_NUMBERS, resolve_tooth
 from meshes.catalog import valid_codes
 from meshes.section import KEPT_SIDE, REMOVED_SIDE, section_mm
+from viewer.growth.logic import Growth
 from viewer.page.view import build_ui
 from viewer.procedure.frames import COMPARE_PREFIX, idle_looks
 from viewer.procedure.logic import ProcedurePlayer
@@ -29,6 +30,7 @@ from viewer.story.model import infection_looks, neighbour_looks, successor_looks
 
 from .activity import Activities, Activity
 from .colors import DECAY_RANGE, css_rgb
+from .growth.model import clean_age, clean_variant
 from .i18n import (
     canal_name,
     language_items,
@@ -65,7 +67,7 @@ DIMENSIONS = (  # (text key, tooth.dimensions_mm key)
 )
 
 
-class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
+class App(Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
     """One viewer session. ``App(name)`` builds it on the trame server called ``name``."""
 
     def __init__(self, server=None, default_tooth: str = "85"):
@@ -110,6 +112,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         self.frames_sent = 0
         self._init_procedure()
         self._init_story()
+        self._init_growth()
         self._init_quiz()
         self._init_exports()
         # One activity at a time: entering one leaves the current one through its feature's exit.
@@ -138,6 +141,8 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
             successor=bool(s.successor_on),
             mode=s.mode,
             lang=s.lang,
+            age=self._age,
+            variant=self._variant,
             extra=dict(self._extra_query),
         )
 
@@ -157,6 +162,10 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s.tooth_error = self._unknown_tooth_text(p.unknown_tooth) if p.unknown_tooth else ""
         s.infection = p.infection
         s.successor_on = p.successor
+        self._stage_wanted = None  # the default tooth first; the URL's age and variant follow (off the loop)
+        self._age = self._variant = None
+        s.age, s.variant = p.age, p.variant
+        self._growth_for_tooth()
         self.enter(Activity.EXPLORE)
         self._load_scene()
         self._update_story_texts()
@@ -170,16 +179,15 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s.scene_ready = True
         if not p.procedure:
             self.camera_preset(p.view or "reset")
+        wanted = (clean_age(p.age), clean_variant(self.fdi, p.variant))
+        if wanted != (None, None):
+            self._request_stage(*wanted)
 
     def on_client_url(self, search: str = "") -> None:
         """The browser reports its URL query once mounted: restore the view it describes."""
         self.apply_params(parse_query(search or "", self.default_tooth))
 
     # ------------------------------------------------------------------ scene
-    def tooth_model(self):
-        """The engine's model of the session's (canonical) tooth."""
-        return load_tooth(self.fdi)
-
     def _unknown_tooth_text(self, code: str) -> str:
         return tr(self.state.lang, "unknown_tooth", asked=str(code).strip()[:40],
                   tooth=tooth_title(self.fdi, self.state.lang), codes=valid_codes())
@@ -187,7 +195,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
     def _section_key(self, plane: str | None, position: float | None) -> tuple:
         """(tooth, plane, position) in canonical form: the key of every mesh cache."""
         plane = None if clean_cut_plane(plane) == "off" else plane
-        return (self.fdi, plane, clean_cut_pos(position) if plane else 0.0)
+        return (self.tooth_key, plane, clean_cut_pos(position) if plane else 0.0)
 
     def _load_meshes(self, key: tuple) -> None:
         """Send the regions (and the procedure's parts, once the browser has them) for a section key."""
@@ -321,9 +329,10 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
             s.tooth_error = ""
         if fdi != tooth:
             s.tooth = fdi  # one spelling in the state, the URL and every cache key
-        if fdi == self.fdi and (not s.scene_ready or (self._loaded or ("",))[0] == fdi):
+        if fdi == self.fdi and (not s.scene_ready or (self._loaded or ("",))[0] == self.tooth_key):
             return
         self.fdi = fdi
+        self._growth_for_tooth()  # a variant of another kind does not apply to this tooth
         if not s.scene_ready:
             return
         self.state.pick_text = ""

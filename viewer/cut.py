@@ -10,8 +10,8 @@ from functools import lru_cache
 
 import pyvista as pv
 
-from meshes import load_tooth
 from meshes.section import clip_region, plane_normal, plane_origin
+from viewer.growth.model import load_stage as load_tooth  # a tooth key: "85", "85@7.5~variant"
 
 __all__ = ["clip_region", "cut_extras", "cut_tooth", "plane_normal", "plane_origin"]
 

@@ -12,6 +12,7 @@ from meshes import REGIONS, UnknownToothError, resolve_tooth
 from meshes.section import CUT_MAX, CUT_MIN, CUT_PLANES
 from scenes.text import DEFAULT_LANGUAGE
 
+from .growth.model import clean_age, clean_variant
 from .vocabulary import CAMERA_VIEWS as CAMERA_PRESETS
 from .vocabulary import INFECTIONS, LANGUAGES, MODES, PROCEDURES
 
@@ -34,6 +35,8 @@ class ViewParams:
     successor: bool = False  # the premolar in its crypt shown
     mode: str = "parent"  # one of MODES
     lang: str = DEFAULT_LANGUAGE  # one of LANGUAGES
+    age: float | None = None  # the child's age, an engine stage (None: the default tooth, complete roots)
+    variant: str | None = None  # a root/canal variant of the tooth's kind (None: its commonest)
     unknown_tooth: str = ""  # a ?tooth= that names no primary molar (shown as an error, never silently)
     extra: dict = field(default_factory=dict)
 
@@ -86,6 +89,10 @@ def parse_query(query: str, default_tooth: str = "85") -> ViewParams:
         p = replace(p, mode=q["mode"].strip().lower())
     if q.get("lang", "").strip().lower() in LANGUAGES:
         p = replace(p, lang=q["lang"].strip().lower())
+    if "age" in q:
+        p = replace(p, age=clean_age(q["age"]))
+    if "variant" in q:
+        p = replace(p, variant=clean_variant(p.tooth, q["variant"]))
     extra = {k: q[k] for k in PASSTHROUGH_KEYS if k in q}
     return replace(p, extra=extra)
 
@@ -118,5 +125,9 @@ def to_query(p: ViewParams) -> str:
         items.append(("mode", "student"))
     if p.lang in LANGUAGES and p.lang != DEFAULT_LANGUAGE:
         items.append(("lang", p.lang))
+    if p.age is not None:
+        items.append(("age", f"{p.age:g}"))
+    if p.variant:
+        items.append(("variant", p.variant))
     items.extend((k, p.extra[k]) for k in PASSTHROUGH_KEYS if k in p.extra)
     return "?" + urlencode(items)

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from trame_vtk.modules.vtk.serializers.mesh import mesh as mesh_state
 
-from meshes import load_tooth
+from viewer.growth.model import load_stage as load_tooth  # a tooth key: "85", "85@7.5~variant"
 from viewer.procedure.frames import EXTRA_MESHES, with_color_array
 from viewer.story.model import SIDES
 

@@ -8,6 +8,7 @@ from trame.widgets import vuetify3 as v3
 
 from meshes import REGIONS
 from viewer.colors import css_rgb
+from viewer.growth.ui import build_growth_panel
 from viewer.page.aria import aria, named, words
 from viewer.procedure.ui import build_procedure_controls
 from viewer.scene import layer_key
@@ -50,6 +51,7 @@ def build_panel(app) -> None:
                 classes="pm-touch mb-2",
             )
             build_story_panel(app, "top")
+            build_growth_panel(app)
             build_procedure_controls(app)
             build_story_panel(app, "bottom")
             with html.Div(classes="pm-section", **named("layers", role="group")):

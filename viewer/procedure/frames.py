@@ -11,13 +11,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from meshes import REGIONS, load_tooth
+from meshes import REGIONS
 from scenes import PulpVolumes, load_all, moment
 from viewer.colors import (
     DECAY_PRESET,
     PULP_STATE_COLORS,
     PULP_STATE_PRESETS,
 )
+from viewer.growth.model import load_stage as load_tooth  # a tooth key (viewer.growth)
 from viewer.looks import base_color, shape_property
 from viewer.vocabulary import PROCEDURES
 

@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from trame.decorators import change
 
-from meshes import load_tooth
 from viewer.activity import Activity
+from viewer.growth.model import load_stage as load_tooth
 from viewer.i18n import counter_text, final_text, procedure_name, step_texts, tr
 from viewer.playback import cancel, start_frames
 from viewer.procedure.frames import (
@@ -79,9 +79,9 @@ class ProcedurePlayer:
 
     def _ensure_extras(self) -> None:
         """Send the procedure geometry of the current tooth once (hidden until a step shows it)."""
-        if self._extras_for != self.fdi:
-            self._extras_for = self.fdi
-            self._send_extras(self._loaded or (self.fdi, None, 0.0))
+        if self._extras_for != self.tooth_key:
+            self._extras_for = self.tooth_key
+            self._send_extras(self._loaded or (self.tooth_key, None, 0.0))
 
     def _send_extras(self, key: tuple) -> None:
         fdi, plane, pos = key
@@ -147,7 +147,7 @@ class ProcedurePlayer:
         procedure = s.procedure
         if not procedure:
             return
-        fdi = self.tooth_model().tooth.fdi
+        fdi = self.tooth_key  # the staged tooth's key (age, variant)
         tl = timelines()[procedure]
         t = min(max(float(t), 0.0), tl.total_duration)
         self._t = t

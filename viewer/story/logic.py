@@ -90,16 +90,17 @@ class StoryPlayer:
         s.space_titles = {k: scene_title(k, s.mode, s.lang) for k in SPACE_SCENES}
         if s.space_scene:
             s.space_title = scene_title(s.space_scene, s.mode, s.lang)
+        self._growth_texts()  # the age's word on the indicated procedure (viewer.growth)
 
     def _ensure_successor(self) -> None:
-        fdi = self.tooth_model().tooth.fdi
+        fdi = self.tooth_key
         if self._successor_for != fdi:
             for part, m in serialized_successor(fdi).items():
                 self.state[f"mesh_{part}"] = m
             self._successor_for = fdi
 
     def _ensure_neighbours(self) -> None:
-        fdi = self.tooth_model().tooth.fdi
+        fdi = self.tooth_key
         if self._neighbours_for != fdi:
             for side, m in serialized_neighbours(fdi).items():
                 self.state[f"mesh_{nb_key(side)}"] = m
@@ -221,6 +222,7 @@ class StoryPlayer:
         self._stop_space()
         self.state.update(asdict(SpaceState()))
         self._space_t = 0.0
+        self._show_age_now()  # the timeline's "now" back at the child's age
 
     def leave_space(self) -> None:
         """Back to exploring the tooth, from the camera it had."""

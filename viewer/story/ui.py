@@ -92,6 +92,10 @@ def _infection_section(app) -> None:
             html.Div("{{ indicated.title }}", classes="pm-indicated-title")
             html.Div("{{ indicated.why }}", classes="pm-indicated-why")
             html.Div("{{ indicated.note }}", v_show="indicated.note", classes="pm-note")
+            # the guideline's word when the child's age has resorbed the roots past its line (viewer.growth)
+            html.Div("{{ age_advice }}", v_show="age_advice", classes="pm-indicated-why pm-advice",
+                     id="pm-age-advice")
+            html.Div(words("age_guideline_source"), v_show="age_advice", classes="pm-note")
         v3.VBtn(
             "{{ indicated.play }}",
             prepend_icon="mdi-play",
