@@ -91,7 +91,8 @@ def test_variant_changes_canals_quiz_and_url(app):
 
 
 def test_url_opens_at_an_age_and_variant(app):
-    app.apply_params(parse_query("?tooth=85&age=8.5&variant=three-canals&mode=student"))
+    with app.state:  # as at connect time: the state's changes are flushed (and their handlers run) after
+        app.apply_params(parse_query("?tooth=85&age=8.5&variant=three-canals&mode=student"))
     s = app.state
     assert app.tooth_key == "85@8.5~three-canals" and s.age == 8.5 and s.variant == "three-canals"
     assert "age=8.5&variant=three-canals" in s.url_query

@@ -30,7 +30,7 @@ from viewer.story.model import infection_looks, neighbour_looks, successor_looks
 
 from .activity import Activities, Activity
 from .colors import DECAY_RANGE, css_rgb
-from .growth.model import clean_age, clean_variant
+from .growth.model import clean_age, clean_variant, shown_variant
 from .i18n import (
     canal_name,
     language_items,
@@ -164,8 +164,7 @@ class App(Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s.successor_on = p.successor
         self._stage_wanted = None  # the default tooth first; the URL's age and variant follow (off the loop)
         self._age = self._variant = None
-        s.age, s.variant = p.age, p.variant
-        self._growth_for_tooth()
+        s.age, s.variant = clean_age(p.age), shown_variant(self.fdi, clean_variant(self.fdi, p.variant))
         self.enter(Activity.EXPLORE)
         self._load_scene()
         self._update_story_texts()

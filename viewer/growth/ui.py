@@ -9,7 +9,7 @@ from viewer.page.aria import aria, named, words
 
 
 def build_growth_panel(app) -> None:
-    with html.Div(classes="pm-section", **named("age_label", role="group")):
+    with html.Div(classes="pm-section pm-age", **named("age_label", role="group")):
         html.Div(words("age_label"), classes="pm-heading")
         v3.VSlider(
             v_model=("age",),
