@@ -45,7 +45,9 @@ def test_age_shortens_the_roots_moves_now_and_round_trips(app):
     assert s.age_text == "8.5 years" and "melting" in s.age_roots
     assert "age=8.5" in s.url_query and parse_query(s.url_query).age == 8.5
     assert to_query(parse_query(s.url_query)) == s.url_query
-    set_state(app, age=None)
+    set_state(app, tooth="84")  # another tooth at the same age
+    assert app.tooth_key == "84@8.5" and app.tooth_model().age_years == 8.5 and "age=8.5" in s.url_query
+    set_state(app, tooth="85", age=None)
     assert app.tooth_key == "85" and s.age_marker is None and "age=" not in s.url_query
 
 
@@ -96,3 +98,32 @@ def test_url_opens_at_an_age_and_variant(app):
     s = app.state
     assert app.tooth_key == "85@8.5~three-canals" and s.age == 8.5 and s.variant == "three-canals"
     assert "age=8.5&variant=three-canals" in s.url_query
+
+
+def test_a_burst_of_ages_builds_only_the_newest_off_the_loop(app):
+    """A client sending many ages: the session answers while the stage loads, and only the newest shows."""
+    import asyncio
+
+    shown = []
+
+    async def burst():
+        for value in ("3.1", "5.2", "nan", "8.6"):
+            set_state(app, age=value)
+        assert app.state.age_preparing and app.tooth_key == "85"  # the old tooth stays until the new one
+        set_state(app, xray=True)  # the session still answers meanwhile
+        shown.append(app.state.property_enamel["opacity"])
+        while app.state.age_preparing:
+            await asyncio.sleep(0.05)
+
+    asyncio.run(burst())
+    assert shown[0] < 1.0 and app.tooth_key == "85@8.5" and app.state.age == 8.5
+    assert "age=8.5" in app.state.url_query
+
+    async def back():  # asked for an age, then for none again before it came: none stays
+        set_state(app, age="4")
+        set_state(app, age="8.5")
+        while app.state.age_preparing:
+            await asyncio.sleep(0.05)
+
+    asyncio.run(back())
+    assert app.tooth_key == "85@8.5" and app.state.age == 8.5 and not app.state.age_preparing

@@ -336,10 +336,14 @@ class App(Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
             return
         self.state.pick_text = ""
         self.enter(Activity.EXPLORE)  # a new tooth starts with nothing running
-        self._load_scene()
+        staged, (self._age, self._variant) = (self._age, self._variant), (None, None)
+        self._load_scene()  # the default tooth at once; its stage at the child's age follows off the loop
+        self._update_story_texts()
         self._apply_looks()
         self._sync_url()
         self.camera_preset(self.state.camera_view or "reset")
+        if staged != (None, None):
+            self._request_stage(*staged)
 
     @change(*[layer_key(r) for r in REGIONS], "xray")
     def _on_layers(self, **_):

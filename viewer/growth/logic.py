@@ -91,8 +91,11 @@ class Growth:
             s.age = a  # one value in the state, the URL and every cache key
         if shown_variant(self.fdi, v) != variant:
             s.variant = shown_variant(self.fdi, v)
-        if not s.scene_ready or (a, v) in ((self._age, self._variant), self._stage_wanted):
-            return  # on screen or on its way
+        if not s.scene_ready or (a, v) == self._stage_wanted:
+            return  # on its way
+        if (a, v) == (self._age, self._variant):  # on screen: a stage still on its way is not wanted now
+            self._stage_wanted = None
+            return
         self.enter(Activity.EXPLORE)  # a new tooth stage starts with nothing running
         self._request_stage(a, v)
 
