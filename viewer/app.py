@@ -19,6 +19,7 @@ from trame.decorators import change, trigger
 from meshes import REGIONS, TOOTH_NUMBERS, load_tooth, resolve_tooth
 from meshes.catalog import valid_codes
 from meshes.section import KEPT_SIDE, REMOVED_SIDE, section_mm
+from viewer.chairside.logic import Chairside
 from viewer.page.view import build_ui
 from viewer.procedure.frames import COMPARE_PREFIX, idle_looks
 from viewer.procedure.logic import ProcedurePlayer
@@ -65,7 +66,7 @@ DIMENSIONS = (  # (text key, tooth.dimensions_mm key)
 )
 
 
-class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
+class App(Chairside, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
     """One viewer session. ``App(name)`` builds it on the trame server called ``name``."""
 
     def __init__(self, server=None, default_tooth: str = "85"):
@@ -112,6 +113,7 @@ class App(ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         self._init_story()
         self._init_quiz()
         self._init_exports()
+        self._init_chairside()
         # One activity at a time: entering one leaves the current one through its feature's exit.
         self.activities = Activities(s, exits={
             "procedure": self._clear_procedure,

@@ -1,0 +1,152 @@
+"""The chairside session part: presentation layout, text size, theme, reduced motion, keyboard, search.
+
+A mixin of ``viewer.app.App``. The browser reports its preferences once mounted (``on_client_prefs``);
+keys arrive as their names (``pm_key``) and map to actions through ``scenes/data/search/keys.toml``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from trame.decorators import change, trigger
+
+from meshes import REGIONS, Structure
+from viewer.activity import Activity
+from viewer.chairside.search import find
+from viewer.colors import VIEW_BACKGROUNDS
+from viewer.i18n import structure_text, tooth_title, tr
+from viewer.scene import layer_key
+from viewer.vocabulary import CAMERA_VIEWS
+
+KEYS_FILE = Path(__file__).resolve().parents[2] / "scenes" / "data" / "search" / "keys.toml"
+TEXT_SCALES = (1.0, 1.25, 1.5, 1.75)  # the caption is 20 px at 1.0: 35 px at the largest
+THEMES = ("light", "dark")
+
+
+@lru_cache(maxsize=1)
+def key_actions() -> dict[str, str]:
+    return dict(tomllib.loads(KEYS_FILE.read_text()))
+
+
+@dataclass
+class ChairsideState:
+    """The chairside keys in the session state, typed, with their first values."""
+
+    present: bool = False  # the presentation layout: tooth large, caption beside or below, panel away
+    text_scale: float = 1.0  # one of TEXT_SCALES
+    theme: str = "light"  # one of THEMES; the browser's preference once it reports it
+    reduced_motion: bool = False  # prefers-reduced-motion: no animation, steps jump
+    view_background: list = field(default_factory=lambda: list(VIEW_BACKGROUNDS["light"]))
+    search_text: str = ""
+    search_result: str = ""
+    shortcut_keys: list = field(default_factory=lambda: list(key_actions()))
+
+
+class Chairside:
+    """The chairside habits of an App (uses its state, camera, players and tooth)."""
+
+    def _init_chairside(self) -> None:
+        self.state.update(asdict(ChairsideState()))
+
+    # --- preferences and layout
+    def on_client_prefs(self, dark: bool = False, reduced: bool = False) -> None:
+        """The browser's ``prefers-color-scheme`` and ``prefers-reduced-motion``, once mounted."""
+        self.state.theme = "dark" if dark else "light"
+        self.state.reduced_motion = bool(reduced)
+
+    @change("theme")
+    def _on_theme(self, theme, **_):
+        if theme not in THEMES:
+            self.state.theme = theme = "light"
+        self.state.view_background = list(VIEW_BACKGROUNDS[theme])
+
+    def toggle_theme(self) -> None:
+        self.state.theme = "light" if self.state.theme == "dark" else "dark"
+
+    def toggle_present(self) -> None:
+        """One tap: the panel out of the way and the tooth large, or everything back."""
+        s = self.state
+        s.present = not s.present
+        s.panel_open = not s.present
+
+    def text_size(self, step: int = 1) -> None:
+        """Larger (or smaller) text; past the largest it comes back to the first."""
+        s = self.state
+        i = TEXT_SCALES.index(s.text_scale) if s.text_scale in TEXT_SCALES else 0
+        s.text_scale = TEXT_SCALES[(i + step) % len(TEXT_SCALES)] if step > 0 else TEXT_SCALES[max(i - 1, 0)]
+
+    # --- keyboard
+    @trigger("pm_key")
+    def on_key(self, key: str = "") -> None:
+        action = key_actions().get(str(key))
+        if not action:
+            return
+        kind, _, what = action.partition(":")
+        s = self.state
+        if kind == "view":
+            if what in ("next", "previous"):
+                order = (*CAMERA_VIEWS, "reset")
+                here = order.index(s.camera_view) if s.camera_view in order else len(order) - 1
+                what = order[(here + (1 if what == "next" else -1)) % len(order)]
+            self.camera_preset(what)
+        elif kind == "step" and s.procedure:
+            self.next_step() if what == "next" else self.previous_step()
+        elif kind == "play":
+            self.pause() if s.playing else self.play()
+        elif kind == "layer":
+            name = "xray" if what == "xray" else layer_key(what)
+            if what == "xray" or what in REGIONS:
+                s[name] = not s[name]
+        elif kind == "text":
+            self.text_size(1 if what == "larger" else -1)
+        elif kind == "theme":
+            self.toggle_theme()
+        elif kind == "present":
+            self.toggle_present()
+
+    # --- search
+    @trigger("pm_search")
+    def on_search(self, query: str = "") -> None:
+        self.state.search_text = str(query or "")[:80]
+        self.search()
+
+    def search(self, query: str | None = None) -> None:
+        """Select the tooth (and show the part) a query names, or say that nothing matched."""
+        s = self.state
+        query = s.search_text if query is None else query
+        found = find(str(query or "")[:80], s.lang, self.fdi)
+        if found is None or found.fdi is None:
+            s.search_result = tr(s.lang, "search_none" if found is None else "search_no_model",
+                                 asked=str(query)[:40], tooth=found.other if found else "")
+            return
+        if found.fdi != self.fdi:
+            s.tooth = found.fdi  # _on_tooth loads it, as a tap on the chart would
+            self._on_tooth(found.fdi)
+        s.search_result = tooth_title(found.fdi, s.lang)
+        if found.part:
+            self._show_part(found.part, found.name)
+
+    def _show_part(self, part: str, name: str) -> None:
+        """Name the part and make it visible: the hard tissues see-through so the pulp shows."""
+        s = self.state
+        tooth = self.tooth_model()
+        if part == "horn" and name in tooth.local.horn_tips:
+            region = "crown_pulp"
+        elif part == "canal" and f"{name} canal" in tooth.canal_names:
+            region = "root_pulp"
+        elif part == "cusp" and name in tooth.local.cusp_tips:
+            region = "enamel"
+        else:
+            s.search_result = tr(s.lang, "search_not_on_tooth", asked=s.search_text[:40],
+                                 tooth=tooth_title(self.fdi, s.lang))
+            return
+        if self.activities.current != Activity.EXPLORE:
+            self.enter(Activity.EXPLORE)
+        s[layer_key(region)] = True
+        if region != "enamel":
+            s.xray = True
+        s.pick_text = structure_text(s.lang, Structure(region, part, name))
+        s.search_result = f"{tooth_title(self.fdi, s.lang)} · {s.pick_text}"
