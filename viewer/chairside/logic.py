@@ -62,6 +62,8 @@ class Chairside:
         if theme not in THEMES:
             self.state.theme = theme = "light"
         self.state.view_background = list(VIEW_BACKGROUNDS[theme])
+        if self.state.scene_ready:  # the remade view looks where the old one did
+            self.camera_preset(self.state.camera_view or "reset")
 
     def toggle_theme(self) -> None:
         self.state.theme = "light" if self.state.theme == "dark" else "dark"

@@ -75,8 +75,11 @@ def build_view(app) -> None:
             # focusable, its keys listed: the view is turned from the keyboard too (viewer.chairside)
             html.Div(classes="pm-view", tabindex="0",
                      **aria(MODEL_NAME, role="img", aria_keyshortcuts="1 2 3 4 5 0 ArrowUp ArrowDown")),
+            # vtk.js reads the background once, when the view is made: a theme remakes the view (key); the
+            # meshes stay in the browser's state, so nothing is sent again but the camera
             vtkw.VtkView(
                 ref="view",
+                key="String(view_background)",
                 background=("view_background", list(BACKGROUND)),
                 picking_modes=("picking_modes", ["click"]),
                 interactor_settings=("interactor_settings", INTERACTOR_SETTINGS),
