@@ -37,7 +37,8 @@ def ipad(browser, playwright_instance, landscape=False, **options):
 def in_viewport(page, locator) -> bool:
     box = locator.bounding_box()
     vw, vh = page.viewport_size["width"], page.viewport_size["height"]
-    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= vh and box["x"] + box["width"] <= vw
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= vh \
+        and box["x"] + box["width"] <= vw
 
 
 def corner_pixel(page) -> np.ndarray:
