@@ -1,9 +1,10 @@
 """Primary Molar 3D: start the chairside viewer.
 
-    python app.py [--host HOST] [--port PORT] [--tooth 85] [--access-code CODE]
+    python app.py [--host HOST] [--port PORT] [--tooth 85] [--access-code CODE] [--trusted-proxy ADDR]
 
 Serves the page (no browser is opened) and prints its URL. Every browser that connects gets its own
-session. Exit status 2 for a bad port or an unknown tooth, with a one-line message.
+session. Exit status 2 for a bad port, an unknown tooth or a bad option, with a one-line message.
+SIGHUP revokes every access pass handed out (browsers must enter the code again); SIGINT/SIGTERM stop.
 """
 
 from __future__ import annotations
@@ -23,6 +24,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--tooth", default="85", help="tooth shown when the URL names none, FDI or Universal")
     p.add_argument("--access-code", default=None,
                    help="code every browser must enter first (default: $PM3D_ACCESS_CODE; none: open)")
+    p.add_argument("--pass-hours", type=float, default=12.0,
+                   help="hours an entered code stays valid in a browser (default 12)")
+    p.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
+                   help="reverse proxy (address or network) whose X-Forwarded-For is believed; repeatable")
+    p.add_argument("--sessions-per-client", type=int, default=8,
+                   help="open sessions allowed from one client address (default 8)")
+    p.add_argument("--max-sessions", type=int, default=200, help="open sessions in all (default 200)")
+    p.add_argument("--max-connections", type=int, default=None,
+                   help="TCP connections in all (default: what the descriptor limit allows)")
+    p.add_argument("--connections-per-client", type=int, default=64,
+                   help="TCP connections from one address (default 64)")
+    p.add_argument("--header-timeout", type=float, default=10.0,
+                   help="seconds a connection has to send a whole request, and to idle (default 10)")
+    p.add_argument("--export-workers", type=int, default=1, help="processes rendering exports (default 1)")
+    p.add_argument("--export-queue", type=int, default=6, help="exports waiting at most (default 6)")
+    p.add_argument("--export-minutes", type=float, default=10.0,
+                   help="time limit of one export in minutes (default 10)")
     return p
 
 
@@ -61,8 +79,44 @@ async def _serve(server, host: str, port: int) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, server.revoke_passes)
     await stop.wait()
     await server.stop()
+
+
+def _prepare_meshes(tooth_fdi: str) -> None:
+    """Every molar's cache checked (and a damaged one rebuilt, both cores) before anyone is served.
+
+    A damaged file found later, when a student first opens that tooth, would be rebuilt on the shared
+    event loop and freeze every session for seconds.
+    """
+    from meshes import DEFAULT_SPACING, load_tooth
+    from meshes import cache as mesh_cache
+    from meshes.spec import KINDS
+
+    for kind in KINDS:
+        key = mesh_cache.cache_key(kind, DEFAULT_SPACING)
+        path = mesh_cache.cache_dir() / f"{kind}-{key}.npz"
+        if path.exists():
+            try:
+                mesh_cache.load(path, key)
+            except ValueError as exc:
+                print(f"warning: {exc}; rebuilding", file=sys.stderr)
+                path.unlink(missing_ok=True)
+    mesh_cache.build_all(KINDS, DEFAULT_SPACING)
+    load_tooth(tooth_fdi)
+
+
+def _limits(args) -> str | None:
+    """Why the limit options cannot be used, or None."""
+    for name in ("sessions_per_client", "max_sessions", "connections_per_client", "export_workers"):
+        if getattr(args, name) < 1:
+            return f"--{name.replace('_', '-')} must be at least 1"
+    if args.max_connections is not None and args.max_connections < 8:
+        return "--max-connections must be at least 8"
+    if args.export_queue < 0 or min(args.export_minutes, args.pass_hours, args.header_timeout) <= 0:
+        return "--export-queue must be >= 0; --export-minutes, --pass-hours and --header-timeout > 0"
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,32 +128,40 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= port <= 65535:
         return _fail(f"--port must be from 1 to 65535, not {port}")
 
-    from meshes import UnknownToothError, load_tooth, resolve_tooth
+    from meshes import UnknownToothError, resolve_tooth
 
     try:
         tooth = resolve_tooth(args.tooth)
     except UnknownToothError as exc:
         return _fail(str(exc))
-    from viewer.access import resolve_code
+    from viewer.access import parse_proxies, resolve_code
 
     try:
         access_code = resolve_code(args.access_code)
+        proxies = parse_proxies(args.trusted_proxy)
     except ValueError as exc:
         return _fail(str(exc))
-    problem = _check_port(args.host, port)
+    problem = _limits(args) or _check_port(args.host, port)
     if problem:
         return _fail(problem)
 
-    from meshes import DEFAULT_SPACING
-    from meshes.cache import build_all
-    from meshes.spec import KINDS
+    from viewer import logsafe
+
+    logsafe.configure()
+    # Build what the cache lacks before serving (both cores), so no session ever waits on a build.
+    _prepare_meshes(tooth.fdi)
+
     from viewer.app import App
+    from viewer.export import pool
     from viewer.serve import SessionServer
 
-    # Build what the cache lacks before serving (both cores), so no session ever waits on a build.
-    build_all(KINDS, DEFAULT_SPACING)
-    load_tooth(tooth.fdi)
-    server = SessionServer(lambda name: App(name, default_tooth=tooth.fdi), access_code=access_code)
+    pool.configure(workers=args.export_workers, max_queued=args.export_queue,
+                   time_limit_s=60 * args.export_minutes)
+    server = SessionServer(
+        lambda name: App(name, default_tooth=tooth.fdi), access_code=access_code, trusted_proxies=proxies,
+        pass_ttl_s=3600 * args.pass_hours, sessions_per_client=args.sessions_per_client,
+        max_sessions=args.max_sessions, max_connections=args.max_connections,
+        connections_per_peer=args.connections_per_client, header_timeout_s=args.header_timeout)
     try:
         asyncio.run(_serve(server, args.host, port))
     except OSError as exc:

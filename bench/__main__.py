@@ -1,6 +1,7 @@
 """``python -m bench``: our app beside the plain baseline, one run, one table (and JSON).
 
     python -m bench [--quick] [--sessions 30] [--loads 10] [--soak 100] [--json bench/results.json]
+    python -m bench --attacks   # only the hostile clients (issue 12): a probe session's round trips
 """
 
 from __future__ import annotations
@@ -138,14 +139,33 @@ def table(res: dict) -> str:
     return "\n".join(lines)
 
 
+def run_attacks(out: Path) -> int:
+    from . import attacks
+
+    res = {"machine": servers.machine(), "attacks": attacks.run_all()}
+    m = res["machine"]
+    print(f"# {m['date']} · {m['nproc']} CPUs · {m['cpu']} · {m['ram_gb']} GB RAM · Python {m['python']}")
+    print(attacks.table(res["attacks"]))
+    ok = all(r.get("probe_rtt_p95_ms", 1e9) < 100 and r.get("rss_growth_mb", 1e9) < 300
+             and r.get("probe_errors", 1) == 0 for r in res["attacks"].values())
+    print(f"\nevery attack: probe p95 < 100 ms, RSS within 300 MB, no probe errors: {'yes' if ok else 'NO'}")
+    out.write_text(json.dumps(res, indent=1, default=str))
+    print(f"written: {out}")
+    return 0 if ok else 1
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
     p.add_argument("--sessions", type=int, default=30)
     p.add_argument("--loads", type=int, default=10, help="cold loads per app (>= 10 for the README)")
     p.add_argument("--soak", type=int, default=0, help="also connect/disconnect N sessions (e.g. 100)")
+    p.add_argument("--attacks", action="store_true",
+                   help="only the attacks: round trips of a well-behaved session and memory during each")
     p.add_argument("--json", default=str(Path(__file__).parent / "results.json"))
     args = p.parse_args(argv)
+    if args.attacks:
+        return run_attacks(Path(args.json).with_name("attacks.json"))
     if args.quick:
         args.loads = min(args.loads, 3)
         args.sessions = min(args.sessions, 10)

@@ -22,10 +22,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def command(kind: str, port: int, tooth: str = "85") -> list[str]:
+def command(kind: str, port: int, tooth: str = "85", args: tuple[str, ...] = ()) -> list[str]:
     if kind == "ours":
         return [sys.executable, str(APP_ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port),
-                "--tooth", tooth]
+                "--tooth", tooth, *args]
     if kind == "baseline":
         return [sys.executable, "-m", "bench.baseline_app", "--host", "127.0.0.1", "--port", str(port),
                 "--tooth", tooth]
@@ -39,6 +39,7 @@ class Server:
     proc: subprocess.Popen
     startup_s: float
     output: list[str] = field(default_factory=list)
+    log_bytes: int = 0  # everything it printed (the output list keeps the first lines, cut short)
 
     @property
     def url(self) -> str:
@@ -64,13 +65,14 @@ class Server:
                 self.proc.wait(5)
 
 
-def start(kind: str, tooth: str = "85", timeout: float = 120, env: dict | None = None) -> Server:
-    """Start a server; ``startup_s`` is process start -> the "App running at" line on stdout."""
+def start(kind: str, tooth: str = "85", timeout: float = 120, env: dict | None = None,
+          args: tuple[str, ...] = ()) -> Server:
+    """Start a server (``args``: more app.py options); ``startup_s`` is process start -> "App running at"."""
     port = free_port()
     t0 = time.perf_counter()
     paths = os.pathsep.join(dict.fromkeys([str(APP_ROOT), str(ROOT)]))
     env = {"PYTHONPATH": paths, **(env or {})}
-    proc = subprocess.Popen(command(kind, port, tooth), cwd=APP_ROOT, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(command(kind, port, tooth, args), cwd=APP_ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, bufsize=1,
                             env={**os.environ, "PYTHONUNBUFFERED": "1", **env})
     lines = []
@@ -90,13 +92,16 @@ def start(kind: str, tooth: str = "85", timeout: float = 120, env: dict | None =
     # keep draining its output so a chatty server never blocks on a full pipe
     import threading
 
+    server = Server(kind, port, proc, startup, lines)
+
     def drain():
         for ln in proc.stdout:
+            server.log_bytes += len(ln)
             if len(lines) < 2000:
-                lines.append(ln.rstrip())
+                lines.append(ln.rstrip()[:2000])
 
     threading.Thread(target=drain, daemon=True).start()
-    return Server(kind, port, proc, startup, lines)
+    return server
 
 
 def rss_mb(pid: int) -> float:

@@ -59,8 +59,9 @@ def array_hashes(node, out: set | None = None) -> set[str]:
 
 
 class TrameClient:
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, local_addr: str | None = None):
         self.url = ws_url(base_url)
+        self.local_addr = local_addr  # connect from this address (another loopback address: another client)
         self.state: dict = {}
         self.triggers: dict[str, str] = {}
         self.bytes_in = 0
@@ -135,7 +136,8 @@ class TrameClient:
     async def connect(self, query: str = "", timeout: float = 60) -> float:
         """Open a session like a browser does; returns seconds until its scene data is all here."""
         t0 = time.perf_counter()
-        self._session = aiohttp.ClientSession()
+        connector = aiohttp.TCPConnector(local_addr=(self.local_addr, 0)) if self.local_addr else None
+        self._session = aiohttp.ClientSession(connector=connector)
         self._ws = await self._session.ws_connect(self.url, max_msg_size=0, heartbeat=None)
         self._reader = asyncio.get_running_loop().create_task(self._read())
         hello = await self._send("system:c0:0", "wslink.hello", [{"secret": SECRET}])

@@ -21,12 +21,22 @@ _libc = ctypes.CDLL(ctypes.util.find_library("c")) if ctypes.util.find_library("
 
 def release(server: object) -> None:
     """Forget `server` (a closed session's trame server) and hand freed memory back to the system."""
+    forget(server)
+    give_back()
+
+
+def forget(server: object) -> None:
+    """Break the global links to `server` (cheap)."""
     if HTML_CTX._server is server:
         HTML_CTX._server = None
     if CoreServer.server is server:
         CoreServer.server = None
     if wslink_server.ws_server is not None and wslink_server.ws_server is getattr(server, "_server", None):
         wslink_server.ws_server = None
+
+
+def give_back() -> None:
+    """Collect cycles and return freed heap (a full collection: ~0.1 s with a few sessions open)."""
     gc.collect()
     if _libc is not None and hasattr(_libc, "malloc_trim"):
         _libc.malloc_trim(0)

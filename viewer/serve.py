@@ -6,7 +6,15 @@ go without touching each other. When a client drops, its App is stopped and forg
 
 With an access code (``--access-code``), every request but the login form needs the session cookie the
 form hands out after the right code (``viewer.access``: constant-time check, wrong codes throttled per
-client); the websocket is refused without it. Without a code everything is open, as before.
+client, passes that expire and can be revoked); the websocket is refused without it. Without a code
+everything is open, as before.
+
+Nothing a client sends can stop the others (issue 12): connections are capped in all and per address
+(``viewer.admission``) and unfinished requests time out; a ``/ws`` without the upgrade, a client over its
+session cap or a server shutting down is refused before any App is built; a websocket message is checked
+before wslink allocates for it (``viewer.wsguard``); error replies carry no traceback; client text reaches
+the log quoted briefly (``viewer.logsafe``). Behind a reverse proxy, ``trusted_proxies`` names it, and
+only then is X-Forwarded-For read (``viewer.access.client_address``).
 """
 
 from __future__ import annotations
@@ -15,22 +23,32 @@ import asyncio
 import contextlib
 import html
 import logging
-import secrets
 import uuid
+from collections import Counter
 from collections.abc import Callable
+from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 from aiohttp import web
 from trame.app.core import AVAILABLE_SERVERS
 
 from . import downloads
-from .access import Throttle, required
-from .release import release
+from .access import Passes, Throttle, client_address, required
+from .admission import Admission
+from .export.pool import shutdown_shared
+from .logsafe import quote
+from .release import forget, give_back
 from .static_cache import compressed_mirror
+from .wsguard import BoundedUnChunker, MessageRefused, scrub_errors
 
 log = logging.getLogger(__name__)
 
 COOKIE = "pm3d_access"
+LAYOUTS = ("main",)  # the page's trame layouts: ``?ui=`` naming another would show a blank page
+MAX_FRAME = 4 << 20  # bytes in one websocket frame (wslink's chunks; the browser sends a few KB)
+SESSION_GAP_S = 0.25  # one client's new sessions are spread this far apart (each App build holds the loop)
+CLIENT_ERRORS_LOGGED = 5  # browser-side errors logged per session (the rest are counted)
+COLLECT_AFTER_S, COLLECT_MAX_DELAY_S = 1.0, 5.0  # closed sessions' memory: after 1 s quiet, 5 s at most
 LOGIN_PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -55,18 +73,39 @@ button {{ background: #4a8bd6; color: white; border: none; }}
 
 
 class SessionServer:
-    """An aiohttp server handing each websocket connection to a fresh app made by ``factory(name)``."""
+    """An aiohttp server handing each websocket connection to a fresh app made by ``factory(name)``.
 
-    def __init__(self, factory: Callable[[str], object], heartbeat: float = 30, max_msg_size: int = 64 << 20,
-                 access_code: str | None = None):
+    Limits (all per server process): `sessions_per_client` websockets from one client address,
+    `max_sessions` in all, `max_connections` TCP connections in all and `connections_per_peer` from one
+    peer, `header_timeout_s` for a connection to complete a request (and for an idle keep-alive).
+    """
+
+    def __init__(self, factory: Callable[[str], object], heartbeat: float = 30, max_msg_size: int = MAX_FRAME,
+                 access_code: str | None = None, *, trusted_proxies: tuple = (),
+                 pass_ttl_s: float = 12 * 3600.0, sessions_per_client: int = 8, max_sessions: int = 200,
+                 max_connections: int | None = None, connections_per_peer: int = 64,
+                 header_timeout_s: float = 10.0):
         self.factory = factory
         self.access_code = access_code if required(access_code) else None
         self.throttle = Throttle()
-        self._passes: set[str] = set()  # random cookie values handed out after the right code
+        self.passes = Passes(ttl_s=pass_ttl_s)
+        self.trusted_proxies = tuple(trusted_proxies)
+        self.sessions_per_client = sessions_per_client
+        self.max_sessions = max_sessions
+        self.header_timeout_s = header_timeout_s
+        self.admission = Admission(max_connections, connections_per_peer)
         self.ws_options = {"heartbeat": heartbeat, "max_msg_size": max_msg_size}
         self.sessions: dict[str, object] = {}
+        self.refused: Counter[str] = Counter()  # why sessions/messages were refused (tests, bench)
+        self._per_client: Counter[str] = Counter()
+        self._next_open: dict[str, float] = {}  # per client: when its next session may be built
+        self._sockets: dict[str, tuple[web.WebSocketResponse, str]] = {}  # session -> (socket, its pass)
+        self._closing = False
+        self._building = asyncio.Lock()
+        self._collect_handle: asyncio.TimerHandle | None = None
+        self._collect_due: float | None = None
         self._www = factory("__www__").server
-        self.web = web.Application(middlewares=[self._gate])
+        self.web = web.Application(middlewares=[self._gate], client_max_size=64 << 10)
         routes = [
             web.get("/", self._index),
             web.get("/ws", self._ws),
@@ -80,19 +119,37 @@ class SessionServer:
         routes.append(web.static("/", compressed_mirror(self._www._www), append_version=True))
         self.web.add_routes(routes)
         self._runner: web.AppRunner | None = None
+        self._listener: asyncio.AbstractServer | None = None
+
+    # ------------------------------------------------------------------ who is asking
+    def client(self, request: web.Request) -> str:
+        return client_address(request.remote, request.headers.get("X-Forwarded-For"), self.trusted_proxies)
 
     # ------------------------------------------------------------------ access code
     def _allowed(self, request: web.Request) -> bool:
-        return self.access_code is None or request.cookies.get(COOKIE, "") in self._passes
+        return self.access_code is None or self.passes.valid(request.cookies.get(COOKIE))
+
+    def revoke_passes(self) -> int:
+        """Every pass handed out stops working, and the sessions opened with one are closed (SIGHUP)."""
+        n = self.passes.revoke_all()
+        if self.access_code is not None:
+            for ws, _ in list(self._sockets.values()):
+                asyncio.get_running_loop().create_task(ws.close(code=1008, message=b"access revoked"))
+        log.warning("access passes revoked (%d)", n)
+        return n
 
     @web.middleware
     async def _gate(self, request: web.Request, handler):
+        if request.path in ("/", "/index.html") and request.query.get("ui", "main") not in LAYOUTS:
+            # ?ui= names the trame layout the page shows: an unknown one would be a blank page
+            query = urlencode([(k, v) for k, v in parse_qsl(request.query_string, keep_blank_values=True)
+                               if k != "ui"])
+            raise web.HTTPFound(request.path + (f"?{query}" if query else ""))
         if self._allowed(request) or request.path == "/login":
             return await handler(request)
         if request.path in ("/", "/index.html") and request.method == "GET":
             return self._login_page(request.query_string, dict(request.query).get("lang", "en"))
         raise web.HTTPForbidden(text="access code required")  # the websocket, assets, downloads
-
     def _login_page(self, next_query: str, lang: str, status: int = 200, error: str = "") -> web.Response:
         from scenes.text import languages, text
 
@@ -119,17 +176,17 @@ class SessionServer:
         form = await request.post()
         next_query = str(form.get("next", ""))[:2000]
         lang = parse_qs(next_query).get("lang", ["en"])[-1]
-        client = request.remote or "?"
+        client = self.client(request)
         if not self.throttle.allowed(client):
             return self._login_page(next_query, lang, 429, text("en", "ui.access_refused"))
-        if not self.throttle.attempt(self.access_code, str(form.get("code", "")), client):
-            log.warning("wrong access code from %s", client)
+        if not self.throttle.attempt(self.access_code, str(form.get("code", ""))[:200], client):
+            log.warning("wrong access code from %s", quote(client, 60))
             return self._login_page(next_query, lang, 401, text(lang, "ui.access_refused")
                                     if lang in ("en", "es") else "")
-        token = secrets.token_urlsafe(32)
-        self._passes.add(token)
+        token = self.passes.issue()
         response = web.HTTPSeeOther("/" + (f"?{next_query}" if next_query else ""))
-        response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/")
+        response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/",
+                            max_age=int(self.passes.ttl_s))
         return response
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
@@ -143,19 +200,43 @@ class SessionServer:
         target = "index.html" + (f"?{request.query_string}" if request.query_string else "")
         raise web.HTTPFound(target)
 
+    def _refuse(self, why: str, status: type[web.HTTPException], text: str) -> web.HTTPException:
+        self.refused[why] += 1
+        return status(text=text, headers={"Cache-Control": "no-store"})
+
     async def _ws(self, request: web.Request) -> web.StreamResponse:
-        name = "s" + uuid.uuid4().hex
+        # Everything cheap first: no App is built for a request that is refused.
+        if self._closing:
+            raise self._refuse("closing", web.HTTPServiceUnavailable, "server shutting down")
         ws = web.WebSocketResponse(**self.ws_options)
+        if not ws.can_prepare(request).ok:
+            raise self._refuse("no_upgrade", web.HTTPBadRequest, "websocket upgrade required")
+        client = self.client(request)
+        if self._per_client[client] >= self.sessions_per_client:
+            raise self._refuse("per_client", web.HTTPTooManyRequests,
+                               f"at most {self.sessions_per_client} sessions from one address")
+        if sum(self._per_client.values()) >= self.max_sessions:  # built, or waiting for their turn
+            raise self._refuse("max_sessions", web.HTTPServiceUnavailable, "the server is full")
+        name = "s" + uuid.uuid4().hex
+        self._per_client[client] += 1
         app = None
         task = None
         connection = None
         try:
-            app = self.factory(name)
+            await self._take_turn(client)
+            async with self._building:  # one at a time: trame's layout context is process-wide
+                # ~70-150 ms of pure Python building the page: in a thread, the loop keeps its turns
+                app = await asyncio.to_thread(self.factory, name)
             self.sessions[name] = app
             task = app.server.start(backend="generic", exec_mode="task")
             await app.server.ready
             await ws.prepare(request)
-            connection = await app.server._server.ws.connect()
+            self._sockets[name] = (ws, request.cookies.get(COOKIE, ""))
+            endpoint = app.server._server.ws
+            connection = await endpoint.connect()
+            endpoint.unchunkers[connection.client_id] = BoundedUnChunker()
+            scrub_errors(endpoint)
+            self._quote_client_errors(app, name)
 
             async def to_client(binary, content):
                 if ws.closed:
@@ -168,22 +249,22 @@ class SessionServer:
 
             connection.on_message(to_client)
             log.info("session %s opened (%d active)", name, len(self.sessions))
-            async for msg in ws:
-                if msg.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
-                    await connection.send(msg.type == aiohttp.WSMsgType.BINARY, msg)
-                elif msg.type == aiohttp.WSMsgType.ERROR:
-                    break
+            await self._pump(ws, connection, name)
         except (asyncio.CancelledError, ConnectionResetError):
             pass
-        except Exception:  # one session failing must never take the others down
-            log.exception("session %s failed", name)
+        except Exception as exc:  # one session failing must never take the others down
+            log.error("session %s failed: %s", name, quote(repr(exc), 200))
         finally:
+            self._sockets.pop(name, None)
+            self._per_client[client] -= 1
+            if self._per_client[client] <= 0:
+                del self._per_client[client]
             if connection is not None:
                 with contextlib.suppress(Exception):
                     await connection.close()
             if app is not None:
                 with contextlib.suppress(Exception):
-                    app.close()  # cancels this session's player task; other sessions keep theirs
+                    app.close()  # cancels this session's player task and exports; other sessions keep theirs
                 with contextlib.suppress(Exception):
                     await app.server.stop()
             if task is not None:
@@ -192,21 +273,97 @@ class SessionServer:
             self.sessions.pop(name, None)
             AVAILABLE_SERVERS.pop(name, None)
             if app is not None:
-                release(app.server)
+                forget(app.server)
+                self._give_back_soon()
             log.info("session %s closed (%d active)", name, len(self.sessions))
         return ws
 
+    def _give_back_soon(self) -> None:
+        """One full collection after a burst of closing sessions, not one per session (each holds the loop
+        ~0.1 s: eight tablets leaving at once froze the rest for most of a second)."""
+        loop = asyncio.get_running_loop()
+        if self._collect_handle is not None:
+            self._collect_handle.cancel()
+        first = self._collect_due or loop.time() + COLLECT_MAX_DELAY_S
+        self._collect_due = first
+        at = min(loop.time() + COLLECT_AFTER_S, first)
+
+        def collect() -> None:
+            self._collect_handle = self._collect_due = None
+            give_back()
+
+        self._collect_handle = loop.call_at(at, collect)
+
+    async def _take_turn(self, client: str) -> None:
+        """Spread one client's session builds out, so a tab storm cannot hold the loop for everyone."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if len(self._next_open) > 10_000:
+            self._next_open = {c: t for c, t in self._next_open.items() if t > now}
+        turn = max(now, self._next_open.get(client, 0.0))
+        self._next_open[client] = turn + SESSION_GAP_S
+        if turn > now:
+            await asyncio.sleep(turn - now)
+
+    async def _pump(self, ws: web.WebSocketResponse, connection, name: str) -> None:
+        """Hand the client's frames to wslink; a frame beyond the limits closes this session only."""
+        async for msg in ws:
+            if msg.type == aiohttp.WSMsgType.BINARY:
+                try:
+                    await connection.send(True, msg)
+                except MessageRefused as exc:
+                    self.refused["message"] += 1
+                    log.warning("session %s: %s; closed", name, exc)
+                    await ws.close(code=exc.close_code, message=b"message refused")
+                    return
+                except Exception as exc:  # not wslink's framing or not msgpack: the client's bug or attack
+                    self.refused["unreadable"] += 1
+                    log.warning("session %s: unreadable message (%s); closed", name, type(exc).__name__)
+                    await ws.close(code=1007, message=b"unreadable message")
+                    return
+            elif msg.type == aiohttp.WSMsgType.TEXT:  # wslink speaks binary only (it would log the text)
+                self.refused["text"] += 1
+                log.warning("session %s sent a text frame %s; closed", name, quote(msg.data, 60))
+                await ws.close(code=1003, message=b"binary frames only")
+                return
+            elif msg.type == aiohttp.WSMsgType.ERROR:
+                return
+
+    def _quote_client_errors(self, app, name: str) -> None:
+        """The browser reports its script errors (trame.error.client): log the first few, quoted."""
+        seen = [0]
+
+        def on_error(message=None, *_args, **_kwargs):
+            seen[0] += 1
+            if seen[0] <= CLIENT_ERRORS_LOGGED:
+                log.warning("session %s: browser error %s", name, quote(message, 120))
+
+        app.server.controller.on_error = on_error
+
     async def start(self, host: str, port: int) -> None:
         """Bind and start serving (raises OSError when the address is unusable)."""
-        self._runner = web.AppRunner(self.web, handle_signals=True)
+        # keepalive_timeout is armed when a connection opens: a request not complete by then is dropped
+        self._runner = web.AppRunner(self.web, handle_signals=False, access_log=None,
+                                     keepalive_timeout=self.header_timeout_s, shutdown_timeout=2.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
+        loop = asyncio.get_running_loop()
         try:
-            await site.start()
+            self._listener = await loop.create_server(self.admission.factory(self._runner.server), host, port,
+                                                      reuse_address=True, backlog=256)
         except BaseException:
             await self._runner.cleanup()
             raise
 
     async def stop(self) -> None:
+        """Stop promptly: refuse new sessions, say goodbye to open ones, stop exports, close the rest."""
+        self._closing = True
+        if self._listener is not None:
+            self._listener.close()
+        sockets = [ws for ws, _ in self._sockets.values()]
+        if sockets:
+            closing = [ws.close(code=1001, message=b"server shutting down") for ws in sockets]
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.gather(*closing, return_exceptions=True), 3)
+        shutdown_shared()
         if self._runner is not None:
             await self._runner.cleanup()

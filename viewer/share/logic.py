@@ -1,11 +1,12 @@
 """Exports in a session: the procedure video (MP4 or GIF) and the offline page, made off the event loop.
 
-A mixin of ``viewer.app.App``. VTK renders offscreen in a worker thread (``asyncio.to_thread``), one render
-at a time in the process (``RENDER_LOCK``), so every session keeps animating while a video is made. The
-progress callback runs in that thread: it hands each value to the loop (``call_soon_threadsafe``), which
-flushes it to this session's browser. The file lands in the session's own temporary folder, is served by
-``viewer.downloads`` and is deleted when the session closes. The screenshot is taken in the browser (the
-vtk.js canvas: exactly what the user sees), see ``viewer.page.panel``.
+A mixin of ``viewer.app.App``. VTK renders offscreen in a worker process of the shared export pool
+(``viewer.export.pool``: bounded queue, time limit, crash isolation), so every session, this one included,
+keeps answering while a video is made; the page shows the queue position, then the progress. The buttons'
+triggers take nothing from the client (size, rate and range are the server's). The file lands in the
+session's own temporary folder, is served by ``viewer.downloads`` and is deleted when the session closes
+(a job still queued or rendering is cancelled). The screenshot is taken in the browser (the vtk.js
+canvas: exactly what the user sees), see ``viewer.page.panel``.
 """
 
 from __future__ import annotations
@@ -14,15 +15,14 @@ import asyncio
 import shutil
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 from viewer import downloads
+from viewer.export.pool import ExportFailed, QueueFull, shared_pool
 from viewer.i18n import tr
 from viewer.story.model import indicated
 from viewer.vocabulary import PROCEDURES
 
-RENDER_LOCK = threading.Lock()  # VTK offscreen rendering: one at a time per process
 VIDEO_SIZE = (1024, 768)  # the tablet's 4:3 landscape
 
 
@@ -38,6 +38,7 @@ class Exports:
         s.export_name = ""
         s.export_error = ""
         s.export_gif = False
+        s.export_ahead = 0  # exports queued before this one (0: rendering now)
         self._export_dir: Path | None = None
         self._export_task: asyncio.Task | None = None
         self._export_closed = threading.Event()
@@ -56,36 +57,40 @@ class Exports:
         p = indicated(s.infection or "none")["procedure"]
         return p if p in PROCEDURES else PROCEDURES[0]
 
+    def export_video_clicked(self, *_ignored, **_ignored_kw) -> None:
+        """The Video button's trigger: whatever arguments a client sends, the server's defaults are used.
+
+        Returns nothing (not the task): wslink awaits what a trigger returns, and the tablet that pressed
+        Video would hear nothing back until the video was made.
+        """
+        self.export_video()
+
+    def export_offline_clicked(self, *_ignored, **_ignored_kw) -> None:
+        self.export_offline()
+
     def export_video(self, fmt: str | None = None, start: float = 0.0, end: float | None = None,
                      fps: float | None = None, size: tuple[int, int] | None = None):
-        """Start making the video of the current procedure (MP4, or GIF when the GIF switch is on)."""
-        from viewer.export.video import render_procedure_video
+        """Start making the video of the current procedure (MP4, or GIF when the GIF switch is on).
 
+        The options are for Python callers (tests, scripts); the page's button passes none.
+        """
         s = self.state
         fmt = fmt or ("gif" if s.export_gif else "mp4")
         fdi, procedure, lang = self.tooth_model().tooth.fdi, self.export_procedure(), s.lang
         name = f"tooth-{fdi}-{procedure}-{lang}.{fmt}"
         size = size or (VIDEO_SIZE if fmt == "mp4" else None)
 
-        def work(path: Path, progress):
-            return render_procedure_video(fdi, procedure, path, fmt=fmt, size=size, fps=fps,
-                                          progress=progress, start=start, end=end, lang=lang)
-
-        return self._start_export(tr(lang, "rendering"), name, work)
+        options = {"tooth_code": fdi, "procedure": procedure, "fmt": fmt, "size": size, "fps": fps,
+                   "start": start, "end": end, "lang": lang}
+        return self._start_export(tr(lang, "rendering"), name, "video", options)
 
     def export_offline(self):
         """Start making the self-contained HTML page of the current tooth."""
-        from viewer.export.offline import export_offline_html
-
         fdi, lang = self.tooth_model().tooth.fdi, self.state.lang
+        return self._start_export(tr(lang, "export_offline"), f"tooth-{fdi}.html", "offline",
+                                  {"tooth_code": fdi, "lang": lang})
 
-        def work(path: Path, progress):
-            progress(0.1)
-            return export_offline_html(fdi, path, lang=lang)
-
-        return self._start_export(tr(self.state.lang, "export_offline"), f"tooth-{fdi}.html", work)
-
-    def _start_export(self, label: str, name: str, work):
+    def _start_export(self, label: str, name: str, kind: str, options: dict):
         s = self.state
         if self._export_task is not None and not self._export_task.done():
             return self._export_task  # one export at a time per session
@@ -95,41 +100,25 @@ class Exports:
         s.export_progress = 0.0
         s.export_label = label
         s.export_url = s.export_name = s.export_error = ""
-        self._export_task = asyncio.get_event_loop().create_task(self._run_export(name, work))
+        s.export_ahead = 0
+        self._export_task = asyncio.get_event_loop().create_task(self._run_export(name, kind, options))
         return self._export_task
 
-    async def _run_export(self, name: str, work) -> None:
-        loop = asyncio.get_running_loop()
+    async def _run_export(self, name: str, kind: str, options: dict) -> None:
         path = self._session_dir() / name
-        last = [-1.0, 0.0]
-
-        def on_progress(fraction: float) -> None:  # in the worker thread
-            now = time.monotonic()
-            if fraction < 1.0 and (fraction - last[0] < 0.01 or now - last[1] < 0.1):
-                return  # at most ~10 updates a second
-            last[0], last[1] = fraction, now
-            loop.call_soon_threadsafe(self._export_progress, fraction)
-
         closed = self._export_closed
-
-        def in_thread():
-            with RENDER_LOCK:
-                if closed.is_set():
-                    return None
-                try:
-                    return work(path, on_progress)
-                finally:
-                    if closed.is_set():  # the session left while rendering: leave nothing behind
-                        shutil.rmtree(path.parent, ignore_errors=True)
-
         try:
-            result = await asyncio.to_thread(in_thread)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # a failed export must not take the session down
+            result = await shared_pool().run(kind, {**options, "out_path": path},
+                                             on_progress=self._export_progress,
+                                             on_position=self._export_position)
+        except (QueueFull, ExportFailed) as exc:  # a refused or failed export must not take the session down
+            if closed.is_set():
+                return
+            lang = self.state.lang
             with self.state:
                 self.state.export_busy = False
-                self.state.export_error = f"{tr(self.state.lang, 'export_failed')} ({type(exc).__name__})"
+                self.state.export_error = (tr(lang, "export_busy") if isinstance(exc, QueueFull)
+                                           else f"{tr(lang, 'export_failed')} ({exc})")
             return
         if closed.is_set() or result is None:
             return
@@ -139,6 +128,12 @@ class Exports:
             self.state.export_busy = False
             self.state.export_name = name
             self.state.export_url = downloads.publish(path)
+
+    def _export_position(self, ahead: int) -> None:
+        if self._export_closed.is_set():
+            return
+        with self.state:
+            self.state.export_ahead = int(ahead)
 
     def _export_progress(self, fraction: float) -> None:
         if self._export_closed.is_set():

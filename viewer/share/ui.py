@@ -23,16 +23,20 @@ def build_export_section(app) -> None:
         html.Div(words("export"), classes="pm-heading")
         with html.Div(classes="pm-buttons"):
             v3.VBtn(words("export_video"), prepend_icon="mdi-movie-open-outline", **named("export_video"),
-                    classes="pm-touch", variant="tonal", disabled=("export_busy",), click=app.export_video)
+                    classes="pm-touch", variant="tonal", disabled=("export_busy",),
+                    click=app.export_video_clicked)
             v3.VSwitch(v_model=("export_gif",), label=("ui.gif",), **named("gif"), hide_details=True,
                        density="compact", color="primary", classes="pm-touch pm-gif")
         with html.Div(classes="pm-buttons mt-1"):
             v3.VBtn(words("export_offline"), prepend_icon="mdi-web", **named("export_offline"),
-                    classes="pm-touch", variant="tonal", disabled=("export_busy",), click=app.export_offline)
+                    classes="pm-touch", variant="tonal", disabled=("export_busy",),
+                    click=app.export_offline_clicked)
             v3.VBtn(words("screenshot"), prepend_icon="mdi-camera", **named("screenshot"),
                     classes="pm-touch", variant="tonal", click=SCREENSHOT_JS)
         with html.Div(v_show="export_busy", classes="mt-1"):
-            html.Div("{{ export_label }} {{ Math.round(100 * export_progress) }} %", classes="pm-small")
+            html.Div("{{ export_ahead > 0 ? ui.export_queued.replace('{ahead}', export_ahead)"
+                     " : export_label + ' ' + Math.round(100 * export_progress) + ' %' }}",
+                     classes="pm-small")
             v3.VProgressLinear(
                 model_value=("100 * export_progress",),
                 color="primary",
