@@ -220,6 +220,13 @@ def test_search_selects_a_tooth_and_shows_a_structure(server_url, desktop):
     picked = desktop.get_by_role("status", name="Picked structure")
     picked.wait_for(state="visible", timeout=10000)
     assert "mesiobuccal" in picked.inner_text().lower()
+    # where its figures come from, from the tooth file's src marks (viewer.chairside.provenance)
+    from viewer.chairside.provenance import provenance
+
+    p = provenance("mandibular_second", "crown_pulp", "horn", "mesiobuccal")
+    assert picked.locator(".pm-source").inner_text().lower().startswith(p.status)
+    details = desktop.get_by_role("group", name="Sources of the tapped part")
+    assert details.is_visible() == bool(p.sources)
     box.fill("54")
     box.press("Enter")
     wait_query(desktop, has=["tooth=54"])

@@ -118,3 +118,39 @@ def test_presentation_text_size_and_theme(app):
         app.toggle_theme()
     assert app.state.view_background == list(VIEW_BACKGROUNDS["light"])
     assert sum(VIEW_BACKGROUNDS["dark"]) < sum(VIEW_BACKGROUNDS["light"])
+
+
+def test_provenance_reads_the_src_marks_of_the_tooth_files():
+    import tomllib
+
+    from meshes.spec import KINDS, TEETH_DIR, load_sources
+    from viewer.chairside.provenance import figure_marks, provenance
+
+    sources = load_sources()
+    for kind in KINDS:
+        data = tomllib.loads((TEETH_DIR / f"{kind}.toml").read_text())
+        crown = [v["src"] for v in data["crown"].values() if isinstance(v, dict)]
+        assert figure_marks(kind, "enamel") == crown  # the whole enamel: the crown's figures
+        for cusp in data["cusps"]:
+            for region, part in (("enamel", "cusp"), ("crown_pulp", "horn")):
+                p = provenance(kind, region, part, cusp["name"])
+                marks = figure_marks(kind, region, part, cusp["name"])
+                cited = [m for m in marks if m != "estimate"]
+                assert (p.sourced, p.total) == (len(cited), len(marks))
+                assert p.status == ("sourced" if len(cited) == len(marks) else
+                                    "estimated" if not cited else "derived")
+                assert set(p.sources) <= set(sources) and "estimate" not in p.sources
+    assert provenance("mandibular_second", "enamel", "cusp", "no such cusp").total == len(crown)
+
+
+def test_a_tapped_or_found_structure_says_where_its_figures_come_from(app):
+    from viewer.chairside.provenance import provenance
+
+    with app.state:
+        app.on_search("mesiobuccal horn")
+    p = provenance(app.tooth_model().tooth.kind, "crown_pulp", "horn", "mesiobuccal")
+    assert app.state.pick_source.lower().startswith(p.status)
+    assert app.state.pick_citations == list(p.citations())
+    with app.state:
+        app.state.pick_text = ""
+    assert app.state.pick_source == "" and app.state.pick_citations == []

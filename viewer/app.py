@@ -440,6 +440,7 @@ class App(Chairside, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
             s.pick_text = ""
             return
         structure = tooth.structure_at(region, tuple(float(c) for c in position[:3]))
+        self._pick_provenance(structure)  # sourced, derived or estimated (viewer.chairside)
         if student:
             s.pick_text = part_volume_text(s.lang, tooth, structure)  # the part's own volume
         else:

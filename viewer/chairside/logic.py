@@ -15,6 +15,7 @@ from trame.decorators import change, trigger
 
 from meshes import REGIONS, Structure
 from viewer.activity import Activity
+from viewer.chairside.provenance import provenance
 from viewer.chairside.search import find
 from viewer.colors import VIEW_BACKGROUNDS
 from viewer.i18n import structure_text, tooth_title, tr
@@ -40,6 +41,8 @@ class ChairsideState:
     theme: str = "light"  # one of THEMES; the browser's preference once it reports it
     reduced_motion: bool = False  # prefers-reduced-motion: no animation, steps jump
     view_background: list = field(default_factory=lambda: list(VIEW_BACKGROUNDS["light"]))
+    pick_source: str = ""  # how well founded the tapped structure's figures are (viewer.chairside.provenance)
+    pick_citations: list = field(default_factory=list)  # the studies it cites, for the panel's details
     search_text: str = ""
     search_result: str = ""
     shortcut_keys: list = field(default_factory=lambda: list(key_actions()))
@@ -79,6 +82,23 @@ class Chairside:
         s = self.state
         i = TEXT_SCALES.index(s.text_scale) if s.text_scale in TEXT_SCALES else 0
         s.text_scale = TEXT_SCALES[(i + step) % len(TEXT_SCALES)] if step > 0 else TEXT_SCALES[max(i - 1, 0)]
+
+    # --- provenance
+    def _pick_provenance(self, structure: Structure | None) -> None:
+        """Say whether the tapped structure's figures are sourced, derived or estimated (and cite them)."""
+        s = self.state
+        found = provenance(self.tooth_model().tooth.kind, structure.region, structure.part, structure.name) \
+            if structure else None
+        if found is None:
+            s.pick_source, s.pick_citations = "", []
+            return
+        s.pick_source = tr(s.lang, f"provenance_{found.status}", n=found.sourced, total=found.total)
+        s.pick_citations = list(found.citations())
+
+    @change("pick_text")
+    def _on_pick_text(self, pick_text, **_):
+        if not pick_text:
+            self._pick_provenance(None)
 
     # --- keyboard
     @trigger("pm_key")
@@ -150,5 +170,7 @@ class Chairside:
         s[layer_key(region)] = True
         if region != "enamel":
             s.xray = True
-        s.pick_text = structure_text(s.lang, Structure(region, part, name))
+        structure = Structure(region, part, name)
+        s.pick_text = structure_text(s.lang, structure)
+        self._pick_provenance(structure)
         s.search_result = f"{tooth_title(self.fdi, s.lang)} · {s.pick_text}"

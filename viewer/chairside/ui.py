@@ -91,6 +91,15 @@ def build_search(app) -> None:
                  **named("search_found", role="status", aria_live="polite"))
 
 
+def build_sources() -> None:
+    """The details of a tapped structure: the studies its figures come from."""
+    with html.Div(classes="pm-section", v_show="pick_citations.length",
+                  **named("sources", role="group")):
+        html.Div(words("sources"), classes="pm-heading")
+        html.Div("{{ pick_source }}", classes="pm-small")
+        html.Div("{{ c }}", v_for="c in pick_citations", key="c", classes="pm-citation")
+
+
 def build_present_bar(app) -> None:
     """Over the view's top right corner: presentation layout, larger text, light or dark."""
     with html.Div(classes="pm-present-bar", **named("presentation", role="toolbar")):

@@ -7,7 +7,7 @@ from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from meshes import REGIONS
-from viewer.chairside.ui import build_chart, build_search
+from viewer.chairside.ui import build_chart, build_search, build_sources
 from viewer.colors import css_rgb
 from viewer.page.aria import aria, named, words
 from viewer.procedure.ui import build_procedure_controls
@@ -33,6 +33,7 @@ def build_panel(app) -> None:
             build_story_panel(app, "top")
             build_procedure_controls(app)
             build_search(app)
+            build_sources()
             v3.VSelect(
                 v_model=("tooth",),
                 items=("tooth_items",),

@@ -93,6 +93,9 @@ CSS += """
 CSS += """
 .pm-chart-card { margin-bottom: 6px; }
 .pm-words { display: contents; }
+.pm-source { margin-top: 2px; font-size: .8em; font-weight: 500; opacity: .8; }
+.pm-citation { font-size: .8rem; line-height: 1.3; padding: 3px 0;
+               border-bottom: 1px solid rgba(128,128,128,.25); }
 .pm-arch { display: flex; gap: 3px; margin: 3px 0; align-items: stretch; }
 .pm-chart-tooth { flex: 1 1 22px; min-width: 0 !important; min-height: 44px !important; padding: 0 !important;
                   border-radius: 8px; display: flex; align-items: center; justify-content: center; }

@@ -106,12 +106,11 @@ def build_view(app) -> None:
             build_story_representations()
         build_present_bar(app)
         with html.Div(classes="pm-words"):  # beside or below the tooth when presenting
-            html.Div(
-                "{{ pick_text }}",
-                v_show="pick_text",
-                classes="pm-pick",
-                **named("picked", role="status", aria_live="polite"),
-            )
+            with html.Div(v_show="pick_text", classes="pm-pick",
+                          **named("picked", role="status", aria_live="polite")):
+                html.Div("{{ pick_text }}")
+                html.Div("{{ pick_source }}", v_show="pick_source", classes="pm-source",
+                         **named("provenance"))
             with html.Div(classes="pm-foot"):  # one stack at the foot of the view: nothing overlaps
                 build_story_overlay(app)
                 build_procedure_overlay()
