@@ -235,3 +235,21 @@ def test_search_selects_a_tooth_and_shows_a_structure(server_url, desktop):
     found = desktop.get_by_role("status", name="Search result")
     desktop.wait_for_function("document.body.innerText.includes('Nothing found')", timeout=10000)
     assert "no such tooth" in found.inner_text() and "tooth=54" in query(desktop)
+
+
+def test_exploded_view_draws_the_layers_apart_and_back(server_url, desktop):
+    whole = open_app(desktop, server_url, "?tooth=85")
+    desktop.get_by_role("button", name="Exploded view").click()
+    labels = desktop.get_by_role("list", name="Exploded view")
+    labels.wait_for(state="visible", timeout=15000)
+    assert labels.inner_text().split("\n") == ["Enamel", "Dentin", "Pulp"]
+    apart = settled(desktop, differs_from(whole, 0.05), what="the layers apart")
+    desktop.screenshot(path=str(SHOTS / "exploded.png"))
+    # the pulp, drawn below the roots, shows red where the whole tooth had none
+    from test_browser import red_mask
+
+    assert red_mask(apart).sum() > 200 > red_mask(whole).sum()
+    desktop.get_by_role("button", name="Exploded view").click()
+    labels.wait_for(state="hidden", timeout=15000)
+    back = settled(desktop, lambda im: red_mask(im).sum() < 200, what="the layers together")
+    assert np.abs(back - whole).sum(-1).mean() < np.abs(apart - whole).sum(-1).mean()

@@ -154,3 +154,51 @@ def test_a_tapped_or_found_structure_says_where_its_figures_come_from(app):
     with app.state:
         app.state.pick_text = ""
     assert app.state.pick_source == "" and app.state.pick_citations == []
+
+
+def _along_axis(app, region):
+    import numpy as np
+
+    return float(np.dot(app.state[f"actor_{region}"]["position"], app.tooth_model().axes["occlusal"]))
+
+
+def test_exploded_view_moves_the_layers_along_the_axis_and_back(app):
+    import asyncio
+
+    async def run():
+        app.toggle_explode()
+        assert app.state.exploding is True
+        while app.state.exploding:
+            await asyncio.sleep(0.05)
+
+    asyncio.run(run())
+    assert app.state.explode == 1.0
+    assert _along_axis(app, "enamel") > 3 and _along_axis(app, "crown_pulp") < -10
+    assert abs(_along_axis(app, "dentin")) < 1e-6
+    with app.state:
+        app.state.xray = True  # the look resolver keeps the layers apart through any other change
+    assert _along_axis(app, "enamel") > 3
+    # a tap on the moved enamel names the part where it really is
+    import numpy as np
+
+    tooth = app.tooth_model()
+    tip = np.asarray(tooth.local.cusp_tips["mesiobuccal"]) @ tooth.matrix.T  # where the cusp really is
+    moved = tip + np.asarray(app.state.actor_enamel["position"])  # where the tap lands on screen
+    with app.state:
+        app.state.xray = False
+    app.on_pick({"representationId": "enamel", "worldPosition": [float(c) for c in moved]})
+    assert "mesiobuccal" in app.state.pick_text
+    assert app.state.pick_source  # and where its figures come from
+    asyncio.run(run())
+    assert app.state.explode == 0.0 and abs(_along_axis(app, "enamel")) < 1e-6
+
+
+def test_exploded_view_jumps_under_reduced_motion_and_a_procedure_puts_it_back(app):
+    with app.state:
+        app.on_client_prefs(reduced=True)
+    app.toggle_explode()
+    assert app.state.explode == 1.0 and app.state.exploding is False  # no frames: a jump
+    with app.state:
+        app.state.procedure = "pulpotomy"
+    assert app.state.explode == 0.0 and app.state.exploded is False
+    assert all(c == 0.0 for c in app.state.actor_enamel["position"])

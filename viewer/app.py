@@ -271,7 +271,8 @@ class App(Chairside, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s.update(idle_looks())
         s.update(idle_looks(COMPARE_PREFIX))
         soft = s.mode != "student"  # parents see the softer palette (colors.PARENT_COLORS)
-        looks = {r: region_look(r, s[layer_key(r)], s.xray, soft) for r in REGIONS}
+        apart = self.explode_positions()  # the exploded view: each layer moved along the axis
+        looks = {r: region_look(r, s[layer_key(r)], s.xray, soft, apart[r]) for r in REGIONS}
         s.update(infection_looks(tooth, s.infection or "none", bool(s.xray), looks))
         s.update(successor_looks(bool(s.successor_on), bool(s.xray)))
         s.update(neighbour_looks(tooth, None))
@@ -439,6 +440,7 @@ class App(Chairside, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         if region not in REGIONS or not position:
             s.pick_text = ""
             return
+        position = self.unexploded(region, position[:3])  # a moved layer's point, where it really is
         structure = tooth.structure_at(region, tuple(float(c) for c in position[:3]))
         self._pick_provenance(structure)  # sourced, derived or estimated (viewer.chairside)
         if student:

@@ -15,10 +15,12 @@ from trame.decorators import change, trigger
 
 from meshes import REGIONS, Structure
 from viewer.activity import Activity
+from viewer.chairside.explode import SECONDS, explode_offsets, unexplode
 from viewer.chairside.provenance import provenance
 from viewer.chairside.search import find
 from viewer.colors import VIEW_BACKGROUNDS
 from viewer.i18n import structure_text, tooth_title, tr
+from viewer.playback import cancel, start_frames
 from viewer.scene import layer_key
 from viewer.vocabulary import CAMERA_VIEWS
 
@@ -43,6 +45,9 @@ class ChairsideState:
     view_background: list = field(default_factory=lambda: list(VIEW_BACKGROUNDS["light"]))
     pick_source: str = ""  # how well founded the tapped structure's figures are (viewer.chairside.provenance)
     pick_citations: list = field(default_factory=list)  # the studies it cites, for the panel's details
+    explode: float = 0.0  # 0 the layers together, 1 drawn apart (viewer.chairside.explode)
+    exploded: bool = False  # where the exploded view is going (the button's state)
+    exploding: bool = False  # its animation runs
     search_text: str = ""
     search_result: str = ""
     shortcut_keys: list = field(default_factory=lambda: list(key_actions()))
@@ -53,6 +58,55 @@ class Chairside:
 
     def _init_chairside(self) -> None:
         self.state.update(asdict(ChairsideState()))
+        self._explode_task = None
+
+    # --- exploded view
+    def toggle_explode(self) -> None:
+        """Draw the layers apart along the tooth's axis, or back together: animated, or a jump under reduced
+        motion. Only while exploring; a procedure or a scene puts them back."""
+        s = self.state
+        if self.activities.current != Activity.EXPLORE:
+            self.enter(Activity.EXPLORE)
+            self._apply_looks()
+        s.exploded = not s.exploded
+        cancel(self._explode_task)
+        if s.reduced_motion:
+            self._explode_to(1.0 if s.exploded else 0.0)
+            self.camera_preset(s.camera_view or "reset")
+            return
+        self._explode_task = start_frames(self, self._explode_tick, "exploding")
+
+    def _explode_tick(self, dt: float) -> bool:
+        s = self.state
+        target = 1.0 if s.exploded else 0.0
+        step = dt / SECONDS
+        now = min(s.explode + step, target) if target > s.explode else max(s.explode - step, target)
+        self._explode_to(now)
+        if now == target:
+            self.camera_preset(s.camera_view or "reset")  # fit what is on screen now
+        return now == target
+
+    def _explode_to(self, amount: float) -> None:
+        """One frame: each layer's actor position, nothing else (a few numbers per layer)."""
+        s = self.state
+        s.explode = amount
+        for r, pos in explode_offsets(self.tooth_model(), amount).items():
+            s[f"actor_{r}"] = {**(s[f"actor_{r}"] or {}), "position": pos}
+
+    def explode_positions(self) -> dict[str, list[float]]:
+        """The layers' positions the look resolver gives the explored tooth (``App._apply_looks``)."""
+        return explode_offsets(self.tooth_model(), self.state.explode)
+
+    def unexploded(self, region: str, position):
+        return unexplode(position, self.explode_positions().get(region, (0.0, 0.0, 0.0)))
+
+    @change("activity")
+    def _on_activity(self, activity, **_):
+        s = self.state
+        if activity != Activity.EXPLORE and (s.explode or s.exploded):
+            cancel(self._explode_task)
+            s.exploding = False
+            s.explode, s.exploded = 0.0, False  # the other activity draws the tooth whole
 
     # --- preferences and layout
     def on_client_prefs(self, dark: bool = False, reduced: bool = False) -> None:
@@ -128,6 +182,8 @@ class Chairside:
             self.toggle_theme()
         elif kind == "present":
             self.toggle_present()
+        elif kind == "explode":
+            self.toggle_explode()
 
     # --- search
     @trigger("pm_search")

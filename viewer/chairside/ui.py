@@ -8,9 +8,13 @@ from trame.widgets import vuetify3 as v3
 
 from viewer.chairside.chart import chart_rows
 from viewer.chairside.logic import key_actions
+from viewer.colors import css_rgb
 from viewer.page.aria import aria, named, words
 from viewer.vocabulary import INFECTIONS
 
+# Top to bottom once apart (viewer.chairside.explode.SPREAD): the cap, the dentin, the pulp.
+EXPLODE_LABELS = (("enamel", css_rgb("enamel")), ("dentin", css_rgb("dentin")),
+                  ("pulp", css_rgb("crown_pulp")))
 # Prefs once mounted: the theme and the motion the system asks for.
 PREFS_JS = ("[window.matchMedia('(prefers-color-scheme: dark)').matches,"
             " window.matchMedia('(prefers-reduced-motion: reduce)').matches]")
@@ -109,6 +113,12 @@ def build_present_bar(app) -> None:
             classes="pm-touch", variant="tonal", click=app.toggle_present,
         )
         v3.VBtn(
+            icon="mdi-arrow-split-horizontal",
+            **named("exploded_view", aria_pressed=("exploded ? 'true' : 'false'",)),
+            classes="pm-touch", variant=("exploded ? 'flat' : 'tonal'",),
+            color=("exploded ? 'primary' : undefined",), click=app.toggle_explode,
+        )
+        v3.VBtn(
             "A+", **named("larger_text"), classes="pm-touch pm-aa", variant="tonal",
             click=(app.text_size, "[1]"),
         )
@@ -117,3 +127,13 @@ def build_present_bar(app) -> None:
             **named("theme_switch", aria_pressed=("theme === 'dark' ? 'true' : 'false'",)),
             classes="pm-touch", variant="tonal", click=app.toggle_theme,
         )
+
+
+def build_explode_labels() -> None:
+    """The exploded layers named, top to bottom as they are drawn apart (vtk.js draws no labels)."""
+    with html.Div(classes="pm-explode-labels", v_show="explode > 0.98 && activity === 'explore'",
+                  **named("exploded_view", role="list")):
+        for key, color in EXPLODE_LABELS:
+            with html.Div(classes="pm-explode-label", role="listitem"):
+                html.Span(classes="pm-swatch", style=f"background: {color}")
+                html.Span(words(key))

@@ -93,6 +93,12 @@ CSS += """
 CSS += """
 .pm-chart-card { margin-bottom: 6px; }
 .pm-words { display: contents; }
+.pm-explode-labels { position: absolute; left: 12px; top: 50%; transform: translateY(-50%); display: flex;
+                     flex-direction: column; gap: 28px; pointer-events: none; z-index: 1; }
+.pm-explode-label { display: flex; align-items: center; padding: 6px 10px; border-radius: 8px;
+                    background: rgba(255,255,255,.9); color: #111; font-weight: 600;
+                    font-size: calc(1rem * var(--pm-scale, 1)); }
+.pm-dark .pm-explode-label { background: rgba(28,32,38,.94); color: #f1f2f4; }
 .pm-source { margin-top: 2px; font-size: .8em; font-weight: 500; opacity: .8; }
 .pm-citation { font-size: .8rem; line-height: 1.3; padding: 3px 0;
                border-bottom: 1px solid rgba(128,128,128,.25); }

@@ -8,7 +8,7 @@ from trame.widgets import client, html
 from trame.widgets import vtk as vtkw
 from trame.widgets import vuetify3 as v3
 
-from viewer.chairside.ui import PREFS_JS, build_present_bar, keys_js
+from viewer.chairside.ui import PREFS_JS, build_explode_labels, build_present_bar, keys_js
 from viewer.colors import BACKGROUND
 from viewer.page import style
 from viewer.page.aria import aria, named, words
@@ -105,6 +105,7 @@ def build_view(app) -> None:
                         vtkw.VtkMesh(f"mesh_{r}", state=(f"mesh_{r}",))
             build_story_representations()
         build_present_bar(app)
+        build_explode_labels()
         with html.Div(classes="pm-words"):  # beside or below the tooth when presenting
             with html.Div(v_show="pick_text", classes="pm-pick",
                           **named("picked", role="status", aria_live="polite")):
