@@ -202,3 +202,13 @@ def test_exploded_view_jumps_under_reduced_motion_and_a_procedure_puts_it_back(a
         app.state.procedure = "pulpotomy"
     assert app.state.explode == 0.0 and app.state.exploded is False
     assert all(c == 0.0 for c in app.state.actor_enamel["position"])
+
+
+def test_chairside_keys_have_no_other_owner():
+    from viewer.procedure.logic import ProcedureState
+    from viewer.quiz.logic import QuizState
+    from viewer.story.logic import SpaceState
+
+    mine = {f.name for f in fields(ChairsideState)}
+    for other in (ProcedureState, QuizState, SpaceState):
+        assert not mine & {f.name for f in fields(other)}, other.__name__

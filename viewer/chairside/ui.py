@@ -131,7 +131,7 @@ def build_present_bar(app) -> None:
 
 def build_explode_labels() -> None:
     """The exploded layers named, top to bottom as they are drawn apart (vtk.js draws no labels)."""
-    with html.Div(classes="pm-explode-labels", v_show="explode > 0.98 && activity === 'explore'",
+    with html.Div(classes="pm-explode-labels", v_if="explode > 0.98 && activity === 'explore'",
                   **named("exploded_view", role="list")):
         for key, color in EXPLODE_LABELS:
             with html.Div(classes="pm-explode-label", role="listitem"):
