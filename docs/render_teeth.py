@@ -1,16 +1,15 @@
-"""Render the four primary molar types offscreen, cut open so the pulp shows (pictures for the README).
+"""Render the four primary molar kinds offscreen (pictures for the README).
 
-    .venv/bin/python docs/render_teeth.py            # docs/img/molar-85.png, -84, -55, -54 and overview.png
+    .venv/bin/python docs/render_teeth.py   # docs/img/molar-85.png, -84, -55, -54, crowns.png, overview.png
 
 Everything is drawn in each tooth's local frame (+x mesial, +y buccal, +z occlusal; the anatomy engine's own
-frame), turned so that mandibular crowns point up and maxillary crowns down, as they sit in the mouth. Each
-panel of a tooth's picture shows:
+frame), mandibular crowns up and maxillary crowns down, as they sit in the mouth.
 
-1. the whole tooth seen from buccal at a three-quarter angle (from mesiobuccal);
-2. a mesiodistal section through the buccal canals (the vertical plane that best fits them), looking from
-   buccal at the lingual or palatal half;
-3. a buccolingual section through the mesial root's two canals (mandibular) or through the mesiobuccal and
-   palatal canals (maxillary), looking from mesial at the distal half.
+- ``molar-<FDI>.png``: the whole tooth from the same five views for every molar (buccal, lingual, mesial,
+  distal, occlusal), then a buccolingual section through the mesial root(s) so the pulp shows;
+- ``crowns.png``: the four crowns side by side, one row per molar, the same five views, close up: what tells
+  the molars apart;
+- ``overview.png``: the four molars cut open through their canals.
 
 Every tissue is a closed surface clipped with ``clip_closed_surface``, so each cut face is capped in the
 tissue's colour: enamel, dentin, crown pulp, root pulp.
@@ -31,7 +30,6 @@ TEETH = ("85", "84", "55", "54")  # one of each kind: mandibular second and firs
 COLOURS = {"enamel": "#f3eee0", "dentin": "#e3c48f", "crown_pulp": "#d8323f", "root_pulp": "#9c1f45"}
 LABELS = {"enamel": "enamel", "dentin": "dentin", "crown_pulp": "crown pulp", "root_pulp": "root pulp"}
 BACKGROUND = "#2b2f36"
-WINDOW = (1200, 540)
 
 
 def _surfaces(code: str) -> tuple[object, dict[str, pv.PolyData]]:
@@ -123,55 +121,89 @@ def _centre(surfaces: dict[str, pv.PolyData]) -> np.ndarray:
     return (lo + hi) / 2, float(np.linalg.norm(hi - lo))
 
 
-def draw_tooth(plotter: pv.Plotter, code: str, panels: tuple[int, ...], row: int = 0, captions: bool = True):
-    """Draw panels (0 whole, 1 mesiodistal cut, 2 buccolingual cut) of one tooth into a row of subplots."""
+VIEWS = ("buccal", "lingual", "mesial", "distal", "occlusal")
+
+
+def _view_direction(model, view: str) -> tuple[np.ndarray, tuple[float, float, float]]:
+    """Where the camera sits (a unit direction from the tooth, local frame) and which way is up on screen."""
+    if view == "occlusal":  # +z is occlusal in every tooth's local frame; buccal at the top, mesial right
+        return np.array([0.0, 0.0, 1.0]), (0.0, 1.0, 0.0)
+    direction = {"buccal": (0, 1, 0), "lingual": (0, -1, 0), "mesial": (1, 0, 0), "distal": (-1, 0, 0)}[view]
+    return np.array(direction, dtype=float), _up(model)
+
+
+def draw_views(plotter: pv.Plotter, code: str, row: int, crown_only: bool, captions: bool = True):
+    """The five views of one tooth (whole, or its crown close up) in a row of subplots."""
     model, surfaces = _surfaces(code)
     centre, size = _centre(surfaces)
-    up = _up(model)
-    cuts = _sections(model, surfaces)
-    for column, panel in enumerate(panels):
+    if crown_only:
+        enamel = np.asarray(surfaces["enamel"].points)
+        centre = (enamel.min(axis=0) + enamel.max(axis=0)) / 2
+        size = float(np.linalg.norm(np.ptp(enamel, axis=0)))
+    for column, view in enumerate(VIEWS):
         plotter.subplot(row, column)
-        if panel == 0:
-            _add_tissues(plotter, {r: surfaces[r] for r in ("enamel", "dentin")})
-            # Mesiobuccal three-quarter view, a little from occlusal.
-            tilt = 0.35 if model.tooth.arch == "mandibular" else -0.35
-            _frame(plotter, centre, np.array([0.55, 1.0, tilt]), up, 2.1 * size)
-            caption = "buccal, 3/4 from mesial"
-        else:
-            title, origin, normal = cuts[panel - 1]
-            clipped = {
-                r: m.clip_closed_surface(normal=tuple(-normal), origin=tuple(origin))
-                for r, m in surfaces.items()
-            }
-            _add_tissues(plotter, clipped)
-            # Look straight at the cut face, slightly from occlusal so the horns read.
-            tilt = 0.12 if model.tooth.arch == "mandibular" else -0.12
-            target = centre + (origin - centre) * np.array([1, 1, 0])  # centred on the cut
-            _frame(plotter, target, normal + [0, 0, tilt], up, 2.0 * size)
-            caption = title
+        _add_tissues(plotter, {r: surfaces[r] for r in ("enamel", "dentin")})
+        direction, up = _view_direction(model, view)
+        _frame(plotter, centre, direction, up, (2.2 if crown_only else 1.9) * size)
         if captions:
-            plotter.add_text(caption, position="lower_edge", font_size=8, color="#e8e8e8")
+            plotter.add_text(view, position="lower_edge", font_size=8, color="#e8e8e8")
     return model
 
 
 def render_tooth(code: str, path: Path) -> None:
-    plotter = pv.Plotter(off_screen=True, shape=(1, 3), window_size=WINDOW, border=False)
+    """Five views of the whole tooth and a section through the mesial root(s)."""
+    plotter = pv.Plotter(off_screen=True, shape=(1, 6), window_size=(1680, 420), border=False)
     plotter.set_background(BACKGROUND)
-    model = draw_tooth(plotter, code, (0, 1, 2))
-    plotter.subplot(0, 0)
-    name = model.tooth.name
-    plotter.add_text(
-        f"{code} ({model.tooth.universal}) {name}", position="upper_left", font_size=10, color="white"
+    model = draw_views(plotter, code, 0, crown_only=False)
+    plotter.subplot(0, 5)
+    _, surfaces = _surfaces(code)
+    centre, size = _centre(surfaces)
+    _, origin, normal = _sections(model, surfaces)[1]
+    clipped = {
+        r: m.clip_closed_surface(normal=tuple(-normal), origin=tuple(origin)) for r, m in surfaces.items()
+    }
+    _add_tissues(plotter, clipped)
+    tilt = 0.12 if model.tooth.arch == "mandibular" else -0.12
+    _frame(
+        plotter,
+        centre + (origin - centre) * np.array([1, 1, 0]),
+        normal + [0, 0, tilt],
+        _up(model),
+        1.9 * size,
     )
+    short = "cut: mesial root" if model.tooth.arch == "mandibular" else "cut: MB, palatal"
+    plotter.add_text(short, position="lower_edge", font_size=8, color="#e8e8e8")
     plotter.subplot(0, 0)
+    plotter.add_text(
+        f"{code} ({model.tooth.universal}) {model.tooth.name}",
+        position="upper_left",
+        font_size=9,
+        color="white",
+    )
+    plotter.subplot(0, 5)
     plotter.add_legend(
         [(LABELS[r], COLOURS[r]) for r in REGIONS],
         bcolor=BACKGROUND,
         border=False,
-        size=(0.26, 0.2),
-        loc="lower right",
+        size=(0.45, 0.22),
+        loc="upper left",
         face="rectangle",
     )
+    plotter.screenshot(str(path))
+    plotter.close()
+
+
+def render_crowns(path: Path) -> None:
+    """The four crowns close up, one row each, the same five views."""
+    plotter = pv.Plotter(off_screen=True, shape=(len(TEETH), 5), window_size=(1500, 1200), border=False)
+    plotter.set_background(BACKGROUND)
+    for row, code in enumerate(TEETH):
+        model = draw_views(plotter, code, row, crown_only=True, captions=row == len(TEETH) - 1)
+        plotter.subplot(row, 0)
+        jaw = "upper" if model.tooth.arch == "maxillary" else "lower"
+        plotter.add_text(
+            f"{code}: {jaw} {model.tooth.order} molar", position="upper_left", font_size=9, color="white"
+        )
     plotter.screenshot(str(path))
     plotter.close()
 
@@ -228,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
         path = args.out / f"molar-{code}.png"
         render_tooth(code, path)
         print(f"{path} ({path.stat().st_size // 1024} KB)")
+    path = args.out / "crowns.png"
+    render_crowns(path)
+    print(f"{path} ({path.stat().st_size // 1024} KB)")
     path = args.out / "overview.png"
     render_overview(path)
     print(f"{path} ({path.stat().st_size // 1024} KB)")

@@ -22,7 +22,9 @@ REGIONS = ("enamel", "dentin", "crown_pulp", "root_pulp")
 DEFAULT_SPACING = 0.1  # mm per voxel: canals stay 3+ voxels across; four molars build in ~6 s (measured)
 # Share of faces the browser's meshes keep, per tissue touched (surfaces.display_regions): smooth enamel and
 # dentin lose most, the pulp keeps more, so the thin canals stay round.
-DISPLAY_KEEP = {ENAMEL: 0.18, DENTIN: 0.18, CROWN_PULP: 0.45, ROOT_PULP: 0.55}
+DISPLAY_KEEP = {ENAMEL: 0.135, DENTIN: 0.135, CROWN_PULP: 0.4, ROOT_PULP: 0.55}
+# Regions given back their voxel volume after smoothing (surfaces.restore_volume): the thin ones it shrinks.
+RESTORED = (ROOT_PULP, CROWN_PULP)
 # The same for the procedure parts (restorations.EXTRA_LABELS: 5 medicament, 6 base, 7 paste, 8 crown).
 EXTRA_DISPLAY_KEEP = {ENAMEL: 0.3, DENTIN: 0.3, 5: 0.6, 6: 0.4, 7: 0.7, 8: 0.25}
 
@@ -65,7 +67,7 @@ class LocalModel:
 def build_local(kind: str, spacing: float = DEFAULT_SPACING) -> LocalModel:
     spec = load_spec(kind)
     volume = build_label_volume(spec, spacing)
-    surface = labelled_surface(volume)
+    surface = labelled_surface(volume, restore=RESTORED, firm=True)
     surfaces = split_regions(*surface, LABELS)
     display = display_regions(*surface, LABELS, DISPLAY_KEEP)
     ijk, order = removal_order(volume)

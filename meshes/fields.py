@@ -11,14 +11,18 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
-from scipy.interpolate import PchipInterpolator
 
+from meshes.crown import CrownProfile, Occlusal
+from meshes.sdf import ellipse_field, outline_field, smax, smin
 from meshes.spec import Root, ToothSpec
+
+__all__ = ["LabelVolume", "build_label_volume", "make_well_composed", "outline_field", "smax", "smin"]
 
 ENAMEL, DENTIN, CROWN_PULP, ROOT_PULP = 1, 2, 3, 4
 LABELS = {"enamel": ENAMEL, "dentin": DENTIN, "crown_pulp": CROWN_PULP, "root_pulp": ROOT_PULP}
-SUPERELLIPSE = 2.6  # crown outline exponent: between an ellipse (2) and a rounded box (estimate)
 MIN_WALL_CHAMBER = 0.6  # mm of hard tissue always left around the chamber (estimate)
+MIN_DENTIN_OVER_PULP = 0.3  # mm of dentin always left between the chamber and the enamel (estimate)
+ORIFICE_FUNNEL = 0.6  # mm: the fillet where canals open into the chamber floor (estimate)
 MIN_WALL_CANAL = 0.25  # mm of dentin always left around a canal (estimate)
 HORN_RISE = 0.6  # mm: least rise of a pulp horn above the chamber roof (estimate)
 APEX_TO_CANAL_END = 0.5  # mm: canals end short of the apex, as a file would (estimate)
@@ -39,89 +43,6 @@ class LabelVolume:
         return self.origin[n] + self.spacing * np.arange(self.labels.shape[n], dtype=np.float32)
 
 
-def smax(a: np.ndarray, b: np.ndarray, k: float) -> np.ndarray:
-    """Smooth intersection of two distance fields (rounds the edge where they meet over about k mm)."""
-    h = np.subtract(a, b)  # in place from here on: these arrays are millions of voxels
-    np.abs(h, out=h)
-    np.subtract(k, h, out=h)
-    np.clip(h, 0.0, None, out=h)
-    h *= h
-    h *= 0.25 / k
-    h += np.maximum(a, b)
-    return h
-
-
-def smin(a: np.ndarray, b: np.ndarray, k: float) -> np.ndarray:
-    """Smooth union of two distance fields (a fillet of about k mm)."""
-    return -smax(-a, -b, k)
-
-
-class CrownProfile:
-    """Half-widths of the crown and root trunk as functions of height: constricted cervix, buccal ridge."""
-
-    def __init__(self, spec: ToothSpec) -> None:
-        c = spec.crown
-        h, t = c["height"], spec.trunk
-        a0, amax = c["md_cervix"] / 2, c["md"] / 2
-        b0, ridge = c["bl_cervix"] / 2, c["buccal_ridge"]
-        bmax_buccal, bmax_lingual = c["bl"] / 2 + ridge / 2, c["bl"] / 2 - ridge / 2
-        # A bell: constricted at the cervix, widest at the contact areas, converging to the occlusal table.
-        z = [-t, 0.0, 0.2 * h, 0.45 * h, 0.75 * h, h]
-        a_top = c["occlusal_table_md"] * amax
-        self.a = PchipInterpolator(z, [0.93 * a0, a0, 0.94 * amax, amax, 0.95 * amax, a_top])
-        # Buccal height of contour in the cervical third (cervical ridge); lingual one in the middle third.
-        zb = [-t, 0.0, 0.2 * h, 0.55 * h, h]
-        b_top = c["occlusal_table_bl"] * c["bl"] / 2
-        self.b_buccal = PchipInterpolator(zb, [0.93 * b0, b0 + 0.1, bmax_buccal, 0.9 * bmax_buccal, b_top])
-        zl = [-t, 0.0, 0.45 * h, 0.75 * h, h]
-        self.b_lingual = PchipInterpolator(zl, [0.93 * b0, b0, bmax_lingual, 0.96 * bmax_lingual, b_top])
-        self.z_range = (-t, h)
-        # Where the ridge is strongest: shifted mesially on the mandibular first molar (Wheeler's form).
-        self.ridge, self.ridge_mesial, self.height = ridge, c["buccal_ridge_mesial"], h
-
-    def half_widths(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        zc = np.clip(z, *self.z_range)
-        return self.a(zc), self.b_buccal(zc), self.b_lingual(zc)
-
-    def mesial_ridge(self, x: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-        """Extra buccal bulge of a mesially placed cervical ridge (zero where the spec places none)."""
-        along = np.clip(self.ridge_mesial * x / a, 0.0, 1.0)
-        near_cervix = np.exp(-(((z - 0.2 * self.height) / (0.18 * self.height)) ** 2))
-        return self.ridge * along * near_cervix
-
-
-def outline_field(x, y, a, bb, bl) -> np.ndarray:
-    """Distance-like field of a superellipse outline with different buccal and lingual half-widths."""
-    b = np.where(y > 0, bb, bl)
-    rho = (np.abs(x / a) ** SUPERELLIPSE + np.abs(y / b) ** SUPERELLIPSE) ** (1 / SUPERELLIPSE)
-    return (rho - 1.0) * np.minimum(a, b)
-
-
-class Occlusal:
-    """Height of the occlusal surface: cusps over a central fossa, closed by marginal ridges."""
-
-    def __init__(self, spec: ToothSpec, profile: CrownProfile) -> None:
-        c = spec.crown
-        self.height = c["height"]
-        self.fossa = c["height"] - c["fossa_depth"]
-        a_top = float(profile.a(c["height"]))
-        b_top = float(profile.b_buccal(c["height"]))
-        self.table = (a_top, b_top)
-        self.cusps = [
-            (cu.at[0] * a_top, cu.at[1] * b_top, c["height"] - cu.drop, cu.radius) for cu in spec.cusps
-        ]
-
-    def __call__(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        h = np.full(np.broadcast_shapes(x.shape, y.shape), self.fossa, dtype=np.float32)
-        for cx, cy, tip, radius in self.cusps:
-            r2 = ((x - cx) ** 2 + (y - cy) ** 2) / radius**2
-            h = np.maximum(h, self.fossa + (tip - self.fossa) * np.exp(-r2))
-        a, b = self.table
-        rho = np.sqrt((x / a) ** 2 + (y / b) ** 2)
-        rim = self.fossa + 0.75 * (self.height - self.fossa) * np.clip((rho - 0.55) / 0.45, 0, 1) ** 2
-        return np.maximum(h, rim)
-
-
 def root_centre(root: Root, a0: float, b0: float, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Quadratic Bezier centreline of a root: leaves the trunk, flares to `bend`, turns in to the apex."""
     p0 = np.array([root.start[0] * a0, root.start[1] * b0])
@@ -132,19 +53,15 @@ def root_centre(root: Root, a0: float, b0: float, t: np.ndarray) -> tuple[np.nda
     return cx, cy
 
 
-def ellipse_field(x, y, cx, cy, rx, ry) -> np.ndarray:
-    rx = np.maximum(rx, 1e-3)
-    ry = np.maximum(ry, 1e-3)
-    return (np.sqrt(((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2) - 1.0) * np.minimum(rx, ry)
-
-
 def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     profile = CrownProfile(spec)
     occlusal = Occlusal(spec, profile)
     c = spec.crown
     a0, b0 = c["md_cervix"] / 2, c["bl_cervix"] / 2
     margin = 0.5
-    xs = [-c["md"] / 2, c["md"] / 2] + [v for r in spec.roots for v in (r.bend[0], r.apex[0])]
+    sheared = spec.form["rhomboid"] * c["bl"] / 2  # a rhomboid outline's corners reach further
+    xs = [-c["md"] / 2 - sheared, c["md"] / 2 + sheared]
+    xs += [v for r in spec.roots for v in (r.bend[0], r.apex[0])]
     ys = [-c["bl"] / 2 - c["buccal_ridge"], c["bl"] / 2 + c["buccal_ridge"]]
     ys += [v for r in spec.roots for v in (r.bend[1], r.apex[1])]
     wide = max(max(r.width_bl, r.width_md) for r in spec.roots) / 2
@@ -166,11 +83,14 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     tooth = np.full(shape, 10.0, dtype=np.float32)
     sb = box([lo[0], lo[1], -spec.trunk - 1.2], hi)
     xb, yb, zb = x[sb[0]], y[:, sb[1]], z[:, :, sb[2]]
-    a, bb, bl = (v.astype(np.float32)[None, None, :] for v in profile.half_widths(zb[0, 0]))
-    side = outline_field(xb, yb, a, bb + profile.mesial_ridge(xb, zb, a), bl)
+    side = profile.side(xb, yb, zb)
     top = zb - occlusal(xb[:, :, 0], yb[:, :, 0])[:, :, None]
-    tooth[sb] = smax(smax(side, top, 0.6), (-spec.trunk - zb), 1.0)
+    crown = smax(side, top, 0.4)
     del side, top
+    for tubercle in spec.tubercles:
+        crown = smin(crown, _tubercle_field(profile, tubercle, xb, yb, zb), 0.4)
+    tooth[sb] = smax(crown, (-spec.trunk - zb), 1.0)
+    del crown
 
     # Roots, and the canals inside them, each in the box around its centreline.
     floor_z = -spec.trunk + spec.pulp["floor_above_furcation"]
@@ -202,7 +122,7 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
             ccx, ccy = ccx * inward, ccy * inward
             shrink = 1 - 0.3 * tc
             end_round = np.sqrt(np.clip((1 - tc) / 0.05, 0.0, 1.0))
-            rx = np.maximum(canal.width_md / 2 * (1 - 0.45 * tc), 0.15) * end_round
+            rx = np.maximum(canal.width_md / 2 * (1 - canal.taper * tc), 0.15) * end_round
             ry = np.maximum(canal.width_bl / 2 * (1 - 0.6 * tc), 0.15) * end_round
             fc = ellipse_field(x, y, ccx + canal.offset[0] * shrink, ccy + canal.offset[1] * shrink, rx, ry)
             fc = np.maximum(fc, np.maximum(z - (floor_z + 0.6), z_end - z))
@@ -214,9 +134,16 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     inside = tooth < 0
     depth = ndimage.distance_transform_edt(inside, sampling=spacing).astype(np.float32)
 
+    thickness = c["enamel_cervix"] + (c["enamel"] - c["enamel_cervix"]) * _smoothstep(
+        z / (0.45 * c["height"])
+    )
+    # Thicker distally than mesially (Arangannal et al. 2013): the spec's share more at the distal surface.
+    thickness = thickness * (1.0 - spec.form["enamel_distal"] * np.clip(x / (c["md"] / 2), -1.0, 1.0))
     # Pulp chamber: the crown outline drawn in by the wall, a roof with horns under the cusps, a flat floor.
-    wall = spec.pulp["wall"]
+    p = spec.pulp
+    walls = (p["wall_mesial"], p["wall_distal"], p["wall_buccal"], p["wall_lingual"])
     horn_tips: dict[str, tuple[float, float, float]] = {}
+    _deepest.clear()
     cusp_tips: dict[str, tuple[float, float, float]] = {}
     for cusp, (cx, cy, tip, _radius) in zip(spec.cusps, occlusal.cusps, strict=True):
         # A horn tip lies on the way from its cusp tip down and inwards, at the first point whose
@@ -225,6 +152,7 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
         ijk = np.clip(np.rint((path - lo) / spacing).astype(int), 0, np.array(shape) - 1)
         along = depth[tuple(ijk.T)]
         reached = np.flatnonzero(along >= cusp.horn_depth)
+        _deepest[cusp.name] = float(along.max())
         hx, hy, hz = (float(v) for v in path[reached[0] if reached.size else int(np.argmax(along))])
         horn_tips[cusp.name] = (hx, hy, hz)
         cusp_tips[cusp.name] = (cx, cy, tip)
@@ -246,23 +174,27 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     # The chamber, in the box above its floor.
     sc = box([lo[0], lo[1], floor_z - 0.2], hi)
     zc = z[:, :, sc[2]]
-    ac, bbc, blc = (v.astype(np.float32)[None, None, :] for v in profile.half_widths(zc[0, 0]))
-    chamber_side = outline_field(x, y, ac - wall, bbc - wall, blc - wall)
+    chamber_side = profile.side(x, y, zc, walls, spec.form["chamber_mesial"])
     chamber = smax(smax(chamber_side, zc - roof[:, :, None], 0.5), floor_z - zc, 0.4)
-    chamber_mask = np.zeros(shape, dtype=bool)
-    chamber_mask[sc] = (chamber < 0) & (depth[sc] > MIN_WALL_CHAMBER) & (zc >= floor_z)
+    # Canals open into the chamber through funnels: a smooth union above the floor, not a cylinder stuck
+    # into a plane. Below the floor (the root pulp) the canal keeps its own width: the orifice is the funnel's
+    # narrow end, where the root pulp begins.
+    pulp_field = canal_min.copy()
+    above_floor = np.broadcast_to(zc >= floor_z, chamber.shape)
+    pulp_field[sc] = np.where(above_floor, smin(chamber, canal_min[sc], ORIFICE_FUNNEL), canal_min[sc])
     del chamber, chamber_side
-
-    canal_mask = (canal_min < 0) & (depth > MIN_WALL_CANAL)
-    pulp = chamber_mask | canal_mask
+    # Walls: thin ones (the spec's are enamel and dentin together) never let the chamber reach the enamel.
+    least = np.full(shape, MIN_WALL_CANAL, dtype=np.float32)
+    above = above_floor
+    chamber_least = np.maximum(MIN_WALL_CHAMBER, np.broadcast_to(thickness, shape)[sc] + MIN_DENTIN_OVER_PULP)
+    least[sc] = np.where(above, chamber_least, MIN_WALL_CANAL)
+    pulp = (pulp_field < 0) & (depth > least)
+    del pulp_field, least
     zz = np.broadcast_to(z, pulp.shape)
     crown_pulp = _largest_component(pulp & (zz >= floor_z))
     root_pulp = pulp & (zz < floor_z)
     root_pulp = _touching(root_pulp, crown_pulp)
 
-    thickness = c["enamel_cervix"] + (c["enamel"] - c["enamel_cervix"]) * _smoothstep(
-        z / (0.45 * c["height"])
-    )
     enamel = inside & (z > 0) & (depth < thickness)
 
     labels = np.zeros(shape, dtype=np.uint8)
@@ -282,6 +214,19 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
         horn_tips=horn_tips,
         cusp_tips=cusp_tips,
     )
+
+
+_deepest: dict[str, float] = {}  # debugging: the deepest point on each horn's path
+
+
+def _tubercle_field(profile: CrownProfile, tubercle, x, y, z) -> np.ndarray:
+    """An ellipsoid half sunk in the lingual surface at (x, z): a supplemental cusp (Carabelli-like)."""
+    tx, tz = tubercle.at
+    r = tubercle.radius
+    lingual = float(profile.half_widths(np.array([tz]))[3][0])
+    ty = -(lingual - 0.1 * r)
+    rho = np.sqrt(((x - tx) / r) ** 2 + ((y - ty) / (0.75 * r)) ** 2 + ((z - tz) / (1.3 * r)) ** 2)
+    return (rho - 1.0) * (0.75 * r)
 
 
 def _smoothstep(v: np.ndarray) -> np.ndarray:

@@ -23,6 +23,9 @@ NEIGHBOUR_KINDS = (
 )
 
 
+CANAL_TAPER = 0.45  # a canal's mesiodistal narrowing to its end where the spec gives none (estimate)
+
+
 class SpecError(ValueError):
     """A tooth file is malformed: the message names the file and the field."""
 
@@ -33,6 +36,7 @@ class Canal:
     offset: tuple[float, float]
     width_md: float
     width_bl: float
+    taper: float = CANAL_TAPER  # share of its mesiodistal width lost by the canal's end
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,27 @@ class Cusp:
 
 
 @dataclass(frozen=True)
+class Ridge:
+    """A ridge from one cusp tip through `middle` (fractions of the occlusal table's half-widths, like a
+    cusp's `at`) to another: marginal ridges run along the table's edge, the oblique ridge across it. Its
+    crest at the middle is `drop` mm below the mean of the two tips."""
+
+    name: str
+    ends: tuple[str, str]
+    middle: tuple[float, float]
+    drop: float
+
+
+@dataclass(frozen=True)
+class Tubercle:
+    """An extra cusp on a side surface (the tubercle apical to the mesiolingual cusp): x and z in mm."""
+
+    name: str
+    at: tuple[float, float]
+    radius: float
+
+
+@dataclass(frozen=True)
 class ToothSpec:
     kind: str
     name: str
@@ -64,6 +89,9 @@ class ToothSpec:
     crown: dict[str, float]
     cusps: tuple[Cusp, ...]
     pulp: dict[str, float]
+    form: dict[str, float]
+    ridges: tuple[Ridge, ...]
+    tubercles: tuple[Tubercle, ...]
     root_length: float
     trunk: float
     roots: tuple[Root, ...]
@@ -128,7 +156,46 @@ CROWN_FIGURES = {
     "enamel": "mm",
     "enamel_cervix": "mm",
 }
-PULP_FIGURES = ("roof_depth", "wall", "floor_above_furcation")
+PULP_FIGURES = (
+    "roof_depth",
+    "wall_buccal",
+    "wall_lingual",
+    "wall_mesial",
+    "wall_distal",
+    "floor_above_furcation",
+)
+# The crown's form (fields.CrownProfile and Occlusal): heights of contour on each side above the CEJ, the
+# occlusal outline's shear (rhomboid) and buccal widening (trapezoid), how steep the cusps fall and how far
+# their triangular ridges reach in, enamel thicker distally, the chamber moved mesially.
+FORM_FIGURES = {
+    "contour_buccal": "mm",
+    "contour_lingual": "mm",
+    "contour_mesial": "mm",
+    "contour_distal": "mm",
+    "rhomboid": "frac",
+    "trapezoid": "frac",
+    "cusp_slope": "frac",
+    "ridge_reach": "frac",
+    "enamel_distal": "frac",
+    "chamber_mesial": "mm",
+}
+
+
+def _neighbour_form(crown: dict[str, float]) -> dict[str, float]:
+    """Neighbours (drawn simpler) carry no [form]: a plain bell, widest in the middle third."""
+    h = crown["height"]
+    return {
+        "contour_buccal": 0.35 * h,
+        "contour_lingual": 0.45 * h,
+        "contour_mesial": 0.55 * h,
+        "contour_distal": 0.5 * h,
+        "rhomboid": 0.0,
+        "trapezoid": 0.0,
+        "cusp_slope": 0.7,
+        "ridge_reach": 1.5,
+        "enamel_distal": 0.0,
+        "chamber_mesial": 0.0,
+    }
 
 
 def _arch(r: _Reader, data: dict[str, Any]) -> str:
@@ -163,6 +230,33 @@ def load_spec(kind: str) -> ToothSpec:
     if not cusps:
         raise r.fail("cusps", "a tooth needs at least one cusp")
     pulp = {k: r.one(data.get("pulp", {}), k, "pulp") for k in PULP_FIGURES}
+    if "form" in data or kind in KINDS:
+        form = {k: r.one(data.get("form", {}), k, "form", unit) for k, unit in FORM_FIGURES.items()}
+    else:
+        form = _neighbour_form(crown)
+    names = {c.name for c in cusps}
+    ridges = []
+    for i, rt in enumerate(data.get("ridges", [])):
+        f = f"ridges[{i}]"
+        ends = rt.get("between")
+        if not (isinstance(ends, list) and len(ends) == 2 and set(ends) <= names):
+            raise r.fail(f"{f}.between", "needs the names of two of the tooth's cusps")
+        ridges.append(
+            Ridge(
+                name=r.name(rt, f),
+                ends=(ends[0], ends[1]),
+                middle=r.xy(rt, "middle", f),
+                drop=r.one(rt, "drop", f),
+            )
+        )
+    tubercles = tuple(
+        Tubercle(
+            name=r.name(t, f"tubercles[{i}]"),
+            at=r.figure(t, "at", f"tubercles[{i}]", "x", "z"),
+            radius=r.one(t, "radius", f"tubercles[{i}]"),
+        )
+        for i, t in enumerate(data.get("tubercles", []))
+    )
     roots_t = data.get("roots", {})
     roots = []
     for i, rt in enumerate(roots_t.get("root", [])):
@@ -173,6 +267,7 @@ def load_spec(kind: str) -> ToothSpec:
                 offset=r.xy(c, "offset", f"{f}.canals[{j}]"),
                 width_md=r.one(c, "width_md", f"{f}.canals[{j}]"),
                 width_bl=r.one(c, "width_bl", f"{f}.canals[{j}]"),
+                taper=r.one(c, "taper", f"{f}.canals[{j}]", "frac") if "taper" in c else CANAL_TAPER,
             )
             for j, c in enumerate(rt.get("canals", []))
         )
@@ -199,6 +294,9 @@ def load_spec(kind: str) -> ToothSpec:
         crown=crown,
         cusps=cusps,
         pulp=pulp,
+        form=form,
+        ridges=tuple(ridges),
+        tubercles=tubercles,
         root_length=r.one(roots_t, "length", "roots"),
         trunk=r.one(roots_t, "trunk", "roots"),
         roots=tuple(roots),

@@ -88,7 +88,8 @@ def test_mode_switch_changes_words_not_anatomy(app):
         app.state.mode = "student"
     assert s.infection_items[3]["title"].startswith("Radicular pulp involved")
     assert "pulpectomy" in s.indicated["note"].lower()
-    assert s.canal_text == "3 canals: mesiobuccal canal, mesiolingual canal, distal canal"
+    names = load_tooth("85").canal_names  # the engine's canals (85: two mesial, two distal since issue 13)
+    assert s.canal_text == f"{len(names)} canals: {', '.join(names)}"
     assert "mode=student" in s.url_query and s.removal_range == disease_range(1.0)
 
 
@@ -187,21 +188,21 @@ def test_quiz_judges_right_and_wrong_taps_and_scores(app):
     app.quiz_start()
     s, tooth = app.state, load_tooth("85")
     assert s.quiz_active and s.quiz_prompt.startswith("Tap the ")
-    # right: a point of the distal canal's root pulp
-    ask(app, "the root pulp of the distal canal")
+    # right: a point of the distobuccal canal's root pulp
+    ask(app, "the root pulp of the distobuccal canal")
     assert s.xray is True
     pts = tooth.regions["root_pulp"].points
     names = [tooth.describe_point("root_pulp", tuple(p)) for p in pts[::50]]
-    distal = pts[::50][names.index("Root pulp - distal canal")]
+    distal = pts[::50][names.index("Root pulp - distobuccal canal")]
     mesial = pts[::50][names.index("Root pulp - mesiobuccal canal")]
     app.on_pick({"representationId": "root_pulp", "worldPosition": list(map(float, distal))})
     assert s.quiz_right is True and s.quiz_feedback.startswith("Right")
     assert s.quiz_score == {"right": 1, "asked": 1} and s.actor_quiz_marker["visibility"] is True
-    # wrong: the mesiobuccal canal when asked for the distal one; the answer is named and marked
-    target = ask(app, "the root pulp of the distal canal")
+    # wrong: the mesiobuccal canal when asked for the distobuccal one; the answer is named and marked
+    target = ask(app, "the root pulp of the distobuccal canal")
     app.on_pick({"representationId": "root_pulp", "worldPosition": list(map(float, mesial))})
     assert s.quiz_right is False and "mesiobuccal canal" in s.quiz_feedback
-    assert "the root pulp of the distal canal" in s.quiz_feedback
+    assert "the root pulp of the distobuccal canal" in s.quiz_feedback
     assert s.actor_quiz_marker["position"] == target["at"]
     assert s.quiz_score == {"right": 1, "asked": 2}
     # a second tap on an answered question does not count twice

@@ -1,0 +1,42 @@
+"""Approximate signed distance fields (mm, negative inside) and the smooth ways to join them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+SUPERELLIPSE = 2.6  # crown outline exponent: between an ellipse (2) and a rounded box (estimate)
+
+
+def smax(a: np.ndarray, b: np.ndarray, k: float) -> np.ndarray:
+    """Smooth intersection of two distance fields (rounds the edge where they meet over about k mm)."""
+    h = np.subtract(a, b)  # in place from here on: these arrays are millions of voxels
+    np.abs(h, out=h)
+    np.subtract(k, h, out=h)
+    np.clip(h, 0.0, None, out=h)
+    h *= h
+    h *= 0.25 / k
+    h += np.maximum(a, b)
+    return h
+
+
+def smin(a: np.ndarray, b: np.ndarray, k: float) -> np.ndarray:
+    """Smooth union of two distance fields (a fillet of about k mm)."""
+    return -smax(-a, -b, k)
+
+
+def outline_field(x, y, a, bb, bl, a_distal=None) -> np.ndarray:
+    """Distance-like field of a superellipse outline with its own half-width on each side.
+
+    `a` is the mesial (+x) half-width, `a_distal` the distal one (default: `a`); `bb` buccal (+y), `bl`
+    lingual.
+    """
+    ax = a if a_distal is None else np.where(x > 0, a, a_distal)
+    b = np.where(y > 0, bb, bl)
+    rho = (np.abs(x / ax) ** SUPERELLIPSE + np.abs(y / b) ** SUPERELLIPSE) ** (1 / SUPERELLIPSE)
+    return (rho - 1.0) * np.minimum(ax, b)
+
+
+def ellipse_field(x, y, cx, cy, rx, ry) -> np.ndarray:
+    rx = np.maximum(rx, 1e-3)
+    ry = np.maximum(ry, 1e-3)
+    return (np.sqrt(((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2) - 1.0) * np.minimum(rx, ry)
