@@ -11,12 +11,14 @@ import numpy as np
 import pyvista as pv
 from scipy.spatial import cKDTree
 
+from meshes import age as ages
 from meshes.fields import CROWN_PULP, DENTIN, ENAMEL, LABELS, ROOT_PULP, build_label_volume
 from meshes.removal import removal_order
 from meshes.restorations import EXTRA_LABELS, decay_weight, restoration_labels
 from meshes.spec import load_spec
 from meshes.successor import place_successor
 from meshes.surfaces import display_regions, labelled_surface, split_regions
+from meshes.variants import apply_variant, find_variant, fuse_roots
 
 REGIONS = ("enamel", "dentin", "crown_pulp", "root_pulp")
 DEFAULT_SPACING = 0.1  # mm per voxel: canals stay 3+ voxels across; four molars build in ~6 s (measured)
@@ -59,14 +61,26 @@ class LocalModel:
     display_extra_faces: dict[str, np.ndarray] = field(default_factory=dict)
     display_successor_points: dict[str, np.ndarray] = field(default_factory=dict)
     display_successor_faces: dict[str, np.ndarray] = field(default_factory=dict)
+    age_years: float | None = None  # None: the tooth file's tooth, complete roots (meshes/age.py)
+    variant: str | None = None  # None: the tooth file's configuration (meshes/variants.py)
+    roots: dict[str, dict[str, float]] = field(default_factory=dict)  # at an age: lengths, resorbed fraction
 
     def mesh(self, region: str) -> pv.PolyData:
         return pv.PolyData.from_regular_faces(self.points[region], self.faces[region].astype(np.int64))
 
 
-def build_local(kind: str, spacing: float = DEFAULT_SPACING) -> LocalModel:
+def build_local(
+    kind: str, spacing: float = DEFAULT_SPACING, age: float | None = None, variant: str | None = None
+) -> LocalModel:
+    """The kind built from its file; at an age stage (roots resorbed, successor formed) and in a variant."""
     spec = load_spec(kind)
+    chosen = find_variant(kind, variant) if variant is not None else None
+    if chosen is not None:
+        spec = apply_variant(spec, chosen)
     volume = build_label_volume(spec, spacing)
+    if chosen is not None:
+        fuse_roots(volume, spec, chosen)
+    roots = ages.resorb(volume, spec, age) if age is not None else {}
     surface = labelled_surface(volume, restore=RESTORED, firm=True)
     surfaces = split_regions(*surface, LABELS)
     display = display_regions(*surface, LABELS, DISPLAY_KEEP)
@@ -88,7 +102,8 @@ def build_local(kind: str, spacing: float = DEFAULT_SPACING) -> LocalModel:
     treated_surface = labelled_surface(volume, treated)
     extras = split_regions(*treated_surface, EXTRA_LABELS)
     extras_display = display_regions(*treated_surface, EXTRA_LABELS, EXTRA_DISPLAY_KEEP)
-    bud = place_successor(kind, volume, spec.trunk)
+    stage = ages.successor_stage(kind, age) if age is not None else None
+    bud = place_successor(kind, volume, spec.trunk, stage)
     return LocalModel(
         kind=kind,
         spacing=spacing,
@@ -126,5 +141,9 @@ def build_local(kind: str, spacing: float = DEFAULT_SPACING) -> LocalModel:
             "offset": list(bud.offset),
             "scale": bud.scale,
             "clearance_mm": bud.clearance_mm,
+            "stage": bud.spec.stage,
         },
+        age_years=age,
+        variant=variant,
+        roots=roots,
     )

@@ -6,6 +6,7 @@ checksum of its arrays: a stale, truncated or tampered file is detected, rebuilt
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -15,8 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
+from meshes.age import load_age_data
 from meshes.build import REGIONS, LocalModel, build_local
 from meshes.spec import load_spec
+from meshes.variants import find_variant, is_default, variants_digest
 
 log = logging.getLogger(__name__)
 FORMAT = 1
@@ -38,9 +41,19 @@ def _code_digest() -> str:
 CODE_DIGEST = _code_digest()
 
 
-def cache_key(kind: str, spacing: float) -> str:
+def cache_key(kind: str, spacing: float, age: float | None = None, variant: str | None = None) -> str:
     text = f"{FORMAT}|{kind}|{spacing:.4f}|{load_spec(kind).digest}|{CODE_DIGEST}"
+    if age is not None:  # an age stage: the age data is part of what was built
+        text += f"|age {age:.2f}|{load_age_data().digest}"
+    if variant is not None:
+        text += f"|variant {variant}|{variants_digest(kind)}"
     return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def cache_path(kind: str, spacing: float, age: float | None = None, variant: str | None = None) -> Path:
+    key = cache_key(kind, spacing, age, variant)
+    stage = (f"-age{age:g}" if age is not None else "") + (f"-{variant}" if variant is not None else "")
+    return cache_dir() / f"{kind}{stage}-{key}.npz"
 
 
 def _arrays(model: LocalModel) -> dict[str, np.ndarray]:
@@ -98,6 +111,9 @@ def save(model: LocalModel, path: Path, key: str) -> None:
         "trunk": model.trunk,
         "extra_counts": model.extra_counts,
         "successor": model.successor,
+        "age_years": model.age_years,
+        "variant": model.variant,
+        "roots": model.roots,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target and renamed: a reader never sees half a file.
@@ -154,6 +170,9 @@ def _model(meta: dict, arrays: dict[str, np.ndarray]) -> LocalModel:
         display_extra_faces=_named(arrays, "dxfaces_"),
         display_successor_points=_named(arrays, "dspoints_"),
         display_successor_faces=_named(arrays, "dsfaces_"),
+        age_years=meta.get("age_years"),
+        variant=meta.get("variant"),
+        roots=meta.get("roots", {}),
     )
 
 
@@ -163,7 +182,7 @@ def _named(arrays: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
 
 def missing_kinds(kinds: tuple[str, ...], spacing: float) -> list[str]:
     """The kinds with no valid-looking cache file (a damaged one is caught again when it is loaded)."""
-    return [k for k in kinds if not (cache_dir() / f"{k}-{cache_key(k, spacing)}.npz").exists()]
+    return [k for k in kinds if not cache_path(k, spacing).exists()]
 
 
 def build_all(kinds: tuple[str, ...], spacing: float, workers: int | None = None) -> list[str]:
@@ -194,15 +213,26 @@ def _build_one(kind: str, spacing: float) -> None:
     load_or_build(kind, spacing)
 
 
-def load_or_build(kind: str, spacing: float) -> LocalModel:
-    key = cache_key(kind, spacing)
-    path = cache_dir() / f"{kind}-{key}.npz"
+def load_or_build(
+    kind: str, spacing: float, age: float | None = None, variant: str | None = None
+) -> LocalModel:
+    """The kind from the cache or built: at an age stage (``age.age_stage``) and in a variant, if given.
+
+    A variant that is the tooth file's own configuration is the default tooth (one cache file for both).
+    """
+    if variant is not None and is_default(load_spec(kind), find_variant(kind, variant)):
+        return dataclasses.replace(load_or_build(kind, spacing, age), variant=variant)
+    key = cache_key(kind, spacing, age, variant)
+    path = cache_path(kind, spacing, age, variant)
     if path.exists():
         try:
             return load(path, key)
         except ValueError as exc:
             log.warning("%s; rebuilding", exc)
-    model = build_local(kind, spacing)
+    if age is None and variant is None:
+        model = build_local(kind, spacing)
+    else:
+        model = build_local(kind, spacing, age=age, variant=variant)
     try:
         save(model, path, key)
     except OSError as exc:  # a read-only disk costs a rebuild next time, nothing more

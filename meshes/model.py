@@ -14,6 +14,7 @@ import numpy as np
 import pyvista as pv
 from scipy.spatial import cKDTree
 
+from meshes.age import age_stage, resorbed_fraction
 from meshes.arch import Neighbour, neighbours, space_mm
 from meshes.build import DEFAULT_SPACING, REGIONS, LocalModel
 from meshes.cache import load_or_build
@@ -132,6 +133,11 @@ class ToothModel:
         self.center = tuple(float(v) for v in self.matrix @ ((lo + hi) / 2))
         self._pulp_voxels = local.voxel_counts["crown_pulp"] + local.voxel_counts["root_pulp"]
         self.pulpotomy_fraction = local.voxel_counts["crown_pulp"] / self._pulp_voxels
+        # The child's age and the configuration (None: the tooth file's tooth; meshes/age.py, variants.py).
+        self.age_years = local.age_years
+        self.variant = local.variant
+        self.roots = {name: dict(figures) for name, figures in local.roots.items()}
+        self.resorbed_fraction = resorbed_fraction(self.roots)  # 0 without an age: complete roots
 
     def _place(self, points: np.ndarray, faces: np.ndarray, mirrored: bool) -> pv.PolyData:
         world = (points @ self.matrix.T).astype(np.float32)
@@ -263,12 +269,19 @@ def _measure(local: LocalModel) -> dict[str, float]:
     }
 
 
-@lru_cache(maxsize=16)
-def load_tooth(code: str, spacing: float = DEFAULT_SPACING) -> ToothModel:
-    """The molar with FDI number or Universal letter `code`, built or loaded from the disk cache.
+def load_tooth(
+    code: str, spacing: float = DEFAULT_SPACING, age: float | None = None, variant: str | None = None
+) -> ToothModel:
+    """The molar with FDI number or Universal letter `code`, built or loaded from the disk cache; at the
+    child's `age` in years (built at the nearest stage, ``age.age_stage``) and in a `variant` if given.
 
     >>> load_tooth("85").tooth.name
     'mandibular right second primary molar'
     """
+    return _load_tooth(code, spacing, None if age is None else age_stage(age), variant)
+
+
+@lru_cache(maxsize=16)
+def _load_tooth(code: str, spacing: float, age: float | None, variant: str | None) -> ToothModel:
     tooth = resolve_tooth(code)
-    return ToothModel(tooth, load_or_build(tooth.kind, spacing))
+    return ToothModel(tooth, load_or_build(tooth.kind, spacing, age, variant))

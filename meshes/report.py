@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from meshes import measure
+from meshes.age import guideline
 from meshes.build import REGIONS
 from meshes.model import ToothModel
 from meshes.smoothness import normal_noise_p95
@@ -12,6 +13,19 @@ from meshes.surfaces import is_closed_manifold
 
 
 def tooth_report(model: ToothModel) -> dict[str, Any]:
+    report = _base_report(model)
+    if model.variant is not None:
+        report["variant"] = model.variant
+    if model.age_years is not None:
+        report["age_years"] = model.age_years
+        report["roots"] = {
+            name: {k: round(v, 3) for k, v in figures.items()} for name, figures in model.roots.items()
+        }
+        report["resorption"] = guideline(model.resorbed_fraction)
+    return report
+
+
+def _base_report(model: ToothModel) -> dict[str, Any]:
     return {
         "tooth": model.tooth.fdi,
         "universal": model.tooth.universal,
@@ -52,7 +66,8 @@ def tooth_report(model: ToothModel) -> dict[str, Any]:
 
 
 def format_table(report: dict[str, Any]) -> str:
-    lines = [f"{report['tooth']} ({report['universal']}): {report['name']}"]
+    variant = f", variant {report['variant']}" if "variant" in report else ""
+    lines = [f"{report['tooth']} ({report['universal']}): {report['name']}{variant}"]
     lines.append(
         f"  {'region':<12}{'volume mm3':>12}{'mesh mm3':>12}{'triangles':>11}  closed"
         f"{'noise p95':>11}{'browser':>9}{'(triangles)':>13}"
@@ -87,4 +102,12 @@ def format_table(report: dict[str, Any]) -> str:
         lines.append(
             f"  {name:<11} removes {p['removed_mm3']:.2f} mm3 = {p['removed_percent']:.1f} % of the pulp"
         )
+    if "age_years" in report:
+        lines.append(f"  at {report['age_years']:g} years:")
+        for name, r in report["roots"].items():
+            lines.append(
+                f"  {name + ' root':<18}{r['length_mm']:>6.2f} mm of {r['full_length_mm']:.2f}"
+                f" ({100 * r['resorbed_fraction']:.0f} % resorbed)"
+            )
+        lines.append(f"  {report['resorption']['advice']}")
     return "\n".join(lines)

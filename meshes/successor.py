@@ -9,6 +9,7 @@ scale is reported (never hidden).
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass
 
@@ -96,8 +97,11 @@ def bud_labels(spec: SuccessorSpec, scale: float) -> tuple[np.ndarray, tuple[flo
     return labels, (float(lo[0]), float(lo[1]), float(lo[2]))
 
 
-def place_successor(kind: str, tooth: LabelVolume, trunk: float) -> Successor:
+def place_successor(kind: str, tooth: LabelVolume, trunk: float, stage: float | None = None) -> Successor:
+    """The premolar placed under the furcation; `stage` (fraction of its crown formed) for a given age."""
     spec = load_successor_spec(kind)
+    if stage is not None:
+        spec = dataclasses.replace(spec, stage=stage)
     # Distances to the primary tooth on every second voxel: precise to a voxel, a quarter of the work.
     coarse = LabelVolume(
         tooth.labels[::2, ::2, ::2], tooth.canal, [], tooth.origin, 2 * tooth.spacing, 0, {}, {}
