@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from meshes import load_tooth
+from meshes.model import _load_tooth  # the cache behind load_tooth since issue 14 (age, variant)
 from meshes.section import section_mm
 from viewer.cut import cut_tooth
 from viewer.url_state import parse_query
@@ -30,14 +31,14 @@ def test_300_cut_positions_above_the_max_are_one_computation(app):
 
 def test_150_spellings_of_one_tooth_are_one_cache_entry(app):
     load_tooth("85")
-    sizes = (load_tooth.cache_info().currsize, serialized_regions.cache_info().currsize)
+    sizes = (_load_tooth.cache_info().currsize, serialized_regions.cache_info().currsize)
     spellings = [" " * i + code + " " * j for code in ("85", "t", "T") for i in range(10) for j in range(5)]
     assert len(set(spellings)) == 150
     for code in spellings:
         with app.state:
             app.state.tooth = code
         assert app.state.tooth == "85"
-    assert (load_tooth.cache_info().currsize, serialized_regions.cache_info().currsize) == sizes
+    assert (_load_tooth.cache_info().currsize, serialized_regions.cache_info().currsize) == sizes
     assert app.state.url_query.startswith("?tooth=85")
     assert app.state.tooth_error == ""
 
