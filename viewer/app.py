@@ -19,6 +19,7 @@ from trame.decorators import change, trigger
 from meshes import REGIONS, TOOTH_NUMBERS, resolve_tooth
 from meshes.catalog import valid_codes
 from meshes.section import KEPT_SIDE, REMOVED_SIDE, section_mm
+from viewer.chairside.logic import Chairside
 from viewer.growth.logic import Growth
 from viewer.page.view import build_ui
 from viewer.procedure.frames import COMPARE_PREFIX, idle_looks
@@ -67,7 +68,7 @@ DIMENSIONS = (  # (text key, tooth.dimensions_mm key)
 )
 
 
-class App(Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
+class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
     """One viewer session. ``App(name)`` builds it on the trame server called ``name``."""
 
     def __init__(self, server=None, default_tooth: str = "85"):
@@ -115,6 +116,7 @@ class App(Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         self._init_growth()
         self._init_quiz()
         self._init_exports()
+        self._init_chairside()
         # One activity at a time: entering one leaves the current one through its feature's exit.
         self.activities = Activities(s, exits={
             "procedure": self._clear_procedure,
@@ -276,7 +278,8 @@ class App(Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         s.update(idle_looks())
         s.update(idle_looks(COMPARE_PREFIX))
         soft = s.mode != "student"  # parents see the softer palette (colors.PARENT_COLORS)
-        looks = {r: region_look(r, s[layer_key(r)], s.xray, soft) for r in REGIONS}
+        apart = self.explode_positions()  # the exploded view: each layer moved along the axis
+        looks = {r: region_look(r, s[layer_key(r)], s.xray, soft, apart[r]) for r in REGIONS}
         s.update(infection_looks(tooth, s.infection or "none", bool(s.xray), looks))
         s.update(successor_looks(bool(s.successor_on), bool(s.xray)))
         s.update(neighbour_looks(tooth, None))
@@ -449,7 +452,9 @@ class App(Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
         if region not in REGIONS or not position:
             s.pick_text = ""
             return
+        position = self.unexploded(region, position[:3])  # a moved layer's point, where it really is
         structure = tooth.structure_at(region, tuple(float(c) for c in position[:3]))
+        self._pick_provenance(structure)  # sourced, derived or estimated (viewer.chairside)
         if student:
             s.pick_text = part_volume_text(s.lang, tooth, structure)  # the part's own volume
         else:

@@ -97,3 +97,7 @@ SUCCESSOR_COLORS: dict[str, tuple[float, float, float]] = {
 }
 NEIGHBOUR_COLOR = (0.90, 0.89, 0.85)  # the neighbouring teeth: ivory, a little greyer than the molar
 QUIZ_MARKER_COLOR = (1.0, 0.84, 0.25)
+
+# The 3D view's background per theme: the light theme keeps the slate the tooth was tuned against (ivory
+# enamel reads best on it); the dark theme goes near-black for a dim surgery.
+VIEW_BACKGROUNDS: dict[str, tuple[float, float, float]] = {"light": BACKGROUND, "dark": (0.02, 0.025, 0.03)}

@@ -5,7 +5,8 @@ from .looks import shape_property
 from .vocabulary import CAMERA_VIEWS
 
 
-def region_look(region: str, visible: bool, xray: bool, soft: bool = False) -> dict:
+def region_look(region: str, visible: bool, xray: bool, soft: bool = False,
+                position=(0.0, 0.0, 0.0)) -> dict:
     """vtk.js actor and property settings of one region.
 
     Parameters
@@ -18,6 +19,8 @@ def region_look(region: str, visible: bool, xray: bool, soft: bool = False) -> d
         X-ray mode: hard tissues become translucent (and are not picked, so a tap reaches the pulp).
     soft : bool
         Parent mode's softer colours (``colors.PARENT_COLORS``) instead of the student's precise ones.
+    position : sequence of float
+        The actor's offset (the exploded view moves each layer along the tooth's axis).
 
     Examples
     --------
@@ -26,7 +29,8 @@ def region_look(region: str, visible: bool, xray: bool, soft: bool = False) -> d
     """
     translucent = xray and region in XRAY_OPACITY  # the pulp stays opaque in x-ray
     return {
-        "actor": {"visibility": bool(visible), "pickable": bool(visible) and not translucent},
+        "actor": {"visibility": bool(visible), "pickable": bool(visible) and not translucent,
+                  "position": [float(c) for c in position]},
         "property": shape_property(region, "xray" if translucent else "solid", soft),
     }
 

@@ -7,6 +7,7 @@ from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from meshes import REGIONS
+from viewer.chairside.ui import build_chart, build_search, build_sources
 from viewer.colors import css_rgb
 from viewer.growth.ui import build_growth_panel
 from viewer.page.aria import aria, named, words
@@ -29,6 +30,12 @@ def build_panel(app) -> None:
             html.Span("{{ tooth_name }}", classes="pm-title")
             v3.VIcon("{{ panel_open ? 'mdi-chevron-down' : 'mdi-chevron-up' }}", end=True)
         with html.Div(classes="pm-panel-body", v_show="panel_open"):
+            build_chart(app)  # first: tooth, how far, play (three taps from a fresh page)
+            build_story_panel(app, "top")
+            build_growth_panel(app)
+            build_procedure_controls(app)
+            build_search(app)
+            build_sources()
             v3.VSelect(
                 v_model=("tooth",),
                 items=("tooth_items",),
@@ -50,9 +57,6 @@ def build_panel(app) -> None:
                 prepend_inner_icon="mdi-translate",
                 classes="pm-touch mb-2",
             )
-            build_story_panel(app, "top")
-            build_growth_panel(app)
-            build_procedure_controls(app)
             build_story_panel(app, "bottom")
             with html.Div(classes="pm-section", **named("layers", role="group")):
                 for r in REGIONS:

@@ -88,3 +88,74 @@ CSS += """
 .pm-right { color: #1e7a3c; }
 .pm-wrong { color: #a04000; }
 """
+
+# Chairside (viewer/chairside): the chart, the "how far" buttons, the presentation layout, the dark theme.
+CSS += """
+.pm-chart-card { margin-bottom: 6px; }
+.pm-words { display: contents; }
+.pm-explode-labels { position: absolute; left: 12px; top: 50%; transform: translateY(-50%); display: flex;
+                     flex-direction: column; gap: 28px; pointer-events: none; z-index: 1; }
+.pm-explode-label { display: flex; align-items: center; padding: 6px 10px; border-radius: 8px;
+                    background: rgba(255,255,255,.9); color: #111; font-weight: 600;
+                    font-size: calc(1rem * var(--pm-scale, 1)); }
+.pm-dark .pm-explode-label { background: rgba(28,32,38,.94); color: #f1f2f4; }
+.pm-source { margin-top: 2px; font-size: .8em; font-weight: 500; opacity: .8; }
+.pm-citation { font-size: .8rem; line-height: 1.3; padding: 3px 0;
+               border-bottom: 1px solid rgba(128,128,128,.25); }
+.pm-arch { display: flex; gap: 3px; margin: 3px 0; align-items: stretch; }
+.pm-chart-tooth { flex: 1 1 22px; min-width: 0 !important; min-height: 44px !important; padding: 0 !important;
+                  border-radius: 8px; display: flex; align-items: center; justify-content: center; }
+.v-btn.pm-chart-tooth { flex: 2 1 44px; min-width: 44px !important; }
+.pm-mid { margin-left: 6px; }
+.pm-chart-label { display: flex; flex-direction: column; line-height: 1.05; align-items: center; }
+.pm-fdi { font-weight: 700; font-size: .95rem; }
+.pm-uni { font-size: .72rem; opacity: .8; }
+.pm-chart-off { flex-direction: column; line-height: 1.05; color: #8a8f96; border: 1px dashed #c9ccd1;
+                background: transparent; font-size: .8rem; cursor: not-allowed; }
+.pm-chart-off .pm-fdi { font-size: .75rem; font-weight: 500; }
+.pm-chart-off .pm-uni { font-size: .65rem; }
+.pm-reach { display: grid; grid-template-columns: repeat(4, 1fr); gap: 4px; }
+.pm-reach-btn { min-width: 0 !important; padding: 0 4px !important; text-transform: none; letter-spacing: 0;
+                white-space: normal; line-height: 1.1; height: auto !important; }
+.pm-reach-btn .v-btn__content { white-space: normal; }
+.pm-present-bar { position: absolute; top: 8px; right: 8px; display: flex; gap: 6px; z-index: 2; }
+.pm-present-bar .v-btn { background: rgba(255,255,255,.88); }
+.pm-aa { font-weight: 800; text-transform: none; }
+/* the larger-text control scales every word over the view */
+.pm-caption { font-size: calc(.95rem * var(--pm-scale, 1)); }
+.pm-step { font-size: calc(.75rem * var(--pm-scale, 1)); }
+.pm-note { font-size: calc(.8rem * var(--pm-scale, 1)); }
+.pm-counter, .pm-pick { font-size: calc(1rem * var(--pm-scale, 1)); }
+/* Presentation: the tooth large, the words beside it (landscape) or below it (portrait), never over it;
+   every word at least 20 px, larger with the text control. */
+.pm-present .pm-view-wrap { display: flex; flex-direction: row; }
+.pm-present .pm-view { position: relative; inset: auto; flex: 1 1 auto; min-width: 0; }
+.pm-present .pm-pick, .pm-present .pm-foot { position: static; max-width: none; margin: 8px; width: auto; }
+.pm-present .pm-words { display: flex; flex-direction: column; justify-content: center; flex: 0 0 38%;
+                        min-width: 0; overflow-y: auto; padding: 56px 0 8px; }
+.pm-present .pm-caption { max-width: none; font-size: calc(20px * var(--pm-scale, 1)); }
+.pm-present .pm-caption-text { font-size: calc(22px * var(--pm-scale, 1)); line-height: 1.35; }
+.pm-present .pm-step, .pm-present .pm-note, .pm-present .pm-copy-label, .pm-present .pm-counter,
+.pm-present .pm-pick, .pm-present .pm-error { font-size: calc(20px * var(--pm-scale, 1)); }
+.pm-present .pm-cameras .v-btn { font-size: 20px; }
+/* presenting, the folded panel is a small tab in the corner: one tap brings the whole panel back */
+.pm-present.pm-collapsed .pm-panel { position: absolute; right: 8px; bottom: 8px; flex: none; z-index: 3;
+                                     max-width: min(360px, 45%); border-radius: 12px; }
+@media (orientation: portrait) {
+  .pm-present.pm-collapsed .pm-panel { position: static; max-width: none; border-radius: 12px 12px 0 0; }
+  .pm-present .pm-view-wrap { flex-direction: column; }
+  .pm-present .pm-words { flex: 0 0 auto; max-height: 42%; padding-top: 0; }
+}
+@media (prefers-reduced-motion: reduce) {
+  *, *::before, *::after { transition: none !important; animation: none !important; scroll-behavior: auto; }
+}
+.pm-dark .pm-panel { background: #1b1f25; color: #e6e8eb; box-shadow: -2px 0 8px rgba(0,0,0,.6); }
+.pm-dark .pm-heading, .pm-dark .pm-small, .pm-dark .pm-teaching { color: #b4bac2; }
+.pm-dark .pm-table td, .pm-dark .pm-final { border-color: #333a43; }
+.pm-dark .pm-indicated { background: #1f2d3a; border-left-color: #4d86b5; }
+.pm-dark .pm-caption, .pm-dark .pm-pick { background: rgba(28,32,38,.94); color: #f1f2f4; }
+.pm-dark .pm-step, .pm-dark .pm-note, .pm-dark .pm-copy-label { color: #c3c8cf; }
+.pm-dark .pm-cameras .v-btn, .pm-dark .pm-present-bar .v-btn { background: rgba(40,46,54,.9); color: #eee; }
+.pm-dark .pm-timeline { background: #2a3038; }
+.pm-dark .pm-root, .pm-root.pm-dark { background: #050607; }
+"""

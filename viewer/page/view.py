@@ -8,6 +8,7 @@ from trame.widgets import client, html
 from trame.widgets import vtk as vtkw
 from trame.widgets import vuetify3 as v3
 
+from viewer.chairside.ui import PREFS_JS, build_explode_labels, build_present_bar, keys_js
 from viewer.colors import BACKGROUND
 from viewer.page import style
 from viewer.page.aria import aria, named, words
@@ -31,6 +32,8 @@ PICK_JS = (
     " representationId: $event.representationId || null,"
     " worldPosition: Array.from($event.worldPosition || []).map(Number) } : null])"
 )
+ROOT_CLASSES = ("['pm-root', panel_open ? '' : 'pm-collapsed', present ? 'pm-present' : '',"
+                " theme === 'dark' ? 'pm-dark' : '']")
 INTERACTOR_SETTINGS = [
     {"button": 1, "action": "Rotate"},
     {"button": 2, "action": "Pan"},
@@ -46,6 +49,8 @@ def build_ui(app) -> None:
         app.ui = layout
         client.Style(style.CSS)
         client.ClientTriggers(mounted=(app.on_client_url, "[window.location.search]"))
+        client.ClientTriggers(mounted=(app.on_client_prefs, PREFS_JS))  # theme, reduced motion
+        client.ClientTriggers(mounted=keys_js())  # keyboard shortcuts (scenes/data/search/keys.toml)
         client.ClientStateChange(
             value="url_query",
             change="url_query && window.history.replaceState(null, '', url_query)",
@@ -55,7 +60,10 @@ def build_ui(app) -> None:
                                  change="window.document.documentElement.lang = lang")
         # Camera moves run after the meshes of the same update are in place (then reset fits them).
         client.ClientStateChange(value="camera_request", change=CAMERA_JS)
-        with html.Div(classes=("panel_open ? 'pm-root' : 'pm-root pm-collapsed'",)):
+        with (
+            v3.VThemeProvider(theme=("theme",), with_background=True),
+            html.Div(classes=(ROOT_CLASSES,), style=("`--pm-scale: ${text_scale}`",)),
+        ):
             build_view(app)
             build_panel(app)
 
@@ -64,9 +72,14 @@ def build_view(app) -> None:
     """The 3D view (both tooth copies, the story's meshes), its overlays and the camera buttons."""
     with html.Div(classes="pm-view-wrap"):
         with (
-            html.Div(classes="pm-view", **aria(MODEL_NAME, role="img")),
+            # focusable, its keys listed: the view is turned from the keyboard too (viewer.chairside)
+            html.Div(classes="pm-view", tabindex="0",
+                     **aria(MODEL_NAME, role="img", aria_keyshortcuts="1 2 3 4 5 0 ArrowUp ArrowDown")),
+            # vtk.js reads the background once, when the view is made: a theme remakes the view (key); the
+            # meshes stay in the browser's state, so nothing is sent again but the camera
             vtkw.VtkView(
                 ref="view",
+                key="String(view_background)",
                 background=("view_background", list(BACKGROUND)),
                 picking_modes=("picking_modes", ["click"]),
                 interactor_settings=("interactor_settings", INTERACTOR_SETTINGS),
@@ -91,22 +104,24 @@ def build_view(app) -> None:
                         # one mesh state per shape, shared by both copies: sent once
                         vtkw.VtkMesh(f"mesh_{r}", state=(f"mesh_{r}",))
             build_story_representations()
-        html.Div(
-            "{{ pick_text }}",
-            v_show="pick_text",
-            classes="pm-pick",
-            **named("picked", role="status", aria_live="polite"),
-        )
-        with html.Div(classes="pm-foot"):  # one stack at the foot of the view: nothing overlaps
-            build_story_overlay(app)
-            build_procedure_overlay()
-            html.Div(
-                "{{ tooth_error }}",
-                v_show="tooth_error",
-                classes="pm-error",
-                **named("tooth_error", role="alert"),
-            )
-            build_cameras(app)
+        build_present_bar(app)
+        build_explode_labels()
+        with html.Div(classes="pm-words"):  # beside or below the tooth when presenting
+            with html.Div(v_show="pick_text", classes="pm-pick",
+                          **named("picked", role="status", aria_live="polite")):
+                html.Div("{{ pick_text }}")
+                html.Div("{{ pick_source }}", v_show="pick_source", classes="pm-source",
+                         **named("provenance"))
+            with html.Div(classes="pm-foot"):  # one stack at the foot of the view: nothing overlaps
+                build_story_overlay(app)
+                build_procedure_overlay()
+                html.Div(
+                    "{{ tooth_error }}",
+                    v_show="tooth_error",
+                    classes="pm-error",
+                    **named("tooth_error", role="alert"),
+                )
+                build_cameras(app)
 
 
 def build_cameras(app) -> None:

@@ -262,6 +262,9 @@ class ProcedurePlayer:
             return
         if self._play_task and not self._play_task.done():
             return
+        if s.reduced_motion:  # prefers-reduced-motion: no animation; "play" jumps to the next step
+            self.next_step()
+            return
         if self._t >= timelines()[s.procedure].total_duration:
             self._show(0.0)
         self._play_task = start_frames(self, self.tick, "playing")
