@@ -100,6 +100,16 @@ def test_reduced_motion_play_jumps_one_step_and_never_animates(app):
     assert app.state.step_index == first + 1 and app.state.playing is False
 
 
+def test_reduced_motion_space_scene_shows_its_end_without_animating(app):
+    with app.state:
+        app.on_client_prefs(dark=False, reduced=True)
+    app.start_space("space_lost")
+    assert app.state.space_playing is False
+    assert app._space_task is None or app._space_task.done()
+    assert app.state.space_t == pytest.approx(float(app.state.space_t_max))
+    assert app.state.space_room  # the room left is said at the end
+
+
 def test_presentation_text_size_and_theme(app):
     assert {f.name for f in fields(ChairsideState)} <= set(app.state.to_dict())
     app.toggle_present()

@@ -208,6 +208,9 @@ class StoryPlayer:
         s = self.state
         if not s.space_scene or (self._space_task and not self._space_task.done()):
             return
+        if s.reduced_motion:  # prefers-reduced-motion: no animation; the scene shows its end at once
+            self._space_show(float(s.space_t_max))
+            return
         if self._space_t >= float(s.space_t_max):
             self._space_show(0.0)
         self._space_task = start_frames(self, self.space_tick, "space_playing")
