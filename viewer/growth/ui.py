@@ -6,6 +6,7 @@ from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from viewer.page.aria import aria, named, words
+from viewer.page.controls import touch_select
 
 
 def build_growth_panel(app) -> None:
@@ -30,14 +31,5 @@ def build_growth_panel(app) -> None:
                  id="pm-age-preparing")
         html.Div("{{ age_roots }}", v_show="age_roots", classes="pm-small", id="pm-age-roots")
     with html.Div(classes="pm-section", v_show="mode === 'student'", **named("variant_label", role="group")):
-        v3.VSelect(
-            v_model=("variant",),
-            items=("variant_items",),
-            label=("ui.variant_label",),
-            **named("variant_label"),
-            density="comfortable",
-            hide_details=True,
-            variant="outlined",
-            classes="pm-touch",
-        )
+        touch_select("variant", "variant_items", "variant_label")
         html.Div("{{ variant_text }}", classes="pm-small", id="pm-variant-text")

@@ -11,6 +11,7 @@ from viewer.chairside.ui import build_chart, build_search, build_sources
 from viewer.colors import css_rgb
 from viewer.growth.ui import build_growth_panel
 from viewer.page.aria import aria, named, words
+from viewer.page.controls import touch_select, touch_switch
 from viewer.procedure.ui import build_procedure_controls
 from viewer.scene import layer_key
 from viewer.share.ui import build_export_section
@@ -36,52 +37,21 @@ def build_panel(app) -> None:
             build_procedure_controls(app)
             build_search(app)
             build_sources()
-            v3.VSelect(
-                v_model=("tooth",),
-                items=("tooth_items",),
-                label=("ui.tooth",),
-                **named("tooth"),
-                density="comfortable",
-                hide_details=True,
-                variant="outlined",
-                classes="pm-touch mb-2",
-            )
-            v3.VSelect(
-                v_model=("lang",),
-                items=("language_items",),
-                label=("ui.language",),
+            touch_select("tooth", "tooth_items", "tooth", classes="pm-touch mb-2")
+            touch_select(
+                "lang", "language_items", "language", classes="pm-touch mb-2",
                 **aria("Language"),  # always "Language" too: the way back for anyone lost in a language
-                density="comfortable",
-                hide_details=True,
-                variant="outlined",
                 prepend_inner_icon="mdi-translate",
-                classes="pm-touch mb-2",
             )
             build_story_panel(app, "bottom")
             with html.Div(classes="pm-section", **named("layers", role="group")):
                 for r in REGIONS:
                     with html.Div(classes="pm-layer"):
                         html.Span(classes="pm-swatch", style=f"background: {css_rgb(r)}")
-                        v3.VSwitch(
-                            v_model=(layer_key(r),),
-                            label=(f"ui.{r}",),
-                            **named(r),
-                            hide_details=True,
-                            density="compact",
-                            color="primary",
-                            classes="pm-touch",
-                        )
+                        touch_switch(layer_key(r), r)
                 with html.Div(classes="pm-layer"):
                     html.Span(classes="pm-swatch pm-swatch-xray")
-                    v3.VSwitch(
-                        v_model=("xray",),
-                        label=("ui.xray",),
-                        **named("xray"),
-                        hide_details=True,
-                        density="compact",
-                        color="primary",
-                        classes="pm-touch",
-                    )
+                    touch_switch("xray", "xray")
             with html.Div(classes="pm-section", **named("cross_section", role="group")):
                 html.Div(words("cross_section"), classes="pm-heading")
                 with v3.VBtnToggle(

@@ -7,6 +7,7 @@ from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from viewer.page.aria import named, words
+from viewer.page.controls import touch_switch
 from viewer.procedure.frames import PROCEDURES
 
 
@@ -73,14 +74,6 @@ def build_procedure_controls(app) -> None:
                         variant="tonal", click=app.next_step)
                 v3.VBtn("{{ speed }}×", **named("speed"), classes="pm-touch pm-speed",
                         variant="tonal", click=app.cycle_speed)
-            v3.VSwitch(
-                v_model=("compare",),
-                label=("ui.compare_both",),
-                **named("compare"),
-                hide_details=True,
-                density="compact",
-                color="primary",
-                classes="pm-touch",
-            )
+            touch_switch("compare", "compare_both", "compare")
             with html.Div(v_show="compare", classes="pm-finals", **named("final_figures", role="group")):
                 html.Div("{{ row }}", v_for="row in final_rows", key="row", classes="pm-final")

@@ -7,6 +7,7 @@ from trame.widgets import html
 from trame.widgets import vuetify3 as v3
 
 from viewer.page.aria import aria, named, words
+from viewer.page.controls import touch_switch
 
 # The screenshot is what the user sees: the vtk.js canvas itself, captured in the browser and saved as PNG.
 # A statement list, not an arrow function: Vue would call a leading "(() => ...)" once at render time.
@@ -25,8 +26,7 @@ def build_export_section(app) -> None:
             v3.VBtn(words("export_video"), prepend_icon="mdi-movie-open-outline", **named("export_video"),
                     classes="pm-touch", variant="tonal", disabled=("export_busy",),
                     click=app.export_video_clicked)
-            v3.VSwitch(v_model=("export_gif",), label=("ui.gif",), **named("gif"), hide_details=True,
-                       density="compact", color="primary", classes="pm-touch pm-gif")
+            touch_switch("export_gif", "gif", classes="pm-touch pm-gif")
         with html.Div(classes="pm-buttons mt-1"):
             v3.VBtn(words("export_offline"), prepend_icon="mdi-web", **named("export_offline"),
                     classes="pm-touch", variant="tonal", disabled=("export_busy",),

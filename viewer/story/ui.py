@@ -9,6 +9,7 @@ from trame.widgets import vtk as vtkw
 from trame.widgets import vuetify3 as v3
 
 from viewer.page.aria import aria, named, words
+from viewer.page.controls import touch_select, touch_switch
 from viewer.story.model import SIDES, SUCCESSOR_PARTS, nb_key
 from viewer.vocabulary import SPACE_SCENES
 
@@ -77,16 +78,7 @@ def _mode_switch() -> None:
 
 def _infection_section(app) -> None:
     with html.Div(classes="pm-section", **named("infection_story", role="group")):
-        v3.VSelect(
-            v_model=("infection",),
-            items=("infection_items",),
-            label=("ui.infection",),
-            **named("infection"),
-            density="comfortable",
-            hide_details=True,
-            variant="outlined",
-            classes="pm-touch",
-        )
+        touch_select("infection", "infection_items", "infection")
         with html.Div(classes="pm-indicated", **named("indicated_procedure", role="status",
                                                        aria_live="polite")):
             html.Div("{{ indicated.title }}", classes="pm-indicated-title")
@@ -114,15 +106,7 @@ def _successor_and_space(app) -> None:
         html.Div(words("why_keep_heading"), classes="pm-heading")
         with html.Div(classes="pm-layer"):
             html.Span(classes="pm-swatch", style="background: rgb(168, 201, 247)")
-            v3.VSwitch(
-                v_model=("successor_on",),
-                label=("ui.successor",),
-                **named("successor"),
-                hide_details=True,
-                density="compact",
-                color="primary",
-                classes="pm-touch",
-            )
+            touch_switch("successor_on", "successor")
         html.Div("{{ ui.successor_growing.replace('{name}', successor_name) }}",
                  v_show="successor_on", classes="pm-small")
         for scene_id in SPACE_SCENES:
