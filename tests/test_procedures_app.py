@@ -10,6 +10,7 @@ from conftest import unique_name
 
 from meshes import load_tooth
 from viewer.app import App
+from viewer.colors import INFECTION_COLORS
 from viewer.procedure.frames import (
     COMPARE_PREFIX,
     PROCEDURES,
@@ -65,7 +66,14 @@ def test_looks_per_step(app):
     app.next_step()  # decay: enamel and dentin coloured by the decay array
     assert s.step_index == 1
     assert s.mapper_enamel["scalarVisibility"] is True and s.preset_enamel == "BrOrYl"
-    assert s.mapper_crown_pulp["scalarVisibility"] is True and s.preset_crown_pulp == "RdOr"  # inflamed
+    # inflamed, for a parent: the story's soft apricot, never the blood-dark clinical red
+    assert s.mode == "parent" and s.mapper_crown_pulp["scalarVisibility"] is False
+    assert s.property_crown_pulp["color"] == list(INFECTION_COLORS["inflamed"])
+    with s:
+        s.mode = "student"
+    assert s.mapper_crown_pulp["scalarVisibility"] is True and s.preset_crown_pulp == "RdOr"  # clinical
+    with s:
+        s.mode = "parent"
     assert s.mapper_root_pulp["scalarVisibility"] is False  # healthy root: its own red
     app.next_step()  # access
     assert s.step_index == 2

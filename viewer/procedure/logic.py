@@ -151,11 +151,13 @@ class ProcedurePlayer:
         tl = timelines()[procedure]
         t = min(max(float(t), 0.0), tl.total_duration)
         self._t = t
-        m, _, updates = frame(fdi, procedure, t)
+        soft = s.mode != "student"  # a parent's palette: no blood-dark pulp (viewer.looks.pulp_look)
+        m, _, updates = frame(fdi, procedure, t, soft=soft)
         if s.compare:
             tl_b = timelines()[other(procedure)]
             t_b = compare_time(tl, tl_b, t)  # the same stage, step for step
-            m_b, _, more = frame(fdi, other(procedure), t_b, COMPARE_PREFIX, compare_offset(load_tooth(fdi)))
+            m_b, _, more = frame(fdi, other(procedure), t_b, COMPARE_PREFIX, compare_offset(load_tooth(fdi)),
+                                  soft)
             updates.update(more)
             if m_b.step_index != self._cmp_step or force:
                 self._cmp_step = m_b.step_index
