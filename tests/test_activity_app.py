@@ -129,3 +129,20 @@ async def _space_then_explore(app):
     app.start_space("space_kept")
     assert app.state.space_playing is True
     app.leave_space()
+
+
+def test_leaving_a_procedure_gives_back_the_explorers_camera(app):
+    """A step looks at the tooth its own way (the access occlusally); leaving the procedure returns the camera
+    the explorer had, in the state and in the camera request the browser follows."""
+    app.camera_preset("lingual")
+    explorer = app.state.camera_request["position"]
+    with app.state:
+        app.state.procedure = "pulpotomy"
+    for _ in range(2):
+        app.next_step()
+    assert app.state.camera_view == "occlusal" and app.state.camera_request["position"] != explorer
+    with app.state:
+        app.state.procedure = None
+    assert app.state.activity == "explore"
+    assert app.state.camera_view == "lingual" and app.state.camera_request["position"] == explorer
+    assert "view=lingual" in app.state.url_query

@@ -107,6 +107,7 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         s.url_query = ""
         s.camera_request = None
         self._camera_serial = 0
+        self._explore_view: str | None = None  # the explorer's camera while another activity moves it
         self._last_cut_plane = "off"
         s.decay_range = list(DECAY_RANGE)
         self.frame_interval = 1 / 30  # both players' frame period
@@ -257,8 +258,16 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         s.successor_name = premolar_name(str(tooth.successor_info.get("name", "premolar")), lang)
 
     def enter(self, activity: Activity) -> None:
-        """The one way into an activity (the current one is left first); looks are the caller's next step."""
+        """The one way into an activity (the current one is left first); looks are the caller's next step.
+
+        The explorer's camera is kept on the way out of exploring and given back on the way in: a
+        procedure's or a scene's own views (a step looks occlusally) end with it."""
+        before = self.activities.current
+        if before == Activity.EXPLORE and activity != Activity.EXPLORE:
+            self._explore_view = self.state.camera_view
         self.activities.enter(activity)
+        if activity == Activity.EXPLORE and before != Activity.EXPLORE and self.state.scene_ready:
+            self.camera_preset(self._explore_view or "reset")
 
     def _apply_looks(self) -> None:
         s = self.state

@@ -28,9 +28,19 @@ CAMERA_JS = (
 # functions msgpack cannot encode, and the failed send kills the session's sync. Ignore native events;
 # send only the plain fields of a pick.
 PICK_JS = (
-    "($event && $event.isTrusted !== undefined) || trigger('pm_pick', [$event ? {"
+    "($event && $event.isTrusted !== undefined) || (window.__pmTap && window.__pmTap.moved)"
+    " || trigger('pm_pick', [$event ? {"
     " representationId: $event.representationId || null,"
     " worldPosition: Array.from($event.worldPosition || []).map(Number) } : null])"
+)
+# A drag is not a tap: the browser still fires "click" when a mouse drag ends where it began its press, so
+# note whether the pointer moved more than a finger's jitter since it went down; a pick after that is ignored.
+TAP_JS = (
+    "(() => { const t = window.__pmTap = {x: 0, y: 0, moved: false};"
+    " window.addEventListener('pointerdown', e => {"
+    " t.x = e.clientX; t.y = e.clientY; t.moved = false; }, true);"
+    " window.addEventListener('pointermove', e => { if (e.buttons"
+    " && Math.hypot(e.clientX - t.x, e.clientY - t.y) > 8) t.moved = true; }, true); })()"
 )
 ROOT_CLASSES = ("['pm-root', panel_open ? '' : 'pm-collapsed', present ? 'pm-present' : '',"
                 " theme === 'dark' ? 'pm-dark' : '']")
@@ -50,6 +60,7 @@ def build_ui(app) -> None:
         client.Style(style.CSS)
         client.ClientTriggers(mounted=(app.on_client_url, "[window.location.search]"))
         client.ClientTriggers(mounted=(app.on_client_prefs, PREFS_JS))  # theme, reduced motion
+        client.ClientTriggers(mounted=TAP_JS)  # a drag to turn the tooth names nothing
         client.ClientTriggers(mounted=keys_js())  # keyboard shortcuts (scenes/data/search/keys.toml)
         client.ClientStateChange(
             value="url_query",

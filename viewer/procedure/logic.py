@@ -213,8 +213,7 @@ class ProcedurePlayer:
         if procedure in PROCEDURES:
             self._start_procedure(procedure)
         else:
-            self._leave_procedure()
-            self.camera_preset(self.state.camera_view or "reset")
+            self._leave_procedure()  # the explorer's camera comes back with exploring (App.enter)
         self._sync_url()
 
     @change("compare")

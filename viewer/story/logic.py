@@ -231,7 +231,6 @@ class StoryPlayer:
         """Back to exploring the tooth, from the camera it had."""
         if self.activities.current != Activity.SPACE:
             return
-        self.enter(Activity.EXPLORE)
+        self.enter(Activity.EXPLORE)  # the explorer's camera comes back with exploring (App.enter)
         self._apply_looks()
-        self.camera_preset(self.state.camera_view or "reset")
 
