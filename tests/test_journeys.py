@@ -81,8 +81,12 @@ def test_drag_then_click_keeps_the_session_alive(server_url, desktop):
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     desktop.mouse.move(cx, cy)
     desktop.mouse.down()
-    for k in (*range(1, 9), *range(7, -1, -1)):  # out and back: it ends on the tooth, where it began
-        desktop.mouse.move(cx + 15 * k, cy + 4 * k)
+    # round a square: it turns the tooth (turns about two axes do not cancel) and ends where it began
+    path = [(cx + 20 * k, cy) for k in range(1, 7)] + [(cx + 120, cy + 12 * k) for k in range(1, 6)]
+    path += [(cx + 120 - 20 * k, cy + 60) for k in range(1, 7)]
+    path += [(cx, cy + 60 - 12 * k) for k in range(1, 6)]
+    for x, y in path:
+        desktop.mouse.move(x, y)
     desktop.mouse.up()
     turned = settled(desktop, differs_from(before), what="the turned tooth")
     desktop.get_by_role("checkbox", name="X-ray", exact=True).click()

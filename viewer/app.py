@@ -31,7 +31,8 @@ from viewer.story.model import infection_looks, neighbour_looks, successor_looks
 
 from .activity import Activities, Activity
 from .colors import DECAY_RANGE, css_rgb
-from .growth.model import clean_age, clean_variant, shown_variant
+from .cut import cut_extras, cut_tooth
+from .growth.model import clean_age, clean_variant, load_stage, shown_variant
 from .i18n import (
     canal_name,
     language_items,
@@ -46,6 +47,7 @@ from .i18n import (
 )
 from .i18n import tooth_title as local_tooth_title
 from .inputs import clean_cut_plane, clean_cut_pos, clean_tooth
+from .pick import first_hit, tap_ray
 from .scene import camera_direction, layer_key, region_look
 from .url_state import ViewParams, parse_query, to_query
 from .vocabulary import CAMERA_VIEWS as CAMERA_PRESETS
@@ -430,6 +432,32 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
             "viewUp": list(up),
             "serial": self._camera_serial,
         }
+
+    def _drawn_shapes(self):
+        """(id, mesh, actor state) of every shape the browser draws now: the meshes it was sent."""
+        s = self.state
+        key, plane, pos = self._loaded or (self.tooth_key, None, 0.0)
+        tooth = load_stage(key)
+        regions = cut_tooth(key, plane, pos) if plane else tooth.display_regions
+        extras = (cut_extras(key, plane, pos) if plane else tooth.display_extras) \
+            if self._extras_for == key else {}
+        copies = ("", COMPARE_PREFIX) if s.compare and s.procedure else ("",)
+        for prefix in copies:
+            for name, mesh in (*regions.items(), *extras.items()):
+                yield f"{prefix}{name}", mesh, s[f"actor_{prefix}{name}"]
+        if self._successor_for == self.tooth_key:
+            for name, mesh in tooth.display_successor.items():
+                yield name, mesh, s[f"actor_{name}"]
+
+    @trigger("pm_tap")
+    def on_tap(self, tap=None) -> None:
+        """A tap or click on the 3D view (not a drag): where it was and the browser's camera. The ray is
+        cast here (``viewer.pick``): no GPU pick in the browser. Anything malformed is ignored."""
+        ray = tap_ray(tap)
+        if ray is None:
+            return
+        hit = first_hit(self._drawn_shapes(), *ray)
+        self.on_pick({"representationId": hit[0], "worldPosition": hit[1]} if hit else None)
 
     @trigger("pm_pick")
     def on_pick(self, event=None) -> None:
