@@ -133,18 +133,19 @@ def test_play_advances_and_pause_stops(app):
         app.play()
         assert app.state.playing is True
         await asyncio.sleep(0.3)
-        t1 = app._t
+        t1 = app.state.t
         assert t1 > 0.2, "two-times speed for 0.3 s should advance about 0.6 s of the story"
         app.pause()
-        assert app.state.playing is False and app._play_task is None
+        assert app.state.playing is False
         await asyncio.sleep(0.1)
-        assert app._t == t1, "paused: time stands still"
+        assert app.state.t == t1, "paused: time stands still"
         # playing to the end stops by itself at the engine's figures
         app.state.speed = 1.0
-        app._show(app.state.t_max - 0.05)
+        with app.state:  # the scrub slider, near the end
+            app.state.t = app.state.t_max - 0.05
         app.play()
         await asyncio.sleep(0.3)
-        assert app.state.playing is False and app._t == app.state.t_max
+        assert app.state.playing is False and app.state.t == app.state.t_max
 
     asyncio.run(run())
     assert app.state.counter["removed_mm3"] == load_tooth("85").procedures()["pulpotomy"].removed_mm3
@@ -161,13 +162,12 @@ def test_close_cancels_the_player_and_spares_other_sessions():
         a.play()
         b.play()
         await asyncio.sleep(0.1)
-        task = a._play_task
         a.close()  # what viewer.serve does when a's browser leaves
         await asyncio.sleep(0.05)
-        assert task.cancelled() or task.done()
-        t_b = b._t
+        t_a, t_b = a.state.t, b.state.t
         await asyncio.sleep(0.2)
-        assert b._t > t_b and not b._play_task.done(), "the other session keeps playing"
+        assert a.state.t == t_a, "the closed session's player stopped"
+        assert b.state.t > t_b and b.state.playing, "the other session keeps playing"
         b.pause()
 
     asyncio.run(run())

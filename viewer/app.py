@@ -40,7 +40,6 @@ from .i18n import (
     number,
     part_volume_text,
     premolar_name,
-    quiz_prompt,
     structure_text,
     tr,
     ui_words,
@@ -70,7 +69,7 @@ DIMENSIONS = (  # (text key, tooth.dimensions_mm key)
 )
 
 
-class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
+class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
     """One viewer session. ``App(name)`` builds it on the trame server called ``name``."""
 
     def __init__(self, server=None, default_tooth: str = "85"):
@@ -117,16 +116,16 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         self._init_procedure()
         self._init_story()
         self._init_growth()
-        self._init_quiz()
-        self._init_exports()
+        self.quiz = Quiz(self)  # composed features: each talks to this session through activity.Session
+        self.exports = Exports(self)
         self._init_chairside()
         # One activity at a time: entering one leaves the current one through its feature's exit.
         self.activities = Activities(s, exits={
             "procedure": self._clear_procedure,
             "space": self._clear_space,
-            "quiz": self._clear_quiz,
+            "quiz": self.quiz.exit,
         })
-        self._apply_looks()
+        self.apply_looks()
         build_ui(self)
 
     # ------------------------------------------------------------------ state <-> URL
@@ -172,13 +171,13 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         s.age, s.variant = clean_age(p.age), shown_variant(self.fdi, clean_variant(self.fdi, p.variant))
         self.enter(Activity.EXPLORE)
         self._load_scene()
-        self._update_story_texts()
+        self.update_story_texts()
         s.procedure = p.procedure
         s.compare = p.compare and bool(p.procedure)
         if p.procedure:
             self._start_procedure(p.procedure, p.step or 0)
         else:
-            self._apply_looks()
+            self.apply_looks()
         s.url_query = to_query(self.params())
         s.scene_ready = True
         if not p.procedure:
@@ -233,7 +232,7 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         self._load_meshes(self._section_key(s.cut_plane, s.cut_pos))
         self._scene_texts(tooth)
         if s.successor_on:
-            self._ensure_successor()
+            self.ensure_successor()
 
     def _scene_texts(self, tooth) -> None:
         """The tooth's names and numbers in the session's language."""
@@ -271,7 +270,7 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         if activity == Activity.EXPLORE and before != Activity.EXPLORE and self.state.scene_ready:
             self.camera_preset(self._explore_view or "reset")
 
-    def _apply_looks(self) -> None:
+    def apply_looks(self) -> None:
         s = self.state
         tooth = self.tooth_model()
         activity = self.activities.current
@@ -315,18 +314,17 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
             return
         self._scene_texts(self.tooth_model())  # texts only: no mesh is sent again
         self._cut_words()
-        self._update_story_texts()
+        self.update_story_texts()
         if s.procedure:
             self._procedure_words()
             self._show(self._t, force=True)
         if s.space_scene:
             self._space_show(self._space_t, force=True)
-        if s.quiz_active and self._quiz_target is not None:
-            s.quiz_prompt = tr(s.lang, "quiz_tap", structure=quiz_prompt(s.lang, self._quiz_target))
+        self.quiz.retell()
         s.pick_text = ""
-        self._sync_url()
+        self.sync_url()
 
-    def _sync_url(self) -> None:
+    def sync_url(self) -> None:
         if self.state.scene_ready:
             self.state.url_query = to_query(self.params())
 
@@ -352,17 +350,17 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         self.enter(Activity.EXPLORE)  # a new tooth starts with nothing running
         staged, (self._age, self._variant) = (self._age, self._variant), (None, None)
         self._load_scene()  # the default tooth at once; its stage at the child's age follows off the loop
-        self._update_story_texts()
-        self._apply_looks()
-        self._sync_url()
+        self.update_story_texts()
+        self.apply_looks()
+        self.sync_url()
         self.camera_preset(self.state.camera_view or "reset")
         if staged != (None, None):
             self._request_stage(*staged)
 
     @change(*[layer_key(r) for r in REGIONS], "xray")
     def _on_layers(self, **_):
-        self._apply_looks()
-        self._sync_url()
+        self.apply_looks()
+        self.sync_url()
 
     @change("cut_plane", "cut_pos")
     def _on_cut(self, cut_plane, cut_pos, **_):
@@ -404,7 +402,7 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         s = self.state
         s.pick_text = ""
         self._load_meshes(key)
-        self._sync_url()
+        self.sync_url()
         plane = key[1] or "off"
         if plane != self._last_cut_plane and plane in CUT_VIEWS:
             self.camera_preset(CUT_VIEWS[plane])  # face the cut surface
@@ -413,7 +411,7 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
     def close(self) -> None:
         """The session ends (its browser left): stop its players without touching any other session."""
         self.activities.leave_all()
-        self._close_exports()
+        self.exports.close()
 
     # ------------------------------------------------------------------ camera and picking
     def camera_preset(self, name: str) -> None:
@@ -424,7 +422,7 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         self.state.camera_view = name if name in CAMERA_PRESETS else None
         position = [center[i] + 100.0 * direction[i] for i in range(3)]
         self._compare_side(position, center, up)
-        self._sync_url()
+        self.sync_url()
         self._camera_serial += 1
         self.state.camera_request = {
             "position": position,
@@ -469,10 +467,8 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         position = (event or {}).get("worldPosition")
         tooth = self.tooth_model()
         if self.activities.current == Activity.QUIZ:
-            if self._quiz_target is None or self._quiz_answered:
-                return
             if region in REGIONS or region == "successor":
-                self._quiz_judge(region, position)
+                self.quiz.answer(region, position)
             return
         student = s.mode == "student"
         if region == "successor" and position:

@@ -130,7 +130,7 @@ class ProcedurePlayer:
     def _leave_procedure(self) -> None:
         """Back to exploring the tooth."""
         self.enter(Activity.EXPLORE)
-        self._apply_looks()
+        self.apply_looks()
 
     def _clear_procedure(self) -> None:
         """The procedure's exit: its player stopped and its keys cleared (the activity's owner calls it)."""
@@ -196,7 +196,7 @@ class ProcedurePlayer:
         if step_changed or force:
             self._step = m.step_index
             self.camera_preset(m.camera)
-            self._sync_url()
+            self.sync_url()
 
     def moment(self):
         """The current moment of the chosen procedure (for tests and the UI)."""
@@ -214,7 +214,7 @@ class ProcedurePlayer:
             self._start_procedure(procedure)
         else:
             self._leave_procedure()  # the explorer's camera comes back with exploring (App.enter)
-        self._sync_url()
+        self.sync_url()
 
     @change("compare")
     def _on_compare(self, compare, **_):

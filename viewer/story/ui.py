@@ -153,8 +153,8 @@ def _quiz_section(app) -> None:
         with html.Div(classes="pm-buttons mt-2"):
             v3.VBtn(words("quiz"), v_show="!quiz_active", **named("quiz"),
                     prepend_icon="mdi-help-circle-outline",
-                    color="primary", classes="pm-touch", click=app.quiz_start)
+                    color="primary", classes="pm-touch", click=app.quiz.start)
             v3.VBtn(words("next_question"), v_show="quiz_active", **named("next_question"), color="primary",
-                    classes="pm-touch", click=app.quiz_next)
+                    classes="pm-touch", click=app.quiz.next)
             v3.VBtn(words("end_quiz"), v_show="quiz_active", **named("end_quiz"), variant="tonal",
-                    classes="pm-touch", click=app.quiz_stop)
+                    classes="pm-touch", click=app.quiz.stop)
