@@ -377,7 +377,8 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
 
     def _request_section(self, key: tuple) -> None:
         """Show the user's section ``key``: at once without an event loop (tests), else computed off the
-        loop; while one is computed, later requests (a slider being dragged) collapse into the newest."""
+        loop; while one is computed, later requests (a slider being dragged) collapse into the newest, and
+        each section computed is shown, so the cut follows the thumb at the rate sections are made."""
         self._section_wanted = key
         try:
             loop = asyncio.get_running_loop()
@@ -393,10 +394,12 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
             await asyncio.to_thread(serialized_regions, *key)  # the heavy part, cached for every session
             if key[1] and self._extras_for == key[0]:
                 await asyncio.to_thread(serialized_cut_extras, *key)
-            if key != self._section_wanted:
-                continue  # the slider moved on meanwhile: compute the newest position instead
-            with self.state:
+            newest = self._section_wanted
+            if newest[:2] != key[:2]:
+                continue  # another tooth or plane meanwhile (or a step's own section): this one is stale
+            with self.state:  # shown even if the slider moved on: the cut follows a drag, not its end
                 self._show_section(key)
+            self._section_wanted = newest  # then the newest position
 
     def _show_section(self, key: tuple) -> None:
         s = self.state
