@@ -50,7 +50,7 @@ def test_language_switch_changes_captions_and_labels(student):
     # the counter, at the end, in Spanish with the engine's figures
     with app.state:
         app.state.t = s.t_max
-    c = s.counter
+    c = app.counters[""]
     figures = {"removed": f"{c['removed_mm3']:.1f}".replace(".", ","),  # Spanish decimal comma
                "percent": f"{c['removed_percent']:.1f}".replace(".", ","),
                "remaining": f"{c['remaining_mm3']:.1f}".replace(".", ",")}

@@ -43,16 +43,16 @@ def test_counter_ends_at_engine_figures(student, fdi):
         choose(app, procedure)
         assert app.state.t == 0 and app.state.counter_text == ""
         to_end(app)
-        c, e = app.state.counter, engine[procedure]
+        c, e = app.counters[""], engine[procedure]
         assert c["removed_mm3"] == e.removed_mm3
         assert c["removed_percent"] == e.removed_percent
         assert c["remaining_mm3"] == e.remaining_mm3
         assert app.state.counter_text == counter_text(e.removed_mm3, e.removed_percent, e.remaining_mm3)
         assert f"{e.removed_mm3:.1f} mm³" in app.state.counter_text
     # pulpectomy: everything out
-    assert app.state.counter["removed_percent"] == 100.0
-    assert app.state.counter["removed_mm3"] == pytest.approx(tooth.pulp_mm3, abs=1e-9)
-    assert app.state.counter["remaining_mm3"] == 0.0
+    assert app.counters[""]["removed_percent"] == 100.0
+    assert app.counters[""]["removed_mm3"] == pytest.approx(tooth.pulp_mm3, abs=1e-9)
+    assert app.counters[""]["remaining_mm3"] == 0.0
     assert engine["pulpotomy"].removed_mm3 == pytest.approx(tooth.volumes_mm3["crown_pulp"])
 
 
@@ -113,14 +113,14 @@ def test_front_moves_and_frames_are_small(student):
         with app.state:
             app.state.t = t
         ranges.append(app.state.removal_range[0])
-        removed.append(app.state.counter["removed_mm3"])
+        removed.append(app.counters[""]["removed_mm3"])
     assert ranges == sorted(ranges, reverse=True) and len(set(ranges)) == 5  # the front moves down the order
     assert removed == sorted(removed) and removed[0] > 0
     # a frame inside a step changes only the front, the counter and the slider: no mesh, no looks
     app.state.flush()
     app.tick(0.05)  # one animation frame, as the player sends it
     dirty = set(app.state._pending_update)
-    assert dirty <= {"t", "removal_range", "counter", "counter_text"}, dirty
+    assert dirty <= {"t", "removal_range", "counter_text"}, dirty  # the figures are words on the page
     assert "removal_range" in dirty
 
 
@@ -148,7 +148,7 @@ def test_play_advances_and_pause_stops(app):
         assert app.state.playing is False and app.state.t == app.state.t_max
 
     asyncio.run(run())
-    assert app.state.counter["removed_mm3"] == load_tooth("85").procedures()["pulpotomy"].removed_mm3
+    assert app.counters[""]["removed_mm3"] == load_tooth("85").procedures()["pulpotomy"].removed_mm3
 
 
 def test_close_cancels_the_player_and_spares_other_sessions():
@@ -181,8 +181,8 @@ def test_compare_shows_both_side_by_side(student):
     to_end(app)
     s = app.state
     e = load_tooth("85").procedures()
-    assert s[f"{COMPARE_PREFIX}counter"]["removed_percent"] == 100.0
-    assert s.counter["removed_mm3"] == e["pulpotomy"].removed_mm3
+    assert app.counters[COMPARE_PREFIX]["removed_percent"] == 100.0
+    assert app.counters[""]["removed_mm3"] == e["pulpotomy"].removed_mm3
     pos = s[f"actor_{COMPARE_PREFIX}root_pulp"]["position"]
     assert sum(c * c for c in pos) ** 0.5 > 8, "the compare copy stands beside the tooth"
     assert s.actor_root_pulp["position"] == [0.0, 0.0, 0.0]
@@ -274,8 +274,9 @@ def test_compare_copies_are_at_the_same_stage_and_labelled(student, procedure):
     for k in range(1, 8):
         with app.state:
             s.t = tl.step_start(i) + tl.steps[i].duration_s * k / 8
-        assert s.counter["removed_mm3"] > 0
-        assert s.cmp_counter["removed_mm3"] == pytest.approx(s.counter["removed_mm3"], rel=0.02), k
+        assert app.counters[""]["removed_mm3"] > 0
+        here, beside = app.counters[""], app.counters[COMPARE_PREFIX]
+        assert beside["removed_mm3"] == pytest.approx(here["removed_mm3"], rel=0.02), k
     other_name = "Pulpectomy" if procedure == "pulpotomy" else "Pulpotomy"
     # each copy labelled with the side of the picture it stands on, from the step's camera
     cam = s.camera_request
@@ -292,7 +293,7 @@ def test_compare_copies_are_at_the_same_stage_and_labelled(student, procedure):
     with app.state:
         s.t = s.t_max
     engine = load_tooth("85").procedures()
-    assert s.cmp_counter["removed_percent"] == engine[other_procedure].removed_percent
+    assert app.counters[COMPARE_PREFIX]["removed_percent"] == engine[other_procedure].removed_percent
     assert s.cmp_caption.startswith("The tooth is filled and covered with a metal cap")
     with app.state:
         s.lang = "es"

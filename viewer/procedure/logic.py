@@ -51,8 +51,6 @@ class ProcedureState:
     cmp_removal_range: list[float] = field(default_factory=lambda: removal_range(0.0))
     counter_text: str = ""  # the student's figures; empty for a parent
     cmp_counter_text: str = ""
-    counter: dict | None = None
-    cmp_counter: dict | None = None
     procedure_label: str = ""  # which copy is which, by its side of the picture
     cmp_label: str = ""
     cmp_caption: str = ""
@@ -74,6 +72,9 @@ class ProcedurePlayer:
         self._cmp_step = None
         self._cmp_side: str | None = None  # where the compare copy shows, from the last camera preset
         self._t = 0.0
+        # the engine's figures of each copy ("" and "cmp_") at the current moment: removed_mm3,
+        # removed_percent, remaining_mm3 (the page is sent only their words, counter_text)
+        self.counters: dict[str, dict | None] = {"": None, COMPARE_PREFIX: None}
         self._step = None
         self._play_task: asyncio.Task | None = None
 
@@ -172,7 +173,8 @@ class ProcedurePlayer:
         lang = s.lang
         student = s.mode == "student"  # a parent sees captions only: no notes, no mm³
         for prefix in ("", COMPARE_PREFIX):  # counters in the session's language, figures from the engine
-            c = updates.get(f"{prefix}counter")
+            c = updates.pop(f"{prefix}counter", None)  # the figures stay here: the page shows only words
+            self.counters[prefix] = c
             if not student:
                 updates[f"{prefix}counter_text"] = ""
             elif updates.get(f"{prefix}counter_text") and c:
