@@ -298,3 +298,16 @@ def test_compare_copies_are_at_the_same_stage_and_labelled(student, procedure):
     with app.state:
         s.lang = "es"
     assert {s.cmp_label.split(":")[0], s.procedure_label.split(":")[0]} == {"Izquierda", "Derecha"}
+
+
+def test_players_send_no_more_frames_than_the_page_draws(app):
+    """The page reports its frame rate while an animation plays; the players' frame period follows it,
+    within 2..30 frames a second, and anything that is not a rate is ignored."""
+    for fps, period in ((5, 0.2), (1000, 1 / 30), (0, 0.5), (12.5, 0.08)):
+        with app.state:
+            app.state.client_fps = fps
+        assert app.frame_interval == pytest.approx(period), fps
+    for bad in ("fast", None, [3], float("nan")):
+        with app.state:
+            app.state.client_fps = bad
+        assert app.frame_interval == pytest.approx(0.08), bad
