@@ -180,6 +180,10 @@ def main(argv=None) -> int:
     for kind in ("ours", "baseline"):
         print(f"measuring {kind} ...", flush=True)
         measure(kind, args, res)
+    from . import interactions  # tooth switch, tap, cut move, next step (issue 16)
+
+    print("measuring interactions ...", flush=True)
+    res["interactions"] = interactions.measure(2 if args.quick else 4)
     urls = res["ours"]["load"].pop("http_urls", [])
     res["baseline"]["load"].pop("http_urls", None)
     srv = servers.start("ours")
@@ -191,6 +195,7 @@ def main(argv=None) -> int:
     res["savings"]["mesh"] = payload.mesh_payload("85")
     print()
     print(table(res))
+    print(interactions.table(res["interactions"], res["ours"].get("animation")))
     t = res["savings"]["mesh"]["total"]
     h = res["savings"]["http"]
     print(f"\nmesh of tooth 85: {t['triangles']} triangles, {t['bytes'] / 1e6:.2f} MB msgpack, "

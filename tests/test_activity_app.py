@@ -18,7 +18,7 @@ def test_a_procedure_ends_the_quiz(app):
     """Defect 5: a quiz left running kept judging taps after a procedure started."""
     with app.state:
         app.state.mode = "student"
-    app.quiz_start()
+    app.quiz.start()
     assert app.state.activity == "quiz" and app.state.quiz_active
     with app.state:
         app.state.procedure = "pulpotomy"
@@ -38,7 +38,7 @@ def test_a_space_scene_ends_the_quiz_and_the_procedure(app):
 async def _space_ends_quiz_and_procedure(app):
     with app.state:
         app.state.mode = "student"
-    app.quiz_start()
+    app.quiz.start()
     app.start_space("space_lost")
     assert app.state.activity == "space" and app.state.quiz_active is False
     asked = app.state.quiz_score["asked"]
@@ -75,14 +75,14 @@ def test_compare_is_the_same_player(app):
 def test_quiz_ends_in_parent_mode_and_on_stop(app):
     with app.state:
         app.state.mode = "student"
-    app.quiz_start()
+    app.quiz.start()
     with app.state:
         app.state.mode = "parent"
     assert app.state.activity == "explore" and app.state.quiz_active is False
     with app.state:
         app.state.mode = "student"
-    app.quiz_start()
-    app.quiz_stop()
+    app.quiz.start()
+    app.quiz.stop()
     assert app.state.activity == "explore" and app.state.quiz_active is False
 
 
@@ -116,7 +116,7 @@ def test_feature_states_are_typed_disjoint_and_reset_by_their_exit(app):
     app.next_step()
     app.next_step()
     assert current(procedure_player.ProcedureState) != declared(procedure_player.ProcedureState)
-    app.quiz_start()  # leaves the procedure through its exit
+    app.quiz.start()  # leaves the procedure through its exit
     kept = procedure_player.KEPT_ON_EXIT
     assert current(procedure_player.ProcedureState, kept) == declared(procedure_player.ProcedureState, kept)
     assert app.state.quiz_active
@@ -129,3 +129,20 @@ async def _space_then_explore(app):
     app.start_space("space_kept")
     assert app.state.space_playing is True
     app.leave_space()
+
+
+def test_leaving_a_procedure_gives_back_the_explorers_camera(app):
+    """A step looks at the tooth its own way (the access occlusally); leaving the procedure returns the camera
+    the explorer had, in the state and in the camera request the browser follows."""
+    app.camera_preset("lingual")
+    explorer = app.state.camera_request["position"]
+    with app.state:
+        app.state.procedure = "pulpotomy"
+    for _ in range(2):
+        app.next_step()
+    assert app.state.camera_view == "occlusal" and app.state.camera_request["position"] != explorer
+    with app.state:
+        app.state.procedure = None
+    assert app.state.activity == "explore"
+    assert app.state.camera_view == "lingual" and app.state.camera_request["position"] == explorer
+    assert "view=lingual" in app.state.url_query

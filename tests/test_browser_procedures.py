@@ -116,3 +116,25 @@ def test_pulpectomy_end_compare_and_other_session_unaffected(server_url, browser
         assert tooth_mask(img).mean() > 0.03
     finally:
         other_ctx.close()
+
+
+def blood_dark(img):
+    """Dark, nearly pure red: the clinical palette's inflamed pulp ("RdOr"'s low end), shaded."""
+    r, g, b = img[..., 0], img[..., 1], img[..., 2]
+    return (r > 50) & (r < 175) & (g < 0.25 * r) & (b < 0.25 * r)
+
+
+def apricot(img):
+    """The story's soft inflamed pulp (colors.INFECTION_COLORS["inflamed"]), shaded."""
+    r, g, b = img[..., 0], img[..., 1], img[..., 2]
+    return (r > 150) & (g > 0.45 * r) & (g < 0.8 * r) & (b < 0.7 * g)
+
+
+def test_parent_never_sees_blood_dark_pulp(server_url, tablet):
+    # the access step: the crown pulp is inflamed and bare (enamel and dentin opened)
+    open_app(tablet, server_url, "?tooth=85&procedure=pulpotomy&step=2&mode=student")
+    student = settled(tablet, lambda im: blood_dark(im).sum() > 300, what="the clinical inflamed pulp")
+    assert apricot(student).sum() < 0.2 * blood_dark(student).sum()
+    open_app(tablet, server_url, "?tooth=85&procedure=pulpotomy&step=2")  # parent: the default mode
+    parent = settled(tablet, lambda im: apricot(im).sum() > 300, what="the soft inflamed pulp")
+    assert blood_dark(parent).sum() < 0.02 * apricot(parent).sum(), "no blood-dark pulp for a parent"

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.browser
 
 
 def choose_infection(page, label):
-    page.get_by_role("combobox", name="Infection").tap(force=True)
-    page.get_by_role("option", name=label, exact=True).tap()
+    """Tap one of the chart's "how far the infection reaches" buttons (the one infection control)."""
+    page.get_by_role("group", name="How far the infection reaches").get_by_role(
+        "button", name=label, exact=True).tap()
 
 
 def indicated(page):
@@ -36,7 +37,7 @@ def successor_mask(img):
 
 def test_infection_extents_by_touch(server_url, tablet):
     open_app(tablet, server_url, "?tooth=85&view=buccal")
-    choose_infection(tablet, "Decay in the dentin")
+    choose_infection(tablet, "Dentin")
     tablet.wait_for_url("**infection=dentin**", timeout=15000)
     assert indicated(tablet).inner_text().startswith("Nothing yet")
     healthy = settled(tablet, lambda im: pulp_mask(im).sum() > 300, what="healthy pulp seen through")
@@ -49,7 +50,7 @@ def test_infection_extents_by_touch(server_url, tablet):
     canals[: top + int(0.55 * (bottom - top))] = False  # the canals, well below the chamber floor
     assert crown.sum() > 100 and canals.sum() > 100
 
-    choose_infection(tablet, "Crown pulp inflamed")
+    choose_infection(tablet, "Crown pulp")
     tablet.wait_for_url("**infection=crown**", timeout=15000)
     text = indicated(tablet).inner_text()
     assert text.startswith("Pulpotomy") and "roots stays alive" in text
@@ -61,12 +62,13 @@ def test_infection_extents_by_touch(server_url, tablet):
     assert diff(inflamed, healthy, crown) > 40, "the crown pulp takes the inflamed colour"
     assert diff(inflamed, healthy, canals) < 12, "the canals keep their colour"
 
-    choose_infection(tablet, "Infection in the roots")
+    choose_infection(tablet, "Roots")
     tablet.wait_for_url("**infection=roots**", timeout=15000)
     assert indicated(tablet).inner_text().startswith("Pulpectomy")
     infected = settled(tablet, lambda im: diff(im, healthy, canals) > 25, what="root pulp recoloured")
     assert diff(infected, healthy, canals) > 25 and diff(infected, inflamed, crown) > 15
     assert tablet.get_by_text("For teaching only").count() == 1
+    assert tablet.get_by_role("combobox", name="Infection").count() == 0, "one infection control, not two"
     # Play now plays the pulpectomy from the infected state
     tablet.get_by_role("button", name="Play", exact=True).tap()
     tablet.wait_for_url("**procedure=pulpectomy&step=3**", timeout=15000)

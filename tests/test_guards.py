@@ -125,7 +125,7 @@ def test_export_buttons_take_nothing_from_the_client(app, monkeypatch):
     async def press():
         result = fn("mp4", 0, 3300, 100, [12000, 9000], size=[12000, 9000], fps=100)
         assert result is None and not inspect.isawaitable(result)
-        await app._export_task
+        await app.exports.task
 
     asyncio.run(press())
     kind, options = seen[0]

@@ -50,7 +50,7 @@ def test_language_switch_changes_captions_and_labels(student):
     # the counter, at the end, in Spanish with the engine's figures
     with app.state:
         app.state.t = s.t_max
-    c = s.counter
+    c = app.counters[""]
     figures = {"removed": f"{c['removed_mm3']:.1f}".replace(".", ","),  # Spanish decimal comma
                "percent": f"{c['removed_percent']:.1f}".replace(".", ","),
                "remaining": f"{c['remaining_mm3']:.1f}".replace(".", ",")}
@@ -74,18 +74,18 @@ def test_story_texts_follow_the_language(app):
 
     async def scene():
         app.start_space("space_lost")
-        app._stop_space()
+        app.space_pause()
 
     asyncio.run(scene())
     assert s.space_title == text("es", "space.space_lost.title")
     assert s.space_age == "Edad: 5 años"
     assert s.space_caption == text("es", "space.space_lost.second.0.caption")
-    app._space_show(s.space_t_max)
+    app.space_tick(s.space_t_max)  # on to its end
     assert s.space_room.startswith("Espacio que queda: ") and s.space_age.startswith("Edad: ")
     app.leave_space()
     with app.state:
         app.state.mode = "student"
-    app.quiz_start()
+    app.quiz.start()
     assert s.quiz_prompt.startswith("Toque ")
 
 
@@ -119,13 +119,10 @@ def test_video_export_off_the_loop_with_progress(app):
     tl = load_all()["pulpotomy"]
     start = tl.step_start(tl.step_index("remove-crown-pulp"))
     seen: list[float] = []
-    original = app._export_progress
 
-    def record(fraction):
-        original(fraction)
-        seen.append(s.export_progress)
-
-    app._export_progress = record
+    @app.state.change("export_progress")  # every progress the page is sent
+    def record(export_progress, **_):
+        seen.append(export_progress)
 
     async def run():
         ticks = 0
@@ -139,7 +136,7 @@ def test_video_export_off_the_loop_with_progress(app):
 
         tick_task = asyncio.create_task(ticker())
         t0 = time.perf_counter()
-        task = app.export_video(fmt="mp4", start=start, end=start + 3.0, fps=4, size=(320, 240))
+        task = app.exports.video(fmt="mp4", start=start, end=start + 3.0, fps=4, size=(320, 240))
         assert s.export_busy is True and s.export_progress == 0.0
         await task
         elapsed = time.perf_counter() - t0
@@ -159,7 +156,7 @@ def test_video_export_off_the_loop_with_progress(app):
     reader = imageio.get_reader(path)
     frames = [f for f in reader]
     reader.close()
-    assert len(frames) == 12 == app.last_export.frames  # 3 s at 4 fps
+    assert len(frames) == 12 == app.exports.last.frames  # 3 s at 4 fps
     assert frames[0].shape == (240, 320, 3)
     # the session leaves: its download is forgotten and its files deleted
     app.close()
@@ -168,7 +165,7 @@ def test_video_export_off_the_loop_with_progress(app):
 
 def test_offline_export_from_the_panel(app):
     async def run():
-        await app.export_offline()
+        await app.exports.offline()
 
     asyncio.run(run())
     s = app.state
@@ -190,11 +187,12 @@ def test_tapped_structures_and_quiz_questions_speak_the_language(app):
     # The quiz asks and judges in Spanish too.
     with app.state:
         app.state.mode = "student"
-    app.quiz_start()
+    app.quiz.start()
     assert app.state.quiz_prompt.startswith("Toque ")
     assert not any(word in app.state.quiz_prompt for word in (" the ", "pulp horn", "root pulp"))
-    target = app._quiz_target
-    app._quiz_judge("enamel" if target["region"] != "enamel" else "dentin", [float(v) for v in horn])
+    target = app.quiz.target
+    app.on_pick({"representationId": "enamel" if target["region"] != "enamel" else "dentin",
+                 "worldPosition": [float(v) for v in horn]})
     assert app.state.quiz_right is False
     assert "No exactamente" in app.state.quiz_feedback or "no" in app.state.quiz_feedback.lower()
     assert " pulp " not in app.state.quiz_feedback and "Enamel" not in app.state.quiz_feedback
@@ -203,7 +201,7 @@ def test_tapped_structures_and_quiz_questions_speak_the_language(app):
 def test_switching_language_mid_quiz_translates_the_question(app):
     with app.state:
         app.state.mode = "student"
-    app.quiz_start()
+    app.quiz.start()
     english = app.state.quiz_prompt
     assert english.startswith("Tap the ")
     switch(app, "es")

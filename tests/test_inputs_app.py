@@ -95,3 +95,27 @@ def test_cut_says_where_it_is(app):
     with app.state:
         app.state.cut_plane = "off"
     assert app.state.cut_text == ""
+
+
+def test_a_slow_drag_shows_sections_while_the_thumb_moves(app):
+    """The cut follows the thumb during a drag, not only after it: each section made is shown while the
+    slider has already moved on (before, every one was dropped as stale until the thumb stopped)."""
+
+    async def run():
+        with app.state:
+            app.state.cut_plane = "bl"
+        while "cut=bl" not in app.state.url_query:
+            await asyncio.sleep(0.01)
+        shown = []
+        for k in range(40):  # a new position every 40 ms: faster than a section is made
+            with app.state:
+                app.state.cut_pos = 0.21 + k / 200
+            await asyncio.sleep(0.04)
+            shown.append(app.state.url_query.split("cut=bl%3A")[1][:4])
+        last = f"{app.state.cut_pos:.2f}"  # the canonical last position
+        while f"cut=bl%3A{last}" not in app.state.url_query:
+            await asyncio.sleep(0.01)
+        during = {p for p in shown if p not in ("0.50", last)}
+        assert len(during) >= 2, shown
+
+    asyncio.run(asyncio.wait_for(run(), 60))

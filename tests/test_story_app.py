@@ -109,7 +109,7 @@ def test_play_starts_the_indicated_procedure_from_that_state(app, extent, proced
     s = app.state
     assert s.procedure == procedure
     assert timelines()[procedure].steps[s.step_index].id == step_id
-    assert app._t > timelines()[procedure].step_start(s.step_index), "it played on from that step"
+    assert s.t > timelines()[procedure].step_start(s.step_index), "it played on from that step"
     assert f"procedure={procedure}" in s.url_query
 
 
@@ -120,8 +120,8 @@ def test_dentin_extent_has_nothing_to_play(app):
 
 
 def play_scene(app, scene_id):
-    app.start_space(scene_id)  # starts the player task: stop it, then step through time by hand
-    app._stop_space()
+    app.start_space(scene_id)  # starts the player: pause it, then step through time by hand
+    app.space_pause()
     assert app.state.mesh_nb_mesial is not None and app.state.mesh_nb_distal is not None
     ages = []
     while not app.space_tick(0.5):
@@ -154,7 +154,7 @@ def test_space_scenes_end_with_less_room_when_lost(app):
         assert s.actor_successor["position"] == [round(v, 4) for v in tooth.successor_pose(1.0)["position"]]
         # a frame inside a keyframe changes only poses, age and the timeline marker: small messages
         app.start_space("space_lost")
-        app._stop_space()
+        app.space_pause()
         app.space_tick(7.5)
         app.state.flush()
         app.space_tick(0.2)
@@ -178,14 +178,14 @@ def test_age_timeline_rows(app):
 def ask(app, prompt):
     targets = quiz_targets(load_tooth(app.state.tooth))
     i = next(k for k, t in enumerate(targets) if t["prompt"] == prompt)
-    app.quiz_ask(i)
+    app.quiz.ask(i)
     return targets[i]
 
 
 def test_quiz_judges_right_and_wrong_taps_and_scores(app):
     with app.state:
         app.state.mode = "student"
-    app.quiz_start()
+    app.quiz.start()
     s, tooth = app.state, load_tooth("85")
     assert s.quiz_active and s.quiz_prompt.startswith("Tap the ")
     # right: a point of the distobuccal canal's root pulp

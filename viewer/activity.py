@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+from typing import Any, Protocol
 
 
 class Activity(StrEnum):
@@ -55,3 +56,23 @@ class Activities:
         for stop in self.exits.values():
             stop()
         self.state.activity = Activity.EXPLORE.value
+
+
+class Session(Protocol):
+    """What a composed feature (``viewer.quiz``, ``viewer.share``) may ask of its session (the App):
+    nothing else of it, and nothing of another feature."""
+
+    state: Any
+    activities: Activities
+
+    def tooth_model(self): ...  # the engine's model of the session's tooth (at its age, in its variant)
+
+    def enter(self, activity: Activity) -> None: ...  # the one way into an activity
+
+    def apply_looks(self) -> None: ...  # every shape drawn as the state says
+
+    def sync_url(self) -> None: ...  # the URL follows the state
+
+    def update_story_texts(self) -> None: ...  # the story's words follow the state
+
+    def ensure_successor(self) -> None: ...  # the premolar's meshes sent (once per tooth)

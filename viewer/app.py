@@ -31,7 +31,8 @@ from viewer.story.model import infection_looks, neighbour_looks, successor_looks
 
 from .activity import Activities, Activity
 from .colors import DECAY_RANGE, css_rgb
-from .growth.model import clean_age, clean_variant, shown_variant
+from .cut import cut_extras, cut_tooth
+from .growth.model import clean_age, clean_variant, load_stage, shown_variant
 from .i18n import (
     canal_name,
     language_items,
@@ -39,13 +40,14 @@ from .i18n import (
     number,
     part_volume_text,
     premolar_name,
-    quiz_prompt,
     structure_text,
     tr,
     ui_words,
 )
 from .i18n import tooth_title as local_tooth_title
 from .inputs import clean_cut_plane, clean_cut_pos, clean_tooth
+from .pick import first_hit, tap_ray
+from .playback import pace
 from .scene import camera_direction, layer_key, region_look
 from .url_state import ViewParams, parse_query, to_query
 from .vocabulary import CAMERA_VIEWS as CAMERA_PRESETS
@@ -68,7 +70,7 @@ DIMENSIONS = (  # (text key, tooth.dimensions_mm key)
 )
 
 
-class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameApp):
+class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
     """One viewer session. ``App(name)`` builds it on the trame server called ``name``."""
 
     def __init__(self, server=None, default_tooth: str = "85"):
@@ -107,23 +109,25 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         s.url_query = ""
         s.camera_request = None
         self._camera_serial = 0
+        self._explore_view: str | None = None  # the explorer's camera while another activity moves it
         self._last_cut_plane = "off"
         s.decay_range = list(DECAY_RANGE)
-        self.frame_interval = 1 / 30  # both players' frame period
+        self.frame_interval = 1 / 30  # every player's frame period: the page's frame rate (playback.pace)
+        s.client_fps = None
         self.frames_sent = 0
         self._init_procedure()
         self._init_story()
         self._init_growth()
-        self._init_quiz()
-        self._init_exports()
+        self.quiz = Quiz(self)  # composed features: each talks to this session through activity.Session
+        self.exports = Exports(self)
         self._init_chairside()
         # One activity at a time: entering one leaves the current one through its feature's exit.
         self.activities = Activities(s, exits={
             "procedure": self._clear_procedure,
             "space": self._clear_space,
-            "quiz": self._clear_quiz,
+            "quiz": self.quiz.exit,
         })
-        self._apply_looks()
+        self.apply_looks()
         build_ui(self)
 
     # ------------------------------------------------------------------ state <-> URL
@@ -169,13 +173,13 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         s.age, s.variant = clean_age(p.age), shown_variant(self.fdi, clean_variant(self.fdi, p.variant))
         self.enter(Activity.EXPLORE)
         self._load_scene()
-        self._update_story_texts()
+        self.update_story_texts()
         s.procedure = p.procedure
         s.compare = p.compare and bool(p.procedure)
         if p.procedure:
             self._start_procedure(p.procedure, p.step or 0)
         else:
-            self._apply_looks()
+            self.apply_looks()
         s.url_query = to_query(self.params())
         s.scene_ready = True
         if not p.procedure:
@@ -230,7 +234,7 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         self._load_meshes(self._section_key(s.cut_plane, s.cut_pos))
         self._scene_texts(tooth)
         if s.successor_on:
-            self._ensure_successor()
+            self.ensure_successor()
 
     def _scene_texts(self, tooth) -> None:
         """The tooth's names and numbers in the session's language."""
@@ -257,10 +261,18 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         s.successor_name = premolar_name(str(tooth.successor_info.get("name", "premolar")), lang)
 
     def enter(self, activity: Activity) -> None:
-        """The one way into an activity (the current one is left first); looks are the caller's next step."""
-        self.activities.enter(activity)
+        """The one way into an activity (the current one is left first); looks are the caller's next step.
 
-    def _apply_looks(self) -> None:
+        The explorer's camera is kept on the way out of exploring and given back on the way in: a
+        procedure's or a scene's own views (a step looks occlusally) end with it."""
+        before = self.activities.current
+        if before == Activity.EXPLORE and activity != Activity.EXPLORE:
+            self._explore_view = self.state.camera_view
+        self.activities.enter(activity)
+        if activity == Activity.EXPLORE and before != Activity.EXPLORE and self.state.scene_ready:
+            self.camera_preset(self._explore_view or "reset")
+
+    def apply_looks(self) -> None:
         s = self.state
         tooth = self.tooth_model()
         activity = self.activities.current
@@ -304,18 +316,24 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
             return
         self._scene_texts(self.tooth_model())  # texts only: no mesh is sent again
         self._cut_words()
-        self._update_story_texts()
+        self.update_story_texts()
         if s.procedure:
             self._procedure_words()
             self._show(self._t, force=True)
         if s.space_scene:
             self._space_show(self._space_t, force=True)
-        if s.quiz_active and self._quiz_target is not None:
-            s.quiz_prompt = tr(s.lang, "quiz_tap", structure=quiz_prompt(s.lang, self._quiz_target))
+        self.quiz.retell()
         s.pick_text = ""
-        self._sync_url()
+        self.sync_url()
 
-    def _sync_url(self) -> None:
+    @change("client_fps")
+    def _on_client_fps(self, client_fps, **_):
+        """The page's frame rate while an animation plays: send no more frames than it can draw."""
+        interval = pace(client_fps)
+        if interval is not None:
+            self.frame_interval = interval
+
+    def sync_url(self) -> None:
         if self.state.scene_ready:
             self.state.url_query = to_query(self.params())
 
@@ -341,17 +359,17 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         self.enter(Activity.EXPLORE)  # a new tooth starts with nothing running
         staged, (self._age, self._variant) = (self._age, self._variant), (None, None)
         self._load_scene()  # the default tooth at once; its stage at the child's age follows off the loop
-        self._update_story_texts()
-        self._apply_looks()
-        self._sync_url()
+        self.update_story_texts()
+        self.apply_looks()
+        self.sync_url()
         self.camera_preset(self.state.camera_view or "reset")
         if staged != (None, None):
             self._request_stage(*staged)
 
     @change(*[layer_key(r) for r in REGIONS], "xray")
     def _on_layers(self, **_):
-        self._apply_looks()
-        self._sync_url()
+        self.apply_looks()
+        self.sync_url()
 
     @change("cut_plane", "cut_pos")
     def _on_cut(self, cut_plane, cut_pos, **_):
@@ -368,7 +386,8 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
 
     def _request_section(self, key: tuple) -> None:
         """Show the user's section ``key``: at once without an event loop (tests), else computed off the
-        loop; while one is computed, later requests (a slider being dragged) collapse into the newest."""
+        loop; while one is computed, later requests (a slider being dragged) collapse into the newest, and
+        each section computed is shown, so the cut follows the thumb at the rate sections are made."""
         self._section_wanted = key
         try:
             loop = asyncio.get_running_loop()
@@ -384,16 +403,18 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
             await asyncio.to_thread(serialized_regions, *key)  # the heavy part, cached for every session
             if key[1] and self._extras_for == key[0]:
                 await asyncio.to_thread(serialized_cut_extras, *key)
-            if key != self._section_wanted:
-                continue  # the slider moved on meanwhile: compute the newest position instead
-            with self.state:
+            newest = self._section_wanted
+            if newest[:2] != key[:2]:
+                continue  # another tooth or plane meanwhile (or a step's own section): this one is stale
+            with self.state:  # shown even if the slider moved on: the cut follows a drag, not its end
                 self._show_section(key)
+            self._section_wanted = newest  # then the newest position
 
     def _show_section(self, key: tuple) -> None:
         s = self.state
         s.pick_text = ""
         self._load_meshes(key)
-        self._sync_url()
+        self.sync_url()
         plane = key[1] or "off"
         if plane != self._last_cut_plane and plane in CUT_VIEWS:
             self.camera_preset(CUT_VIEWS[plane])  # face the cut surface
@@ -402,7 +423,7 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
     def close(self) -> None:
         """The session ends (its browser left): stop its players without touching any other session."""
         self.activities.leave_all()
-        self._close_exports()
+        self.exports.close()
 
     # ------------------------------------------------------------------ camera and picking
     def camera_preset(self, name: str) -> None:
@@ -413,7 +434,7 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         self.state.camera_view = name if name in CAMERA_PRESETS else None
         position = [center[i] + 100.0 * direction[i] for i in range(3)]
         self._compare_side(position, center, up)
-        self._sync_url()
+        self.sync_url()
         self._camera_serial += 1
         self.state.camera_request = {
             "position": position,
@@ -421,6 +442,32 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
             "viewUp": list(up),
             "serial": self._camera_serial,
         }
+
+    def _drawn_shapes(self):
+        """(id, mesh, actor state) of every shape the browser draws now: the meshes it was sent."""
+        s = self.state
+        key, plane, pos = self._loaded or (self.tooth_key, None, 0.0)
+        tooth = load_stage(key)
+        regions = cut_tooth(key, plane, pos) if plane else tooth.display_regions
+        extras = (cut_extras(key, plane, pos) if plane else tooth.display_extras) \
+            if self._extras_for == key else {}
+        copies = ("", COMPARE_PREFIX) if s.compare and s.procedure else ("",)
+        for prefix in copies:
+            for name, mesh in (*regions.items(), *extras.items()):
+                yield f"{prefix}{name}", mesh, s[f"actor_{prefix}{name}"]
+        if self._successor_for == self.tooth_key:
+            for name, mesh in tooth.display_successor.items():
+                yield name, mesh, s[f"actor_{name}"]
+
+    @trigger("pm_tap")
+    def on_tap(self, tap=None) -> None:
+        """A tap or click on the 3D view (not a drag): where it was and the browser's camera. The ray is
+        cast here (``viewer.pick``): no GPU pick in the browser. Anything malformed is ignored."""
+        ray = tap_ray(tap)
+        if ray is None:
+            return
+        hit = first_hit(self._drawn_shapes(), *ray)
+        self.on_pick({"representationId": hit[0], "worldPosition": hit[1]} if hit else None)
 
     @trigger("pm_pick")
     def on_pick(self, event=None) -> None:
@@ -432,10 +479,8 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, Quiz, Exports, TrameA
         position = (event or {}).get("worldPosition")
         tooth = self.tooth_model()
         if self.activities.current == Activity.QUIZ:
-            if self._quiz_target is None or self._quiz_answered:
-                return
             if region in REGIONS or region == "successor":
-                self._quiz_judge(region, position)
+                self.quiz.answer(region, position)
             return
         student = s.mode == "student"
         if region == "successor" and position:

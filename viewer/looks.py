@@ -9,11 +9,16 @@ offline page (``viewer.export.stage``) all take their colours, opacities and mat
 from __future__ import annotations
 
 from .colors import (
+    DECAY_PRESET,
     DEFAULT_XRAY_OPACITY,
     EXTRA_COLORS,
     EXTRA_XRAY_OPACITY,
+    INFECTION_COLORS,
     PARENT_COLORS,
+    PULP_STATE_COLORS,
+    PULP_STATE_PRESETS,
     REGION_COLORS,
+    REMOVED_COLOR,
     XRAY_OPACITY,
 )
 
@@ -58,3 +63,26 @@ def shape_property(name: str, look: str, soft: bool = False, color=None) -> dict
         "opacity": opacity,
         **MATERIALS[MATERIAL_OF.get(name, "default")],
     }
+
+
+def pulp_look(name: str, state: str | None, soft: bool = False, remaining: float = 1.0) -> dict:
+    """How a pulp region shows a pulp state ("healthy", "inflamed", "infected", "removed") in a procedure.
+
+    Returns its ``color``, ``opacity``, whether the removal front colours it (``scalars``) and the vtk.js
+    ``preset`` of that front. A student sees the clinical palette: the kept pulp at the preset's dark low
+    end, the removed pulp at its pale high end. A parent never sees blood-dark tissue, and no vtk.js preset
+    runs from the story's soft apricot or terracotta to cream: the diseased pulp is drawn in the story's
+    colour (``INFECTION_COLORS``) and fades as it is removed (``remaining``: its share still there, in
+    tenths, so a frame changes it at most ten times).
+    """
+    color = base_color(name, soft)
+    if state == "removed":
+        return {"color": REMOVED_COLOR, "opacity": 1.0, "scalars": False, "preset": DECAY_PRESET}
+    if state not in PULP_STATE_PRESETS:
+        return {"color": color, "opacity": 1.0, "scalars": False, "preset": DECAY_PRESET}
+    if soft:
+        left = round(min(max(float(remaining), 0.0), 1.0), 1)
+        return {"color": INFECTION_COLORS[state], "opacity": max(left, 0.1), "scalars": False,
+                "preset": DECAY_PRESET}
+    return {"color": PULP_STATE_COLORS[state], "opacity": 1.0, "scalars": True,
+            "preset": PULP_STATE_PRESETS[state]}

@@ -67,7 +67,7 @@ class Chairside:
         s = self.state
         if self.activities.current != Activity.EXPLORE:
             self.enter(Activity.EXPLORE)
-            self._apply_looks()
+            self.apply_looks()
         s.exploded = not s.exploded
         cancel(self._explode_task)
         if s.reduced_motion:
@@ -94,7 +94,7 @@ class Chairside:
             s[f"actor_{r}"] = {**(s[f"actor_{r}"] or {}), "position": pos}
 
     def explode_positions(self) -> dict[str, list[float]]:
-        """The layers' positions the look resolver gives the explored tooth (``App._apply_looks``)."""
+        """The layers' positions the look resolver gives the explored tooth (``App.apply_looks``)."""
         return explode_offsets(self.tooth_model(), self.state.explode)
 
     def unexploded(self, region: str, position):

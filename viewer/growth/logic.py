@@ -133,13 +133,13 @@ class Growth:
         s.age, s.variant = age, shown_variant(self.fdi, variant)
         s.pick_text = ""
         self._load_scene()
-        self._update_story_texts()
+        self.update_story_texts()
         if s.procedure:  # a procedure from the URL plays on the staged tooth
             self._ensure_extras()
             self._show(self._t, force=True)
         else:
-            self._apply_looks()
-        self._sync_url()
+            self.apply_looks()
+        self.sync_url()
 
     def _growth_for_tooth(self) -> None:
         """A new tooth: a variant of another kind does not apply to it."""

@@ -23,14 +23,24 @@ CAMERA_JS = (
     "camera_request && window.setTimeout(() => { const v = trame.refs.view;"
     " if (v) { v.setCamera(camera_request); v.resetCamera(); } }, 50)"
 )
-# The declarative view emits its pick as "click" without declaring that event, so Vue also binds our
-# listener to its root <div> as a native click: that PointerEvent (a DOM event, it has isTrusted) holds
-# functions msgpack cannot encode, and the failed send kills the session's sync. Ignore native events;
-# send only the plain fields of a pick.
-PICK_JS = (
-    "($event && $event.isTrusted !== undefined) || trigger('pm_pick', [$event ? {"
-    " representationId: $event.representationId || null,"
-    " worldPosition: Array.from($event.worldPosition || []).map(Number) } : null])"
+# A tap names what is under it: the browser sends where the tap was and its camera, the server casts the
+# ray (viewer.pick): no vtk.js GPU pick, which re-renders the scene in several passes (over a second a tap
+# in software WebGL). A drag is not a tap: the browser still fires "click" when a mouse drag ends on the
+# view, so a click after the pointer moved more than a finger's jitter since it went down names nothing.
+TAP_JS = (
+    "(() => { const t = window.__pmTap = {x: 0, y: 0, moved: false};"
+    " window.addEventListener('pointerdown', e => {"
+    " t.x = e.clientX; t.y = e.clientY; t.moved = false; }, true);"
+    " window.addEventListener('pointermove', e => { if (e.buttons"
+    " && Math.hypot(e.clientX - t.x, e.clientY - t.y) > 8) t.moved = true; }, true);"
+    " window.addEventListener('click', e => { const v = window.trame.refs.view,"
+    " c = e.target && e.target.closest && e.target.closest('.pm-view') && e.target.closest('.pm-view')"
+    ".querySelector('canvas'); if (t.moved || !v || !c) return;"
+    " const b = c.getBoundingClientRect(), k = v.getCamera(), a = (x) => Array.from(x || []).map(Number);"
+    " window.trame.trigger('pm_tap', [{x: e.clientX - b.left, y: e.clientY - b.top, width: b.width,"
+    " height: b.height, camera: {position: a(k.position), focalPoint: a(k.focalPoint), viewUp: a(k.viewUp),"
+    " viewAngle: Number(k.viewAngle), parallelProjection: !!k.parallelProjection,"
+    " parallelScale: Number(k.parallelScale)}}]); }, true); })()"
 )
 ROOT_CLASSES = ("['pm-root', panel_open ? '' : 'pm-collapsed', present ? 'pm-present' : '',"
                 " theme === 'dark' ? 'pm-dark' : '']")
@@ -50,6 +60,7 @@ def build_ui(app) -> None:
         client.Style(style.CSS)
         client.ClientTriggers(mounted=(app.on_client_url, "[window.location.search]"))
         client.ClientTriggers(mounted=(app.on_client_prefs, PREFS_JS))  # theme, reduced motion
+        client.ClientTriggers(mounted=TAP_JS)  # a tap names a part; a drag names nothing
         client.ClientTriggers(mounted=keys_js())  # keyboard shortcuts (scenes/data/search/keys.toml)
         client.ClientStateChange(
             value="url_query",
@@ -81,9 +92,8 @@ def build_view(app) -> None:
                 ref="view",
                 key="String(view_background)",
                 background=("view_background", list(BACKGROUND)),
-                picking_modes=("picking_modes", ["click"]),
+                picking_modes=("picking_modes", []),  # taps are picked on the server (TAP_JS)
                 interactor_settings=("interactor_settings", INTERACTOR_SETTINGS),
-                click=PICK_JS,
             ),
         ):
             for prefix in ("", COMPARE_PREFIX):

@@ -13,13 +13,9 @@ import numpy as np
 
 from meshes import REGIONS
 from scenes import PulpVolumes, load_all, moment
-from viewer.colors import (
-    DECAY_PRESET,
-    PULP_STATE_COLORS,
-    PULP_STATE_PRESETS,
-)
+from viewer.colors import DECAY_PRESET
 from viewer.growth.model import load_stage as load_tooth  # a tooth key (viewer.growth)
-from viewer.looks import base_color, shape_property
+from viewer.looks import base_color, pulp_look, shape_property
 from viewer.vocabulary import PROCEDURES
 
 PROCEDURE_LABELS = {"pulpotomy": "Pulpotomy", "pulpectomy": "Pulpectomy"}
@@ -54,27 +50,38 @@ def removal_range(fraction: float) -> list[float]:
 
 
 def shape_look(name: str, look: str, pulp_state: str | None = None, decay: bool = False,
-               position=(0.0, 0.0, 0.0)) -> dict:
-    """actor / property / mapper / preset of one representation for a look ("solid" | "xray" | "hidden")."""
-    color = base_color(name)
-    scalars = False
-    preset = DECAY_PRESET
+               position=(0.0, 0.0, 0.0), soft: bool = False, remaining: float = 1.0) -> dict:
+    """actor / property / mapper / preset of one representation for a look ("solid" | "xray" | "hidden").
+
+    Colours come from the one look resolver (``viewer.looks``): a pulp state through ``pulp_look`` (a
+    parent's palette when ``soft``; ``remaining`` is that pulp's share not yet removed)."""
+    color, opacity, scalars, preset = base_color(name), None, False, DECAY_PRESET
     if name in PULP_PART and pulp_state:
-        color = PULP_STATE_COLORS.get(pulp_state) or color
-        if pulp_state in PULP_STATE_PRESETS:
-            scalars, preset = True, PULP_STATE_PRESETS[pulp_state]
+        p = pulp_look(name, pulp_state, soft, remaining)
+        color, scalars, preset = p["color"], p["scalars"], p["preset"]
+        opacity = p["opacity"] if p["opacity"] < 1.0 else None
     elif name in ("enamel", "dentin") and decay:
         scalars = True
+    prop = shape_property(name, look, color=color)
+    if opacity is not None and look == "solid":
+        prop["opacity"] = opacity
     return {
         "actor": {
             "visibility": look != "hidden",
             "pickable": look == "solid",
             "position": [float(c) for c in position],
         },
-        "property": shape_property(name, look, color=color),
+        "property": prop,
         "mapper": {"scalarVisibility": scalars, "interpolateScalarsBeforeMapping": True},
         "preset": preset,
     }
+
+
+def remaining_share(tooth, fraction: float) -> dict[str, float]:
+    """Each pulp region's share not yet removed at ``fraction`` of the removal order (crown first)."""
+    crown = tooth.pulpotomy_fraction
+    return {"crown_pulp": 1.0 - min(fraction / crown, 1.0) if crown > 0 else 0.0,
+            "root_pulp": 1.0 - max(0.0, (fraction - crown) / (1.0 - crown)) if crown < 1 else 1.0}
 
 
 def counter_text(removed_mm3: float, removed_percent: float, remaining_mm3: float) -> str:
@@ -115,11 +122,12 @@ def compare_offset(tooth) -> list[float]:
     return [float(c) * d for c in tooth.axes["mesial"]]
 
 
-def frame(fdi: str, procedure: str, t: float, prefix: str = "", position=(0.0, 0.0, 0.0)) -> tuple:
+def frame(fdi: str, procedure: str, t: float, prefix: str = "", position=(0.0, 0.0, 0.0),
+          soft: bool = False) -> tuple:
     """(moment, engine RemovalState, state updates) of one tooth copy at ``t`` seconds into ``procedure``.
 
     The counter figures come from the engine (``tooth.removal_state`` at the front's position), so at the
-    end they equal ``tooth.procedures()`` exactly.
+    end they equal ``tooth.procedures()`` exactly. ``soft``: a parent's palette (``viewer.looks.pulp_look``).
     """
     tooth = load_tooth(fdi)
     m = moment(timelines()[procedure], t, pulp_volumes(tooth))
@@ -127,8 +135,10 @@ def frame(fdi: str, procedure: str, t: float, prefix: str = "", position=(0.0, 0
     r = tooth.removal_state(fraction)
     decay = m.looks.get("decay", "hidden") != "hidden"
     out: dict = {}
+    left = remaining_share(tooth, fraction)
     for name in SHAPES:
-        look = shape_look(name, m.looks[name], m.pulp_states.get(PULP_PART.get(name, "")), decay, position)
+        look = shape_look(name, m.looks[name], m.pulp_states.get(PULP_PART.get(name, "")), decay, position,
+                          soft, left.get(name, 1.0))
         out[f"actor_{prefix}{name}"] = look["actor"]
         out[f"property_{prefix}{name}"] = look["property"]
         out[f"mapper_{prefix}{name}"] = look["mapper"]

@@ -51,8 +51,6 @@ class ProcedureState:
     cmp_removal_range: list[float] = field(default_factory=lambda: removal_range(0.0))
     counter_text: str = ""  # the student's figures; empty for a parent
     cmp_counter_text: str = ""
-    counter: dict | None = None
-    cmp_counter: dict | None = None
     procedure_label: str = ""  # which copy is which, by its side of the picture
     cmp_label: str = ""
     cmp_caption: str = ""
@@ -74,6 +72,9 @@ class ProcedurePlayer:
         self._cmp_step = None
         self._cmp_side: str | None = None  # where the compare copy shows, from the last camera preset
         self._t = 0.0
+        # the engine's figures of each copy ("" and "cmp_") at the current moment: removed_mm3,
+        # removed_percent, remaining_mm3 (the page is sent only their words, counter_text)
+        self.counters: dict[str, dict | None] = {"": None, COMPARE_PREFIX: None}
         self._step = None
         self._play_task: asyncio.Task | None = None
 
@@ -130,7 +131,7 @@ class ProcedurePlayer:
     def _leave_procedure(self) -> None:
         """Back to exploring the tooth."""
         self.enter(Activity.EXPLORE)
-        self._apply_looks()
+        self.apply_looks()
 
     def _clear_procedure(self) -> None:
         """The procedure's exit: its player stopped and its keys cleared (the activity's owner calls it)."""
@@ -151,11 +152,13 @@ class ProcedurePlayer:
         tl = timelines()[procedure]
         t = min(max(float(t), 0.0), tl.total_duration)
         self._t = t
-        m, _, updates = frame(fdi, procedure, t)
+        soft = s.mode != "student"  # a parent's palette: no blood-dark pulp (viewer.looks.pulp_look)
+        m, _, updates = frame(fdi, procedure, t, soft=soft)
         if s.compare:
             tl_b = timelines()[other(procedure)]
             t_b = compare_time(tl, tl_b, t)  # the same stage, step for step
-            m_b, _, more = frame(fdi, other(procedure), t_b, COMPARE_PREFIX, compare_offset(load_tooth(fdi)))
+            m_b, _, more = frame(fdi, other(procedure), t_b, COMPARE_PREFIX, compare_offset(load_tooth(fdi)),
+                                  soft)
             updates.update(more)
             if m_b.step_index != self._cmp_step or force:
                 self._cmp_step = m_b.step_index
@@ -170,7 +173,8 @@ class ProcedurePlayer:
         lang = s.lang
         student = s.mode == "student"  # a parent sees captions only: no notes, no mm³
         for prefix in ("", COMPARE_PREFIX):  # counters in the session's language, figures from the engine
-            c = updates.get(f"{prefix}counter")
+            c = updates.pop(f"{prefix}counter", None)  # the figures stay here: the page shows only words
+            self.counters[prefix] = c
             if not student:
                 updates[f"{prefix}counter_text"] = ""
             elif updates.get(f"{prefix}counter_text") and c:
@@ -194,7 +198,7 @@ class ProcedurePlayer:
         if step_changed or force:
             self._step = m.step_index
             self.camera_preset(m.camera)
-            self._sync_url()
+            self.sync_url()
 
     def moment(self):
         """The current moment of the chosen procedure (for tests and the UI)."""
@@ -211,9 +215,8 @@ class ProcedurePlayer:
         if procedure in PROCEDURES:
             self._start_procedure(procedure)
         else:
-            self._leave_procedure()
-            self.camera_preset(self.state.camera_view or "reset")
-        self._sync_url()
+            self._leave_procedure()  # the explorer's camera comes back with exploring (App.enter)
+        self.sync_url()
 
     @change("compare")
     def _on_compare(self, compare, **_):

@@ -1,6 +1,7 @@
 """The student quiz in a session: ask for a structure, judge the tap, keep the score, show the marker.
 
-A mixin of ``viewer.app.App``; targets and judging are the pure ``viewer.story.model.quiz_targets`` and
+A composed feature: ``App`` makes one ``Quiz(session)``; it talks to the session only through
+``viewer.activity.Session``. Targets and judging are the pure ``viewer.story.model.quiz_targets`` and
 ``judge``.
 """
 
@@ -10,7 +11,7 @@ import random
 from dataclasses import asdict, dataclass, field
 
 from meshes import REGIONS
-from viewer.activity import Activity
+from viewer.activity import Activity, Session
 from viewer.i18n import quiz_prompt, tr
 from viewer.scene import layer_key
 from viewer.story.model import judge, quiz_needs, quiz_targets
@@ -38,42 +39,55 @@ KEPT_ON_EXIT = ("mesh_quiz_marker", "quiz_score")  # the marker's mesh stays sen
 
 
 class Quiz:
-    """The quiz of an App (uses its state, looks, players and URL sync; ``on_pick`` routes taps here)."""
+    """The quiz of one session: ``start``, ``next``, ``ask``, ``answer`` (a tap), ``stop``; ``exit`` is the
+    activity's way out (the session's ``Activities`` calls it)."""
 
-    def _init_quiz(self) -> None:
+    def __init__(self, session: Session):
+        self.session = session
+        self.state = session.state
         self.state.update(asdict(QuizState()))
-        self._quiz_target: dict | None = None
-        self._quiz_answered = False
-        self._quiz_order: list[int] = []
-        self._quiz_rng = random.Random()
+        self._target: dict | None = None
+        self._answered = False
+        self._order: list[int] = []
+        self._rng = random.Random()
 
-    def quiz_start(self) -> None:
+    @property
+    def target(self) -> dict | None:
+        """The structure asked for (``quiz_targets`` entry), or None when no question is open."""
+        return self._target
+
+    @property
+    def waiting(self) -> bool:
+        """A question is asked and not yet answered: the next tap answers it."""
+        return self._target is not None and not self._answered
+
+    def start(self) -> None:
         s = self.state
-        self.enter(Activity.QUIZ)
+        self.session.enter(Activity.QUIZ)
         s.quiz_active = True
         s.quiz_score = {"right": 0, "asked": 0}
-        self._quiz_order = []
-        self.quiz_next()
+        self._order = []
+        self.next()
 
-    def quiz_next(self) -> None:
-        targets = quiz_targets(self.tooth_model())
-        if not self._quiz_order:
-            self._quiz_order = list(range(len(targets)))
-            self._quiz_rng.shuffle(self._quiz_order)
-        self.quiz_ask(self._quiz_order.pop(0))
+    def next(self) -> None:
+        targets = quiz_targets(self.session.tooth_model())
+        if not self._order:
+            self._order = list(range(len(targets)))
+            self._rng.shuffle(self._order)
+        self.ask(self._order.pop(0))
 
-    def quiz_ask(self, index: int) -> None:
+    def ask(self, index: int) -> None:
         """Ask for structure ``index`` of ``quiz_targets``; set up the view so it can be tapped."""
-        s = self.state
-        target = quiz_targets(self.tooth_model())[index]
-        self._quiz_target = target
-        self._quiz_answered = False
+        s, session = self.state, self.session
+        target = quiz_targets(session.tooth_model())[index]
+        self._target = target
+        self._answered = False
         needs = quiz_needs(target)
-        s.quiz_prompt = tr(s.lang, "quiz_tap", structure=quiz_prompt(s.lang, target))
+        self.retell()
         s.quiz_feedback = ""
         s.quiz_right = None
         s.pick_text = ""
-        s.actor_quiz_marker = {"visibility": False, "pickable": False}
+        s.actor_quiz_marker = _hidden_marker()
         for r in REGIONS:
             s[layer_key(r)] = True
         s.xray = needs["xray"]
@@ -81,17 +95,25 @@ class Quiz:
         s.infection = "none"
         if needs["successor"]:
             s.successor_on = True
-            self._ensure_successor()
-        self._update_story_texts()
-        self._apply_looks()
-        self._sync_url()
+            session.ensure_successor()
+        session.update_story_texts()
+        session.apply_looks()
+        session.sync_url()
 
-    def _quiz_judge(self, region, position) -> None:
+    def retell(self) -> None:
+        """The question in the session's current language."""
+        if self._target is not None:
+            s = self.state
+            s.quiz_prompt = tr(s.lang, "quiz_tap", structure=quiz_prompt(s.lang, self._target))
+
+    def answer(self, region, position) -> None:
+        """Judge a tap on ``region`` at ``position`` (world coordinates); once per question."""
+        if not self.waiting:
+            return
         s = self.state
-        tooth = self.tooth_model()
-        target = self._quiz_target
-        right, tapped = judge(tooth, target, region, position, s.lang)
-        self._quiz_answered = True
+        target = self._target
+        right, tapped = judge(self.session.tooth_model(), target, region, position, s.lang)
+        self._answered = True
         score = dict(s.quiz_score)
         score["asked"] += 1
         score["right"] += int(right)
@@ -104,12 +126,12 @@ class Quiz:
             s.mesh_quiz_marker = serialized_marker()
         s.actor_quiz_marker = {"visibility": True, "pickable": False, "position": list(target["at"])}
 
-    def _clear_quiz(self) -> None:
-        """The quiz's exit: no question, no marker (the activity's owner calls it)."""
+    def exit(self) -> None:
+        """The quiz's exit: no question, no marker."""
         s = self.state
-        self._quiz_target = None
+        self._target = None
         s.update(asdict(QuizState(**{k: s[k] for k in KEPT_ON_EXIT})))
 
-    def quiz_stop(self) -> None:
-        self.enter(Activity.EXPLORE)
-        self._apply_looks()
+    def stop(self) -> None:
+        self.session.enter(Activity.EXPLORE)
+        self.session.apply_looks()

@@ -25,12 +25,12 @@ def build_export_section(app) -> None:
         with html.Div(classes="pm-buttons"):
             v3.VBtn(words("export_video"), prepend_icon="mdi-movie-open-outline", **named("export_video"),
                     classes="pm-touch", variant="tonal", disabled=("export_busy",),
-                    click=app.export_video_clicked)
+                    click=app.exports.video_clicked)
             touch_switch("export_gif", "gif", classes="pm-touch pm-gif")
         with html.Div(classes="pm-buttons mt-1"):
             v3.VBtn(words("export_offline"), prepend_icon="mdi-web", **named("export_offline"),
                     classes="pm-touch", variant="tonal", disabled=("export_busy",),
-                    click=app.export_offline_clicked)
+                    click=app.exports.offline_clicked)
             v3.VBtn(words("screenshot"), prepend_icon="mdi-camera", **named("screenshot"),
                     classes="pm-touch", variant="tonal", click=SCREENSHOT_JS)
         with html.Div(v_show="export_busy", classes="mt-1"):

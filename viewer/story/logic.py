@@ -82,7 +82,7 @@ class StoryPlayer:
         self._space_present = None
         self._space_task: asyncio.Task | None = None
 
-    def _update_story_texts(self) -> None:
+    def update_story_texts(self) -> None:
         s = self.state
         s.infection_items = infection_items(s.mode, s.lang)
         s.indicated = indicated(s.infection or "none", s.mode, s.lang)
@@ -92,7 +92,7 @@ class StoryPlayer:
             s.space_title = scene_title(s.space_scene, s.mode, s.lang)
         self._growth_texts()  # the age's word on the indicated procedure (viewer.growth)
 
-    def _ensure_successor(self) -> None:
+    def ensure_successor(self) -> None:
         fdi = self.tooth_key
         if self._successor_for != fdi:
             for part, m in serialized_successor(fdi).items():
@@ -114,9 +114,9 @@ class StoryPlayer:
         if infection not in INFECTIONS:
             s.infection = "none"
         self.enter(Activity.EXPLORE)  # a new infection: nothing running, the tooth as it now is
-        self._update_story_texts()
-        self._apply_looks()
-        self._sync_url()
+        self.update_story_texts()
+        self.apply_looks()
+        self.sync_url()
 
     @change("mode")
     def _on_mode(self, mode, **_):
@@ -124,25 +124,25 @@ class StoryPlayer:
             self.state.mode = "parent"
         if not self.state.scene_ready:
             return
-        self._update_story_texts()
+        self.update_story_texts()
         self._cut_words()
         if self.state.procedure:
             self._procedure_words()  # the figures are the student's
-        self._apply_looks()  # the palette, the notes and the counters follow the mode
+        self.apply_looks()  # the palette, the notes and the counters follow the mode
         if self.state.mode != "student" and self.activities.current == Activity.QUIZ:
             self.enter(Activity.EXPLORE)  # the quiz is the student's
-            self._apply_looks()
+            self.apply_looks()
         self.state.pick_text = ""
-        self._sync_url()
+        self.sync_url()
 
     @change("successor_on")
     def _on_successor(self, successor_on, **_):
         if not self.state.scene_ready:
             return
         if successor_on:
-            self._ensure_successor()
-        self._apply_looks()
-        self._sync_url()
+            self.ensure_successor()
+        self.apply_looks()
+        self.sync_url()
 
     def play_indicated(self) -> None:
         """Play the procedure the infection extent calls for, from the step that shows the same pulp."""
@@ -151,7 +151,7 @@ class StoryPlayer:
         if procedure not in PROCEDURES:
             return
         self._start_procedure(procedure, procedure_start_step(procedure, s.infection))
-        self._sync_url()
+        self.sync_url()
         self.play()
 
     # --- space scenes
@@ -163,7 +163,7 @@ class StoryPlayer:
         self.enter(Activity.SPACE)
         tooth = self.tooth_model()
         self._ensure_neighbours()
-        self._ensure_successor()
+        self.ensure_successor()
         s.space_scene = scene_id
         s.space_title = scene_title(scene_id, s.mode, s.lang)
         s.space_t_max = space_duration(tooth, scene_id)
@@ -215,6 +215,10 @@ class StoryPlayer:
             self._space_show(0.0)
         self._space_task = start_frames(self, self.space_tick, "space_playing")
 
+    def space_pause(self) -> None:
+        """Hold the space scene where it is (``space_play`` goes on from there)."""
+        self._stop_space()
+
     def _stop_space(self) -> None:
         task, self._space_task = self._space_task, None
         cancel(task)
@@ -231,7 +235,6 @@ class StoryPlayer:
         """Back to exploring the tooth, from the camera it had."""
         if self.activities.current != Activity.SPACE:
             return
-        self.enter(Activity.EXPLORE)
-        self._apply_looks()
-        self.camera_preset(self.state.camera_view or "reset")
+        self.enter(Activity.EXPLORE)  # the explorer's camera comes back with exploring (App.enter)
+        self.apply_looks()
 

@@ -9,7 +9,7 @@ from trame.widgets import vtk as vtkw
 from trame.widgets import vuetify3 as v3
 
 from viewer.page.aria import aria, named, words
-from viewer.page.controls import touch_select, touch_switch
+from viewer.page.controls import touch_switch
 from viewer.story.model import SIDES, SUCCESSOR_PARTS, nb_key
 from viewer.vocabulary import SPACE_SCENES
 
@@ -78,7 +78,7 @@ def _mode_switch() -> None:
 
 def _infection_section(app) -> None:
     with html.Div(classes="pm-section", **named("infection_story", role="group")):
-        touch_select("infection", "infection_items", "infection")
+        # the infection is chosen with the chart's "how far" buttons (viewer.chairside.ui): one control
         with html.Div(classes="pm-indicated", **named("indicated_procedure", role="status",
                                                        aria_live="polite")):
             html.Div("{{ indicated.title }}", classes="pm-indicated-title")
@@ -153,8 +153,8 @@ def _quiz_section(app) -> None:
         with html.Div(classes="pm-buttons mt-2"):
             v3.VBtn(words("quiz"), v_show="!quiz_active", **named("quiz"),
                     prepend_icon="mdi-help-circle-outline",
-                    color="primary", classes="pm-touch", click=app.quiz_start)
+                    color="primary", classes="pm-touch", click=app.quiz.start)
             v3.VBtn(words("next_question"), v_show="quiz_active", **named("next_question"), color="primary",
-                    classes="pm-touch", click=app.quiz_next)
+                    classes="pm-touch", click=app.quiz.next)
             v3.VBtn(words("end_quiz"), v_show="quiz_active", **named("end_quiz"), variant="tonal",
-                    classes="pm-touch", click=app.quiz_stop)
+                    classes="pm-touch", click=app.quiz.stop)
