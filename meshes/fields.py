@@ -13,7 +13,7 @@ import numpy as np
 from scipy import ndimage
 
 from meshes.crown import CrownProfile, Occlusal
-from meshes.sdf import distance_inside, ellipse_field, outline_field, smax, smin
+from meshes.sdf import distance_inside, ellipse_field, outline_field, smax, smin, stadium_field
 from meshes.spec import Root, ToothSpec
 
 __all__ = ["LabelVolume", "build_label_volume", "make_well_composed", "outline_field", "smax", "smin"]
@@ -124,7 +124,7 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
             end_round = np.sqrt(np.clip((1 - tc) / 0.05, 0.0, 1.0))
             rx = np.maximum(canal.width_md / 2 * (1 - canal.taper * tc), 0.15) * end_round
             ry = np.maximum(canal.width_bl / 2 * (1 - 0.6 * tc), 0.15) * end_round
-            fc = ellipse_field(x, y, ccx + canal.offset[0] * shrink, ccy + canal.offset[1] * shrink, rx, ry)
+            fc = stadium_field(x, y, ccx + canal.offset[0] * shrink, ccy + canal.offset[1] * shrink, rx, ry)
             fc = np.maximum(fc, np.maximum(z - (floor_z + 0.6), z_end - z))
             closer = fc < canal_min[sr]
             canal_min[sr] = np.where(closer, fc, canal_min[sr])

@@ -14,9 +14,9 @@ from functools import lru_cache
 import numpy as np
 import pyvista as pv
 import vtk
-from scipy.spatial import cKDTree
 
 from meshes import load_tooth
+from meshes.section import clip_region, plane_normal, plane_origin
 from viewer.colors import (
     BACKGROUND,
     PULP_STATE_COLORS,
@@ -64,21 +64,9 @@ def _radius(tooth) -> float:
     return float(max(np.linalg.norm(m.points - center, axis=1).max() for m in tooth.regions.values()))
 
 
-def _nearest_arrays(source: pv.PolyData, target: pv.PolyData, names) -> pv.PolyData:
-    """Copy point arrays onto a clipped surface (clipping drops them): nearest source point."""
-    names = [n for n in names if n in source.point_data]
-    if names and target.n_points:
-        _, idx = cKDTree(source.points).query(target.points)
-        for n in names:
-            target.point_data[n] = np.asarray(source.point_data[n])[idx]
-    return target
-
-
 @lru_cache(maxsize=64)
 def stage_geometry(code: str, cut: str | None, position: float) -> dict[str, pv.PolyData]:
     """Every region and extra of a tooth, cut by a plane or whole, with smooth point normals (cached)."""
-    from viewer.cut import clip_region, plane_normal, plane_origin  # imported late: the cut needs its plane
-
     tooth = load_tooth(code)
     meshes = {**tooth.regions, **tooth.extras}
     out = {}
@@ -87,7 +75,7 @@ def stage_geometry(code: str, cut: str | None, position: float) -> dict[str, pv.
     for name, mesh in meshes.items():
         geom = mesh
         if cut and mesh.n_points:
-            geom = _nearest_arrays(mesh, clip_region(mesh, normal, origin), ("removal_order", "decay"))
+            geom = clip_region(mesh, normal, origin, keep_arrays=True)  # removal order and decay carried over
         if geom.n_points:
             geom = geom.compute_normals(cell_normals=False, split_vertices=False, auto_orient_normals=False)
         out[name] = geom
