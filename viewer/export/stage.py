@@ -66,12 +66,18 @@ def _radius(tooth) -> float:
 
 @lru_cache(maxsize=64)
 def stage_geometry(code: str, cut: str | None, position: float) -> dict[str, pv.PolyData]:
-    """Every region and extra of a tooth, cut by a plane or whole, with smooth point normals (cached)."""
+    """Every region and extra of a tooth, cut by a plane or whole, with smooth point normals (cached).
+
+    Whole, the browser's lighter copies (what the live view draws; software rendering of the full surfaces
+    was most of a video's time); cut, the full closed surfaces, which the section caps need (as the live cut).
+    """
     tooth = load_tooth(code)
-    meshes = {**tooth.regions, **tooth.extras}
-    out = {}
     if cut:
         normal, origin = plane_normal(tooth, cut), plane_origin(tooth, cut, position)
+        meshes = {**tooth.regions, **tooth.extras}
+    else:
+        meshes = {**tooth.display_regions, **tooth.display_extras}
+    out = {}
     for name, mesh in meshes.items():
         geom = mesh
         if cut and mesh.n_points:
@@ -97,11 +103,13 @@ def _two_colour_lut(low, high, lo: float, hi: float, n: int = 2) -> vtk.vtkLooku
 class Stage:
     """An offscreen plotter holding every mesh of one tooth; `show()` restyles it for a view state."""
 
-    def __init__(self, code: str, size: tuple[int, int] = (1024, 768)) -> None:
+    def __init__(self, code: str, size: tuple[int, int] = (1024, 768), smooth_edges: bool = True) -> None:
         self.code = code
         self.tooth = load_tooth(code)
         self.size = (int(size[0]), int(size[1]))
         self.plotter = pv.Plotter(off_screen=True, window_size=list(self.size))
+        if not smooth_edges:  # multisampling is 30 % of a software-rendered frame (measured; video.py)
+            self.plotter.disable_anti_aliasing()
         self.plotter.set_background(BACKGROUND)
         # no depth peeling: offscreen (EGL) it dropped the translucent layers; plain blending is fine here
         self.actors: dict[str, vtk.vtkActor] = {}
