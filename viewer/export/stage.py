@@ -34,6 +34,7 @@ PULP_PART = {"crown_pulp": "crown", "root_pulp": "root"}
 DECAY_LESION_COLOR = (0.42, 0.25, 0.10)
 DECAY_ON = (0.25, 0.65)  # decay value range of the ramp: 1 - colors.DECAY_RANGE (that range is over "sound")
 TEXT_COLOR = (0.96, 0.96, 0.96)
+CUT_KEEP = 0.25  # share of faces a cut surface keeps on the stage (the browser's copies keep 0.14-0.55)
 
 
 def apply_look(prop: vtk.vtkProperty, look: dict) -> None:
@@ -81,7 +82,8 @@ def stage_geometry(code: str, cut: str | None, position: float) -> dict[str, pv.
     for name, mesh in meshes.items():
         geom = mesh
         if cut and mesh.n_points:
-            geom = clip_region(mesh, normal, origin, keep_arrays=True)  # removal order and decay carried over
+            # removal order and decay carried over; as light as the browser's copies
+            geom = clip_region(mesh, normal, origin, keep_arrays=True, keep=CUT_KEEP)
         if geom.n_points:
             geom = geom.compute_normals(cell_normals=False, split_vertices=False, auto_orient_normals=False)
         out[name] = geom
