@@ -107,6 +107,28 @@ def test_video_rejects_bad_arguments(tmp_path):
         render_procedure_video("85", PROCEDURE, tmp_path / "x.avi", fmt="avi")
 
 
+def _tooth_pixels(frame: np.ndarray) -> int:
+    """Pixels that are not the stage's background (the tooth and the text boxes)."""
+    from viewer.colors import BACKGROUND
+
+    background = np.asarray(BACKGROUND) * 255
+    return int((np.abs(frame.astype(float) - background).max(axis=2) > 40).sum())
+
+
+def test_video_draws_the_sessions_tooth(tmp_path):
+    """A tooth key carries the session's age: at 9 the roots of 85 are partly resorbed, so its first frame
+    (the whole tooth, uncut) shows less tooth than the complete one's, and the title still names 85."""
+    from viewer.export.video import render_procedure_video
+
+    pixels = {}
+    for key in ("85", "85@9"):
+        out = tmp_path / f"{key}.mp4"
+        r = render_procedure_video(key, PROCEDURE, out, size=(320, 240), fps=2, end=0.5)
+        assert r.frames == 1
+        pixels[key] = _tooth_pixels(_frames(out)[1][0])
+    assert pixels["85@9"] < 0.95 * pixels["85"], pixels
+
+
 def test_screenshot_png():
     from io import BytesIO
 

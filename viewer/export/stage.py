@@ -15,7 +15,6 @@ import numpy as np
 import pyvista as pv
 import vtk
 
-from meshes import load_tooth
 from meshes.section import clip_region, plane_normal, plane_origin
 from viewer.colors import (
     BACKGROUND,
@@ -23,6 +22,7 @@ from viewer.colors import (
     REGION_COLORS,
     REMOVED_COLOR,
 )
+from viewer.growth.model import load_stage
 from viewer.looks import shape_property
 from viewer.scene import camera_direction
 
@@ -69,10 +69,12 @@ def _radius(tooth) -> float:
 def stage_geometry(code: str, cut: str | None, position: float) -> dict[str, pv.PolyData]:
     """Every region and extra of a tooth, cut by a plane or whole, with smooth point normals (cached).
 
+    ``code`` is a tooth key (viewer.growth.model.tooth_key: "85", "85@7.5~three-canals"): the session's tooth.
+
     Whole, the browser's lighter copies (what the live view draws; software rendering of the full surfaces
     was most of a video's time); cut, the full closed surfaces, which the section caps need (as the live cut).
     """
-    tooth = load_tooth(code)
+    tooth = load_stage(code)
     if cut:
         normal, origin = plane_normal(tooth, cut), plane_origin(tooth, cut, position)
         meshes = {**tooth.regions, **tooth.extras}
@@ -107,7 +109,7 @@ class Stage:
 
     def __init__(self, code: str, size: tuple[int, int] = (1024, 768), smooth_edges: bool = True) -> None:
         self.code = code
-        self.tooth = load_tooth(code)
+        self.tooth = load_stage(code)  # a tooth key: the session's age and variant
         self.size = (int(size[0]), int(size[1]))
         self.plotter = pv.Plotter(off_screen=True, window_size=list(self.size))
         if not smooth_edges:  # multisampling is 30 % of a software-rendered frame (measured; video.py)

@@ -62,6 +62,7 @@ def render_procedure_video(
 ) -> VideoResult:
     """Write the procedure's animation on one tooth to ``out_path`` and return what was written.
 
+    ``tooth_code`` is a tooth key ("85", or "85@7.5~three-canals": the session's age and variant).
     ``size`` defaults to 1024 x 768 for MP4 and half that for GIF; MP4 sizes are rounded up to multiples of 16
     (H.264 macroblocks). ``fps`` defaults to 10 (MP4) / 5 (GIF). ``start``/``end`` (seconds) render part of
     the timeline (default: all of it, so the clip lasts as long as the timeline). ``progress`` gets 0..1.
@@ -95,7 +96,7 @@ def render_procedure_video(
     tooth = stage.tooth
     pulp = PulpVolumes(crown_mm3=tooth.volumes_mm3["crown_pulp"], root_mm3=tooth.volumes_mm3["root_pulp"])
     stage.set_text(stage.title, f"{text(lang, f'timeline.{procedure}.title')} · "
-                                f"{text(lang, 'ui.tooth')} {tooth_code}")
+                                f"{text(lang, 'ui.tooth')} {tooth.tooth.fdi}")
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "mp4":
