@@ -139,8 +139,14 @@ def display_regions(
     surfaces.
     """
     parts_points, parts_faces, parts_sides, offset = [], [], [], 0
-    for pair in np.unique(sides, axis=0):
-        patch = _compact(points, faces[np.all(sides == pair, axis=1)])
+    # The faces grouped by their label pair, in their own order (one sort of integer codes: a sort of the
+    # pairs as rows cost as much as the decimation, measured).
+    code = sides[:, 0].astype(np.int64) * 256 + sides[:, 1]
+    order = np.argsort(code, kind="stable")
+    _, starts = np.unique(code[order], return_index=True)
+    for group in np.split(order, starts[1:]):
+        pair = sides[group[0]]
+        patch = _compact(points, faces[group])
         fraction = max((keep[int(label)] for label in pair if int(label) in keep), default=1.0)
         patch_points, tri = np.asarray(patch.points, dtype=np.float32), patch.regular_faces
         if fraction < 1.0 and len(tri) > 500:
