@@ -107,6 +107,25 @@ def test_video_rejects_bad_arguments(tmp_path):
         render_procedure_video("85", PROCEDURE, tmp_path / "x.avi", fmt="avi")
 
 
+def test_video_draws_the_sessions_tooth(tmp_path):
+    """A tooth key carries the session's age: at 9 the roots of 85 are partly resorbed. The stage draws that
+    tooth (its roots end higher than the complete tooth's), and the video's first frame differs from the
+    complete tooth's in much of the picture."""
+    from viewer.export.stage import stage_geometry
+    from viewer.export.video import render_procedure_video
+
+    lowest = {key: stage_geometry(key, None, 0.0)["dentin"].bounds[4] for key in ("85", "85@9")}
+    assert lowest["85@9"] > lowest["85"] + 1.0, lowest  # mm: world z runs occlusal for a mandibular molar
+    frames = {}
+    for key in ("85", "85@9"):
+        out = tmp_path / f"{key}.mp4"
+        r = render_procedure_video(key, PROCEDURE, out, size=(320, 240), fps=2, end=0.5)
+        assert r.frames == 1
+        frames[key] = _frames(out)[1][0].astype(int)
+    changed = (np.abs(frames["85"] - frames["85@9"]).max(axis=2) > 40).mean()
+    assert changed > 0.05, changed
+
+
 def test_screenshot_png():
     from io import BytesIO
 
