@@ -217,3 +217,36 @@ def test_offline_page_speaks_the_session_language(tmp_path):
     for key in ("ui.enamel", "ui.root_pulp", "ui.offline_xray", "ui.offline_help", "ui.layers"):
         assert json.dumps(text("es", key))[1:-1] in page, key  # in the panel's JSON (escaped)
     assert "X-ray (see through" not in page and "Drag to turn" not in page and '"Enamel"' not in page
+
+
+def _blood_dark(frame: np.ndarray) -> int:
+    """Dark, nearly pure red: the clinical palette's inflamed pulp, shaded."""
+    r, g, b = (frame[..., i].astype(int) for i in range(3))
+    return int(((r > 50) & (r < 175) & (g < 0.25 * r) & (b < 0.25 * r)).sum())
+
+
+def _apricot(frame: np.ndarray) -> int:
+    """The story's soft inflamed pulp (colors.INFECTION_COLORS["inflamed"]), shaded."""
+    r, g, b = (frame[..., i].astype(int) for i in range(3))
+    return int(((r > 150) & (g > 0.45 * r) & (g < 0.8 * r) & (b < 0.7 * g)).sum())
+
+
+def test_a_parents_video_shows_what_parent_mode_shows(tmp_path, window):
+    """A parent's video: the story's apricot pulp, never blood-dark, and no mm³ counter; a student's: both."""
+    from viewer.export.video import removal_counter, render_procedure_video
+
+    frames = {}
+    for who, parent in (("parent", True), ("student", False)):
+        r = render_procedure_video("85", PROCEDURE, tmp_path / f"{who}.mp4", size=(480, 360), fps=1.0,
+                                   start=window[0], end=window[0] + 2.0, parent=parent)
+        frames[who] = _frames(r.path)[1][0]
+    parent, student = frames["parent"], frames["student"]
+    assert _blood_dark(student) > 300 and _apricot(student) < 0.2 * _blood_dark(student)
+    assert _apricot(parent) > 300 and _blood_dark(parent) < 0.02 * _apricot(parent)
+
+    tl = load_all()[PROCEDURE]
+    from scenes.resolve import PulpVolumes, moment
+
+    m = moment(tl, window[0] + 3.0, PulpVolumes(crown_mm3=20.0, root_mm3=10.0))
+    assert m.removing and "mm³" in removal_counter(m)
+    assert removal_counter(m, parent=True) == ""

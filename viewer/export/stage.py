@@ -23,7 +23,7 @@ from viewer.colors import (
     REMOVED_COLOR,
 )
 from viewer.growth.model import load_stage
-from viewer.looks import shape_property
+from viewer.looks import base_color, pulp_look, shape_property
 from viewer.scene import camera_direction
 
 os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")  # no X server on the server
@@ -185,8 +185,11 @@ class Stage:
         cut: str | None = None,
         cut_position: float = 0.5,
         camera: dict | None = None,
+        soft: bool = False,
     ) -> None:
         """Style every actor: looks are "solid" | "xray" | "hidden" per region and extra (absent = hidden).
+
+        ``soft`` draws what a parent sees live: the soft palette, and diseased pulp in the story's colours.
 
         ``pulp_states`` gives the crown and root pulp colours; pulp points whose removal order lies below
         ``removed_fraction`` take the pale "removed" colour. ``camera`` (position, focalPoint, viewUp) wins
@@ -198,21 +201,24 @@ class Stage:
         for name, actor in self.actors.items():
             look = looks.get(name, "hidden")
             mapper = self.mappers[name]
-            prop = shape_property(name, look)  # the live view's own resolver (viewer/looks.py)
+            prop = shape_property(name, look, soft)  # the live view's own resolver (viewer/looks.py)
             actor.SetVisibility(look != "hidden" and mapper.GetInput().GetNumberOfPoints() > 0)
             p = actor.GetProperty()
             apply_look(p, prop)
             p.SetInterpolationToGouraud()
             if name in PULP_PART:
                 state = pulp_states.get(PULP_PART[name], "healthy")
-                kept = PULP_STATE_COLORS.get(state) or REGION_COLORS[name]
+                # VTK's table can run from any colour to cream, so a parent's video keeps the removal front
+                # the live view gives up for want of a soft vtk.js preset (looks.pulp_look).
+                kept = pulp_look(name, state, soft)["color"] if soft else PULP_STATE_COLORS.get(state)
+                kept = kept or REGION_COLORS[name]
                 f = float(removed_fraction)
                 # below the front: removed (pale cream); at or beyond it: the state colour
                 mapper.SetLookupTable(_two_colour_lut(REMOVED_COLOR, kept, f - 1e-6, f + 1e-6))
                 mapper.SelectColorArray("removal_order")
                 mapper.SetScalarVisibility(True)
             elif name in ("enamel", "dentin") and decay_on:
-                lut = _two_colour_lut(REGION_COLORS[name], DECAY_LESION_COLOR, *DECAY_ON, n=64)
+                lut = _two_colour_lut(base_color(name, soft), DECAY_LESION_COLOR, *DECAY_ON, n=64)
                 mapper.SetLookupTable(lut)
                 mapper.SelectColorArray("decay")
                 mapper.SetScalarVisibility(True)

@@ -39,9 +39,10 @@ def _even(n: float, multiple: int) -> int:
     return max(multiple, math.ceil(n / multiple) * multiple)
 
 
-def removal_counter(m, lang: str = "en") -> str:
-    """The on-screen counter while the pulp is being removed, else ''."""
-    if not m.removing:
+def removal_counter(m, lang: str = "en", parent: bool = False) -> str:
+    """The on-screen counter while the pulp is being removed, else '' (and always '' for a parent:
+    the live view shows a parent no mm³ either)."""
+    if parent or not m.removing:
         return ""
     from scenes.text import text
 
@@ -59,6 +60,7 @@ def render_procedure_video(
     start: float = 0.0,
     end: float | None = None,
     lang: str = "en",
+    parent: bool = False,
 ) -> VideoResult:
     """Write the procedure's animation on one tooth to ``out_path`` and return what was written.
 
@@ -66,7 +68,8 @@ def render_procedure_video(
     ``size`` defaults to 1024 x 768 for MP4 and half that for GIF; MP4 sizes are rounded up to multiples of 16
     (H.264 macroblocks). ``fps`` defaults to 10 (MP4) / 5 (GIF). ``start``/``end`` (seconds) render part of
     the timeline (default: all of it, so the clip lasts as long as the timeline). ``progress`` gets 0..1.
-    ``lang`` is the language of the burned-in title, captions and counter (``scenes.text``).
+    ``lang`` is the language of the burned-in title, captions and counter (``scenes.text``). ``parent``
+    draws what parent mode shows live: the soft palette, the story's pulp colours, no mm³ counter.
     """
     import imageio.v2 as imageio  # optional dependency: only the export needs it
 
@@ -115,10 +118,11 @@ def render_procedure_video(
             t = start + i / fps
             m = moment(timeline, t, pulp)
             r0 = time.perf_counter()
-            stage.show(m.looks, m.pulp_states, m.removed_fraction, m.camera, m.cut, m.cut_position or 0.5)
+            stage.show(m.looks, m.pulp_states, m.removed_fraction, m.camera, m.cut, m.cut_position or 0.5,
+                       soft=parent)
             step_id = timeline.steps[m.step_index].id
             stage.set_text(stage.caption, text(lang, f"timeline.{procedure}.steps.{step_id}.caption"), width)
-            stage.set_text(stage.counter, removal_counter(m, lang))
+            stage.set_text(stage.counter, removal_counter(m, lang, parent))
             frame = stage.image()
             render_s += time.perf_counter() - r0
             writer.append_data(frame)

@@ -91,7 +91,8 @@ class Exports:
 
         # The session's tooth key: the video draws the age and variant on screen (growth.model.tooth_key).
         options = {"tooth_code": self.session.tooth_key, "procedure": procedure, "fmt": fmt, "size": size,
-                   "fps": fps, "start": start, "end": end, "lang": lang}
+                   "fps": fps, "start": start, "end": end, "lang": lang,
+                   "parent": self.state.mode != "student"}
         return self._start_export(tr(lang, "rendering"), name, "video", options)
 
     def offline(self):
