@@ -44,6 +44,7 @@ from .wsguard import BoundedUnChunker, MessageRefused, scrub_errors
 log = logging.getLogger(__name__)
 
 COOKIE = "pm3d_access"
+PAGE_COOKIE = "pm3d_page"  # the page's query, read by its websocket: the meshes are sent before the mount
 LAYOUTS = ("main",)  # the page's trame layouts: ``?ui=`` naming another would show a blank page
 MAX_FRAME = 4 << 20  # bytes in one websocket frame (wslink's chunks; the browser sends a few KB)
 SESSION_GAP_S = 0.25  # one client's new sessions are spread this far apart (each App build holds the loop)
@@ -146,7 +147,13 @@ class SessionServer:
                                if k != "ui"])
             raise web.HTTPFound(request.path + (f"?{query}" if query else ""))
         if self._allowed(request) or request.path == "/login":
-            return await handler(request)
+            response = await handler(request)
+            if request.path == "/index.html" and request.method == "GET":
+                # Short-lived, read by this page's websocket only; a stale one costs a resend, never the view
+                # (the mounted client reports its own URL as before).
+                response.set_cookie(PAGE_COOKIE, request.query_string[:2000], max_age=60, path="/ws",
+                                    httponly=True, samesite="Strict")
+            return response
         if request.path in ("/", "/index.html") and request.method == "GET":
             return self._login_page(request.query_string, dict(request.query).get("lang", "en"))
         raise web.HTTPForbidden(text="access code required")  # the websocket, assets, downloads
@@ -226,7 +233,7 @@ class SessionServer:
             await self._take_turn(client)
             async with self._building:  # one at a time: trame's layout context is process-wide
                 # ~70-150 ms of pure Python building the page: in a thread, the loop keeps its turns
-                app = await asyncio.to_thread(self.factory, name)
+                app = await asyncio.to_thread(self._build, name, request.cookies.get(PAGE_COOKIE, ""))
             self.sessions[name] = app
             task = app.server.start(backend="generic", exec_mode="task")
             await app.server.ready
@@ -277,6 +284,16 @@ class SessionServer:
                 self._give_back_soon()
             log.info("session %s closed (%d active)", name, len(self.sessions))
         return ws
+
+    def _build(self, name: str, page_query: str):
+        app = self.factory(name)
+        preload = getattr(app, "preload", None)  # the bench's plain app has none
+        if preload is not None:
+            try:
+                preload(page_query)
+            except Exception as exc:  # a bad query or tooth: the mount's report still sets the view
+                log.warning("session %s: preload failed (%s)", name, type(exc).__name__)
+        return app
 
     def _give_back_soon(self) -> None:
         """One full collection after a burst of closing sessions, not one per session (each holds the loop
