@@ -1,19 +1,38 @@
 """What goes over the wire: vtk.js mesh states, serialized once per tooth (or cut), shared by all sessions.
 
 Serializing is the costly part, so each function is lru-cached; nothing here touches trame state.
+The browser's copy is lighter than the engine's without losing shape (issue 16): triangles joined into
+strips (VTK's stripper; vtk.js draws strips) and points on a 1/256 mm grid, invisible next to 0.1-0.2 mm
+edges but repetitive enough for the websocket's deflate: about 40 % fewer bytes on the wire.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from trame_vtk.modules.vtk.serializers.mesh import mesh as mesh_state
+import numpy as np
+import pyvista as pv
+from trame_vtk.modules.vtk.serializers.mesh import mesh as vtkjs_state
+from vtkmodules.vtkFiltersCore import vtkStripper
 
 from viewer.growth.model import load_stage as load_tooth  # a tooth key: "85", "85@7.5~variant"
 from viewer.procedure.frames import EXTRA_MESHES, with_color_array
 from viewer.story.model import SIDES
 
 from .cut import cut_extras, cut_tooth
+
+GRID_MM = 1 / 256  # the points' grid in the browser's copy (a power of two: exact in float32)
+
+
+def mesh_state(mesh: pv.PolyData, field_to_keep: str | None = None) -> dict:
+    """The vtk.js state of `mesh` as the browser gets it: on the grid, in strips, its arrays kept."""
+    light = mesh.copy(deep=False)
+    light.points = (np.round(np.asarray(mesh.points) / GRID_MM) * GRID_MM).astype(np.float32)
+    stripper = vtkStripper()
+    stripper.SetInputData(light)
+    stripper.SetMaximumLength(1 << 20)
+    stripper.Update()
+    return vtkjs_state(stripper.GetOutput(), field_to_keep=field_to_keep)
 
 
 @lru_cache(maxsize=64)
