@@ -26,6 +26,7 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
@@ -38,15 +39,18 @@ from .admission import Admission
 from .export.pool import shutdown_shared
 from .logsafe import quote
 from .release import forget, give_back
-from .static_cache import compressed_mirror
+from .static_cache import compressed_mirror, content_hashes
 from .wsguard import BoundedUnChunker, MessageRefused, scrub_errors
 
 log = logging.getLogger(__name__)
 
 COOKIE = "pm3d_access"
 PAGE_COOKIE = "pm3d_page"  # the page's query, read by its websocket: the meshes are sent before the mount
+ASSET_LISTS = {"trame__scripts": "script", "trame__styles": "style"}  # what trame loads after connecting
+IMMUTABLE = "public, max-age=31536000, immutable"  # a content-addressed asset: kept, never asked again
 LAYOUTS = ("main",)  # the page's trame layouts: ``?ui=`` naming another would show a blank page
 MAX_FRAME = 4 << 20  # bytes in one websocket frame (wslink's chunks; the browser sends a few KB)
+SPARE_AFTER_S = 3.0  # the next session's App is built this long after one is taken
 SESSION_GAP_S = 0.25  # one client's new sessions are spread this far apart (each App build holds the loop)
 CLIENT_ERRORS_LOGGED = 5  # browser-side errors logged per session (the rest are counted)
 COLLECT_AFTER_S, COLLECT_MAX_DELAY_S = 1.0, 5.0  # closed sessions' memory: after 1 s quiet, 5 s at most
@@ -103,6 +107,7 @@ class SessionServer:
         self._sockets: dict[str, tuple[web.WebSocketResponse, str]] = {}  # session -> (socket, its pass)
         self._closing = False
         self._building = asyncio.Lock()
+        self._spare: asyncio.Task | None = None  # the next session's App, built ahead (see _take_app)
         self._collect_handle: asyncio.TimerHandle | None = None
         self._collect_due: float | None = None
         self._www = factory("__www__").server
@@ -113,11 +118,21 @@ class SessionServer:
             web.post("/login", self._login),
             web.get("/download/{token}/{name}", self._download),
         ]
-        # Served from compressed mirrors: browsers that accept gzip get the .gz copies (static_cache.py).
+        # Served from compressed mirrors: browsers that accept brotli or gzip get those copies; every asset
+        # is asked for at a content-addressed URL (?v=<hash>) the browser keeps for good (static_cache.py).
+        self._versions: dict[str, str] = {}  # URL path -> content hash
         for route in sorted(self._www.serve.keys(), reverse=True):
             folder = compressed_mirror(self._www.serve[route])
-            routes.append(web.static(f"/{route}", folder, append_version=True))
-        routes.append(web.static("/", compressed_mirror(self._www._www), append_version=True))
+            self._versions |= {f"/{route}/{k}": v for k, v in content_hashes(folder).items()}
+            routes.append(web.static(f"/{route}", folder))
+        page_versions = content_hashes(Path(self._www._www))
+        self._versions |= {f"/{k}": v for k, v in page_versions.items()}
+        self._assets = {key: [self._versioned("/" + url)[1:] for url in self._www.state[key]]
+                        for key in ASSET_LISTS}
+        hints = "".join(f'<link rel="preload" href="{url}" as="{kind}">'
+                        for key, kind in ASSET_LISTS.items() for url in self._assets[key])
+        routes.append(web.static("/", compressed_mirror(self._www._www, page_head=hints,
+                                                        page_versions=page_versions)))
         self.web.add_routes(routes)
         self._runner: web.AppRunner | None = None
         self._listener: asyncio.AbstractServer | None = None
@@ -148,6 +163,11 @@ class SessionServer:
             raise web.HTTPFound(request.path + (f"?{query}" if query else ""))
         if self._allowed(request) or request.path == "/login":
             response = await handler(request)
+            if request.method == "GET" and getattr(response, "status", 0) == 200 \
+                    and "Cache-Control" not in response.headers:
+                wanted = request.query.get("v")
+                fresh = wanted is not None and self._versions.get(request.path) == wanted
+                response.headers["Cache-Control"] = IMMUTABLE if fresh else "no-cache"
             if request.path == "/index.html" and request.method == "GET":
                 # Short-lived, read by this page's websocket only; a stale one costs a resend, never the view
                 # (the mounted client reports its own URL as before).
@@ -231,9 +251,7 @@ class SessionServer:
         connection = None
         try:
             await self._take_turn(client)
-            async with self._building:  # one at a time: trame's layout context is process-wide
-                # ~70-150 ms of pure Python building the page: in a thread, the loop keeps its turns
-                app = await asyncio.to_thread(self._build, name, request.cookies.get(PAGE_COOKIE, ""))
+            name, app = await self._take_app(request.cookies.get(PAGE_COOKIE, ""))
             self.sessions[name] = app
             task = app.server.start(backend="generic", exec_mode="task")
             await app.server.ready
@@ -285,15 +303,43 @@ class SessionServer:
             log.info("session %s closed (%d active)", name, len(self.sessions))
         return ws
 
-    def _build(self, name: str, page_query: str):
-        app = self.factory(name)
+    def _versioned(self, path: str) -> str:
+        version = self._versions.get(path)
+        return f"{path}?v={version}" if version else path
+
+    async def _new_app(self) -> tuple[str, object]:
+        name = "s" + uuid.uuid4().hex
+        async with self._building:  # one at a time: trame's layout context is process-wide
+            # ~150-300 ms of pure Python building the page: in a thread, the loop keeps its turns
+            return name, await asyncio.to_thread(self.factory, name)
+
+    def _prepare_spare(self) -> None:
+        if self._spare is None and not self._closing:
+            self._spare = asyncio.get_running_loop().create_task(self._new_app())
+
+    async def _take_app(self, page_query: str) -> tuple[str, object]:
+        """The App built ahead for this websocket (a new one is started for the next), made ready for the
+        page: a tablet's session does not wait the ~0.3 s a build takes (issue 16's first frame)."""
+        spare, self._spare = self._spare, None
+        try:
+            name, app = await spare if spare is not None else await self._new_app()
+        except Exception as exc:  # noqa: BLE001 - the spare failed: build this one now, as before
+            log.warning("spare session failed (%s)", type(exc).__name__)
+            name, app = await self._new_app()
+        # the next one once this page is drawn: built at once, it took the CPU this page needs (GIL, 2 cores)
+        asyncio.get_running_loop().call_later(SPARE_AFTER_S, self._prepare_spare)
+        await asyncio.to_thread(self._ready, name, app, page_query)
+        return name, app
+
+    def _ready(self, name: str, app, page_query: str) -> None:
+        for key, urls in self._assets.items():  # the same assets, at their content-addressed URLs
+            app.server.state[key] = list(urls)
         preload = getattr(app, "preload", None)  # the bench's plain app has none
         if preload is not None:
             try:
                 preload(page_query)
             except Exception as exc:  # a bad query or tooth: the mount's report still sets the view
                 log.warning("session %s: preload failed (%s)", name, type(exc).__name__)
-        return app
 
     def _give_back_soon(self) -> None:
         """One full collection after a burst of closing sessions, not one per session (each holds the loop
@@ -370,6 +416,8 @@ class SessionServer:
         except BaseException:
             await self._runner.cleanup()
             raise
+        self._prepare_spare()
+        await self._spare  # built before serving: the idle figures include it, and the first tablet uses it
 
     async def stop(self) -> None:
         """Stop promptly: refuse new sessions, say goodbye to open ones, stop exports, close the rest."""
@@ -381,6 +429,11 @@ class SessionServer:
             closing = [ws.close(code=1001, message=b"server shutting down") for ws in sockets]
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.gather(*closing, return_exceptions=True), 3)
+        if self._spare is not None:
+            self._spare.cancel()
+            with contextlib.suppress(BaseException):
+                name, _ = await self._spare
+                AVAILABLE_SERVERS.pop(name, None)
         shutdown_shared()
         if self._runner is not None:
             await self._runner.cleanup()

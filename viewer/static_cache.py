@@ -48,14 +48,17 @@ def app_icons() -> frozenset[str]:
 
 
 def compressed_mirror(source: str | os.PathLike, root: Path | None = None,
-                      icons: frozenset[str] | None = None) -> Path:
+                      icons: frozenset[str] | None = None, page_head: str = "",
+                      page_versions: dict[str, str] | None = None) -> Path:
     """A folder with the same files as `source`, plus ``.br``/``.gz`` copies of the compressible ones; an
-    icon font in it keeps only the glyphs of `icons` (default: the app's) and of the folder's own scripts."""
+    icon font in it keeps only the glyphs of `icons` (default: the app's) and of the folder's own scripts;
+    its ``index.html`` gets `page_head` before ``</head>`` (the hints that fetch the scripts at once) and
+    its own assets at content-addressed URLs (``?v=`` from `page_versions`)."""
     source = Path(source)
     icons = app_icons() if icons is None else icons
     files = sorted(p for p in source.rglob("*") if p.is_file())
     signature = hashlib.sha256(str(source.resolve()).encode())
-    signature.update(" ".join(sorted(icons)).encode())
+    signature.update(f"{sorted(icons)}{page_head}{sorted((page_versions or {}).items())}".encode())
     for path in files:
         stat = path.stat()
         signature.update(f"{path.relative_to(source)}|{stat.st_size}|{stat.st_mtime_ns}".encode())
@@ -74,6 +77,13 @@ def compressed_mirror(source: str | os.PathLike, root: Path | None = None,
     if (partial / ICON_CSS).exists() and (partial / ICON_FONT).exists():
         own = {n for p in files if p.suffix == ".js" for n in ICON_NAME.findall(p.read_text(errors="ignore"))}
         subset_icons(partial, icons | own)
+    page = partial / "index.html"
+    if page_head and page.exists():
+        html = page.read_text()
+        page.unlink()  # a hard link to the installed file: never write through it
+        for name, version in (page_versions or {}).items():  # src="vue.global.js", href="./assets/x.css"
+            html = re.sub(rf'((?:src|href)="(?:\./)?{re.escape(name)})"', rf'\1?v={version}"', html)
+        page.write_text(html.replace("</head>", page_head + "</head>", 1))
     for out in sorted(p for p in partial.rglob("*") if p.is_file()):
         if out.suffix in COMPRESSIBLE and out.stat().st_size >= MIN_SIZE:
             data = out.read_bytes()
@@ -122,3 +132,12 @@ def utility_rules(css: str) -> str:
     """mdi.css's rules after the glyphs (sizes, rotations, ``.mdi-spin``): kept, they are small."""
     last = css.rindex('::before{content:"')
     return css[css.index("}", last) + 1:]
+
+
+def content_hashes(folder: Path) -> dict[str, str]:
+    """Each served file's content hash (its relative path -> 12 hex digits): the version in its URL."""
+    out = {}
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix not in (".gz", ".br") and path.name != ".complete":
+            out[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return out
