@@ -57,7 +57,7 @@ def compressed_mirror(source: str | os.PathLike, root: Path | None = None,
     source = Path(source)
     icons = app_icons() if icons is None else icons
     files = sorted(p for p in source.rglob("*") if p.is_file())
-    signature = hashlib.sha256(str(source.resolve()).encode())
+    signature = hashlib.sha256(str(source.resolve()).encode() + Path(__file__).read_bytes())  # + this code
     signature.update(f"{sorted(icons)}{page_head}{sorted((page_versions or {}).items())}".encode())
     for path in files:
         stat = path.stat()
@@ -77,6 +77,8 @@ def compressed_mirror(source: str | os.PathLike, root: Path | None = None,
     if (partial / ICON_CSS).exists() and (partial / ICON_FONT).exists():
         own = {n for p in files if p.suffix == ".js" for n in ICON_NAME.findall(p.read_text(errors="ignore"))}
         subset_icons(partial, icons | own)
+    for sheet in partial.rglob("*.css"):
+        version_urls(sheet)
     page = partial / "index.html"
     if page_head and page.exists():
         html = page.read_text()
@@ -108,7 +110,7 @@ def subset_icons(folder: Path, names: set[str] | frozenset[str]) -> list[str]:
     kept = sorted(n for n in names if n in rules)
     head = css[:ICON_RULE.search(css).start()]  # @font-face and the .mdi base rules
     head = re.sub(r"@font-face\{[^}]*\}", '@font-face{font-family:"Material Design Icons";'
-                  'src:url("../fonts/materialdesignicons-webfont.woff2?v=subset") format("woff2");'
+                  'src:url("../fonts/materialdesignicons-webfont.woff2") format("woff2");'
                   "font-weight:normal;font-style:normal;font-display:block}", head, count=1)
     body = "".join(f'.{n}::before{{content:"\\{rules[n]}"}}' for n in kept)
     font = TTFont(folder / ICON_FONT)
@@ -141,3 +143,23 @@ def content_hashes(folder: Path) -> dict[str, str]:
         if path.is_file() and path.suffix not in (".gz", ".br") and path.name != ".complete":
             out[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     return out
+
+
+CSS_URL = re.compile(r"""url\((["']?)([^"')?#]+)[^"')]*\1\)""")
+
+
+def version_urls(sheet: Path) -> None:
+    """The fonts a stylesheet names, at content-addressed URLs (``?v=<hash>``): kept by the browser too."""
+    css = sheet.read_text()
+
+    def versioned(match: re.Match) -> str:
+        quote, name = match.groups()
+        target = sheet.parent / name
+        if "//" in name or not target.is_file():
+            return match.group(0)
+        return f"url({quote}{name}?v={hashlib.sha256(target.read_bytes()).hexdigest()[:12]}{quote})"
+
+    out = CSS_URL.sub(versioned, css)
+    if out != css:
+        sheet.unlink()  # may be a hard link to the installed file
+        sheet.write_text(out)
