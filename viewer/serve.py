@@ -409,6 +409,10 @@ class SessionServer:
         self._runner = web.AppRunner(self.web, handle_signals=False, access_log=None,
                                      keepalive_timeout=self.header_timeout_s, shutdown_timeout=2.0)
         await self._runner.setup()
+        # the first tablet's App, built before the first request is answered: once the server answers it is
+        # ready (a test or a signal handler set up after start() would otherwise race this build)
+        self._prepare_spare()
+        await self._spare
         loop = asyncio.get_running_loop()
         try:
             self._listener = await loop.create_server(self.admission.factory(self._runner.server), host, port,
@@ -416,8 +420,6 @@ class SessionServer:
         except BaseException:
             await self._runner.cleanup()
             raise
-        self._prepare_spare()
-        await self._spare  # built before serving: the idle figures include it, and the first tablet uses it
 
     async def stop(self) -> None:
         """Stop promptly: refuse new sessions, say goodbye to open ones, stop exports, close the rest."""
