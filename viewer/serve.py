@@ -4,6 +4,11 @@ this one process, so two tablets never move each other's view.
 The HTTP side (index and static assets) comes from one template instance; websocket sessions come and
 go without touching each other. When a client drops, its App is stopped and forgotten.
 
+To the first frame (issue 16): assets go brotli-compressed at content-addressed URLs the browser keeps
+(``viewer.static_cache``), hinted in the page so they load while the session starts; the next session's App
+is built ahead of its websocket; the page's query reaches its websocket as a short cookie, so the tooth's
+meshes go out with the first state rather than after the client has mounted.
+
 With an access code (``--access-code``), every request but the login form needs the session cookie the
 form hands out after the right code (``viewer.access``: constant-time check, wrong codes throttled per
 client, passes that expire and can be revoked); the websocket is refused without it. Without a code
@@ -334,7 +339,7 @@ class SessionServer:
     def _ready(self, name: str, app, page_query: str) -> None:
         for key, urls in self._assets.items():  # the same assets, at their content-addressed URLs
             app.server.state[key] = list(urls)
-        preload = getattr(app, "preload", None)  # the bench's plain app has none
+        preload = getattr(app, "preload", None)  # a test's factory may make apps without it
         if preload is not None:
             try:
                 preload(page_query)
