@@ -38,6 +38,25 @@ def build_from_nothing() -> dict:
     return {"build_s": float(out.stdout.strip().splitlines()[-1]), "build_process_s": wall}
 
 
+# Issue 16: the MP4 of the longest procedure, made in a process of its own as the export pool's worker does
+# (the tooth loaded first: the build is the figure above).
+VIDEO_SNIPPET = (
+    "import sys, time; from meshes import load_tooth; from scenes import load_all; "
+    "from viewer.export.video import render_procedure_video; load_tooth('85'); t=time.perf_counter(); "
+    "r=render_procedure_video('85', 'pulpectomy', sys.argv[1]); "
+    "print(time.perf_counter()-t, load_all()['pulpectomy'].total_duration, r.frames)"
+)
+
+
+def video_time() -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run([sys.executable, "-c", VIDEO_SNIPPET, str(Path(tmp) / "clip.mp4")],
+                             cwd=servers.APP_ROOT, check=True, capture_output=True, text=True,
+                             env={**os.environ, "PYTHONPATH": str(servers.APP_ROOT)})
+    made_s, lasts_s, frames = out.stdout.strip().splitlines()[-1].split()
+    return {"made_s": float(made_s), "lasts_s": float(lasts_s), "frames": int(frames)}
+
+
 def startup(kind: str, repeats: int) -> float:
     times = []
     for _ in range(repeats):
@@ -67,6 +86,8 @@ def measure(kind: str, args, results: dict) -> None:
             b = browser.launch(p)
             try:
                 r["load"] = browser.cold_loads(p, b, first_url, args.loads)
+                r["screenshot"] = browser.screenshot_loads(p, b, first_url, max(3, args.loads // 2))
+                r["second_visit"] = browser.second_visits(p, b, first_url, 3 if args.quick else 5)
                 r["wire"] = browser.wire_bytes(p, b, srv.port, first_url.removeprefix(srv.url.rstrip("/")))
                 r["animation"] = browser.animation(p, b, srv, play_url, window_s=3 if args.quick else 6)
             finally:
@@ -94,15 +115,24 @@ def rows(res: dict) -> list[tuple[str, object, object, str]]:
     mb = 1e6
     out = [
         ("build four molars from nothing (s)", res["build"]["build_s"], res["build"]["build_s"], "<= 10"),
+        (f"MP4 of the {fmt(res['video']['lasts_s'])} s pulpectomy made in (s)", res["video"]["made_s"],
+         res["video"]["made_s"], f"< {fmt(res['video']['lasts_s'])}"),
         ("warm start-up to 'App running' (s)", *both("startup_s"), "<= 2"),
-        ("first frame, median (s)", *both("load", "first_frame_median_s"), "<= 1.5 and <= 0.5 x baseline"),
+        ("first frame, median (s)", *both("load", "first_frame_median_s"), "<= 1.0 and <= 0.5 x baseline"),
         ("first frame, p95 (s)", *both("load", "first_frame_p95_s"), ""),
+        ("first frame by screenshot at 2x, median (s)", *both("screenshot", "median_s"), "<= 0.5 x baseline"),
+        ("second visit: first frame, median (s)", *both("second_visit", "first_frame_median_s"), "<= 0.5"),
+        ("second visit: HTTP bytes over the network (MB)",
+         *[x / mb for x in both("second_visit", "http_bytes")], ""),
+        ("second visit: responses from the browser cache", *[f"{g(d, 'second_visit', 'from_cache')} of "
+                                                              f"{g(d, 'second_visit', 'responses')}"
+                                                              for d in (o, b)], "scripts, fonts"),
         ("bytes to first frame: HTTP (MB)", *[x / mb for x in both("load", "http_bytes")], ""),
         ("bytes to first frame: websocket payload (MB)", *[x / mb for x in both("load", "ws_bytes")], ""),
         ("bytes to first frame: total payload (MB)",
          *[(g(d, "load", "http_bytes") + g(d, "load", "ws_bytes")) / mb for d in (o, b)], ""),
         ("bytes to first frame on the wire, both ways (MB)",
-         *[(g(d, "wire", "down") + g(d, "wire", "up")) / mb for d in (o, b)], "<= 2.5"),
+         *[(g(d, "wire", "down") + g(d, "wire", "up")) / mb for d in (o, b)], "<= 1.2"),
         ("animation: browser fps at 800x600 (SwiftShader)", *both("animation", "browser_fps"), "report"),
         ("animation: server frames per s", *both("animation", "server_frames_per_s"), ""),
         ("animation: websocket bytes per frame", *both("animation", "ws_bytes_per_frame"), "<= 1000"),
@@ -177,6 +207,8 @@ def main(argv=None) -> int:
     print(f"# {m['date']} · {m['nproc']} CPUs · {m['cpu']} · {m['ram_gb']} GB RAM · Python {m['python']}")
     print("building the four molars from nothing ...", flush=True)
     res["build"] = build_from_nothing()
+    print("making the MP4 of a procedure ...", flush=True)
+    res["video"] = video_time()
     for kind in ("ours", "baseline"):
         print(f"measuring {kind} ...", flush=True)
         measure(kind, args, res)

@@ -64,10 +64,11 @@ def launch(p):
     return p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def tablet_context(p, browser, viewport=None):
+def tablet_context(p, browser, viewport=None, own_ratio: bool = False):
     device = dict(p.devices["iPad Pro 11"])
     device.pop("default_browser_type", None)
-    device["device_scale_factor"] = 1  # SwiftShader draws on the CPU: keep both apps at 1x
+    if not own_ratio:
+        device["device_scale_factor"] = 1  # SwiftShader draws on the CPU: keep both apps at 1x
     if viewport:
         device["viewport"] = viewport
     ctx = browser.new_context(**device)
@@ -162,10 +163,21 @@ def first_frame(page, url: str, timeout_ms: int = 60000) -> dict:
             "ws_deflate": net.ws_deflate, "net": net}
 
 
+def shown_share(page, box) -> float:
+    """What the screen shows in `box` (CSS px): share off its most common colour, from a page screenshot
+    (no waiting for the element to settle, as a locator's would), every 4th pixel."""
+    x, y, w, h = box
+    png = page.screenshot(clip={"x": x, "y": y, "width": w, "height": h}, scale="css", animations="allow")
+    return _off_background(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)[::4, ::4])
+
+
 def canvas_not_blank(page) -> float:
     """Share of canvas pixels that differ from its most common colour (the background)."""
     png = page.locator("canvas").first.screenshot()
-    img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    return _off_background(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int))
+
+
+def _off_background(img) -> float:
     flat = img.reshape(-1, 3)
     values, counts = np.unique(flat, axis=0, return_counts=True)
     bg = values[counts.argmax()]
@@ -200,6 +212,62 @@ def cold_loads(p, browser, url: str, n: int) -> dict:
         "canvas_visible_share": runs[0].get("visible_share"),
         "http_urls": urls,
     }
+
+
+def screenshot_loads(p, browser, url: str, n: int, share: float = 0.05) -> dict:
+    """``n`` cold loads at the tablet's own pixel ratio (iPad Pro 11: 2): seconds from navigation until a
+    screenshot of the page first shows geometry (``share`` of its pixels off the background colour).
+    Independent of the draw-call hook; coarse by one screenshot's time, the same for both apps."""
+    times = []
+    for _ in range(n):
+        ctx = tablet_context(p, browser, own_ratio=True)
+        try:
+            page = ctx.new_page()
+            t0 = time.perf_counter()
+            page.goto(url, wait_until="commit")
+            deadline = t0 + 60
+            while time.perf_counter() < deadline:
+                box = page.evaluate("(() => { const c = document.querySelector('canvas');"
+                                    " if (!c) return null; const r = c.getBoundingClientRect();"
+                                    " return r.width > 0 ? [r.x, r.y, r.width, r.height] : null; })()")
+                if box and shown_share(page, box) >= share:
+                    break
+            times.append(time.perf_counter() - t0)
+        finally:
+            ctx.close()
+    times.sort()
+    return {"median_s": statistics.median(times), "runs_s": [round(t, 3) for t in times],
+            "pixel_ratio": p.devices["iPad Pro 11"]["device_scale_factor"]}
+
+
+def second_visits(p, browser, url: str, n: int) -> dict:
+    """A visit, then ``n`` more in the same browser profile: first frame and what came from the cache."""
+    ctx = tablet_context(p, browser)
+    try:
+        first = ctx.new_page()
+        first_frame(first, url)
+        first.close()
+        runs = []
+        for _ in range(n):
+            time.sleep(4)  # a visit later on (not a reload at once): the server is idle again
+            page = ctx.new_page()
+            cdp = ctx.new_cdp_session(page)
+            cdp.send("Network.enable")
+            responses: list[dict] = []
+            cdp.on("Network.responseReceived", lambda e, rs=responses: rs.append(e["response"]))
+            r = first_frame(page, url)
+            r.pop("net")
+            cached = [x for x in responses if x.get("fromDiskCache") or x.get("fromMemoryCache")]
+            r["responses"], r["from_cache"] = len(responses), len(cached)
+            runs.append(r)
+            page.close()
+    finally:
+        ctx.close()
+    return {"first_frame_median_s": statistics.median(r["first_frame_s"] for r in runs),
+            "first_frame_runs_s": sorted(round(r["first_frame_s"], 3) for r in runs),
+            "http_bytes": statistics.median(r["http_bytes"] for r in runs),
+            "ws_bytes": statistics.median(r["ws_bytes"] for r in runs),
+            "responses": runs[-1]["responses"], "from_cache": runs[-1]["from_cache"]}
 
 
 def wire_bytes(p, browser, port: int, path: str) -> dict:

@@ -9,6 +9,7 @@ lets a caller wait for a state key to come back from the server.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import re
 import time
@@ -137,7 +138,12 @@ class TrameClient:
         """Open a session like a browser does; returns seconds until its scene data is all here."""
         t0 = time.perf_counter()
         connector = aiohttp.TCPConnector(local_addr=(self.local_addr, 0)) if self.local_addr else None
-        self._session = aiohttp.ClientSession(connector=connector)
+        self._session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.CookieJar(unsafe=True))
+        # the page first, as a browser loads it: its query (a cookie) lets the server send the meshes at once
+        with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
+            page = self.url.removesuffix("/ws").replace("ws://", "http://") + "/index.html" + query
+            async with self._session.get(page, timeout=aiohttp.ClientTimeout(total=timeout)) as r:
+                await r.read()
         self._ws = await self._session.ws_connect(self.url, max_msg_size=0, heartbeat=None)
         self._reader = asyncio.get_running_loop().create_task(self._read())
         hello = await self._send("system:c0:0", "wslink.hello", [{"secret": SECRET}])
@@ -146,10 +152,12 @@ class TrameClient:
         self.state.update(initial.get("state", {}))
         template = str(self.state.get("trame__template_main", ""))
         self.triggers = triggers_by_label(template, self.state.get("ui"))
-        if "mounted" in self.triggers:  # our app: the page reports its URL, the scene follows
-            got = self.wait_for(lambda ch: "mesh_enamel" in ch and ch["mesh_enamel"])
+        if "mounted" in self.triggers:  # our app: the page reports its URL (the meshes came with the state)
+            got = None if self.state.get("mesh_enamel") else self.wait_for(
+                lambda ch: "mesh_enamel" in ch and ch["mesh_enamel"])
             await self.call("trame.trigger", [self.triggers["mounted"], [query], {}], timeout=timeout)
-            await asyncio.wait_for(got, timeout)
+            if got is not None:
+                await asyncio.wait_for(got, timeout)
         await self.fetch_arrays(timeout)
         return time.perf_counter() - t0
 

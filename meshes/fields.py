@@ -13,7 +13,7 @@ import numpy as np
 from scipy import ndimage
 
 from meshes.crown import CrownProfile, Occlusal
-from meshes.sdf import ellipse_field, outline_field, smax, smin
+from meshes.sdf import distance_inside, ellipse_field, outline_field, smax, smin, stadium_field
 from meshes.spec import Root, ToothSpec
 
 __all__ = ["LabelVolume", "build_label_volume", "make_well_composed", "outline_field", "smax", "smin"]
@@ -124,7 +124,7 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
             end_round = np.sqrt(np.clip((1 - tc) / 0.05, 0.0, 1.0))
             rx = np.maximum(canal.width_md / 2 * (1 - canal.taper * tc), 0.15) * end_round
             ry = np.maximum(canal.width_bl / 2 * (1 - 0.6 * tc), 0.15) * end_round
-            fc = ellipse_field(x, y, ccx + canal.offset[0] * shrink, ccy + canal.offset[1] * shrink, rx, ry)
+            fc = stadium_field(x, y, ccx + canal.offset[0] * shrink, ccy + canal.offset[1] * shrink, rx, ry)
             fc = np.maximum(fc, np.maximum(z - (floor_z + 0.6), z_end - z))
             closer = fc < canal_min[sr]
             canal_min[sr] = np.where(closer, fc, canal_min[sr])
@@ -132,7 +132,7 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
             canal_names.append(canal.name)
         x, y, z = grid_x, grid_y, grid_z
     inside = tooth < 0
-    depth = ndimage.distance_transform_edt(inside, sampling=spacing).astype(np.float32)
+    depth = distance_inside(inside, spacing)
 
     thickness = c["enamel_cervix"] + (c["enamel"] - c["enamel_cervix"]) * _smoothstep(
         z / (0.45 * c["height"])
@@ -235,20 +235,37 @@ def _smoothstep(v: np.ndarray) -> np.ndarray:
 
 
 def _largest_component(mask: np.ndarray) -> np.ndarray:
-    lab, n = ndimage.label(mask)
+    box = _bounds(mask)
+    lab, n = ndimage.label(mask[box])
     if n <= 1:
         return mask
-    sizes = ndimage.sum_labels(mask, lab, index=np.arange(1, n + 1))
-    return lab == (1 + int(np.argmax(sizes)))
+    sizes = ndimage.sum_labels(mask[box], lab, index=np.arange(1, n + 1))
+    out = np.zeros_like(mask)
+    out[box] = lab == (1 + int(np.argmax(sizes)))
+    return out
 
 
 def _touching(mask: np.ndarray, other: np.ndarray) -> np.ndarray:
     """The components of `mask` that touch `other` (canals cut off from the chamber are dropped)."""
-    lab, n = ndimage.label(mask, structure=np.ones((3, 3, 3)))
+    box = _bounds(mask, margin=1)
+    lab, n = ndimage.label(mask[box], structure=np.ones((3, 3, 3)))
     if n == 0:
         return mask
-    touched = np.unique(lab[ndimage.binary_dilation(other) & mask])
-    return np.isin(lab, touched[touched > 0])
+    touched = np.unique(lab[ndimage.binary_dilation(other[box]) & mask[box]])
+    out = np.zeros_like(mask)
+    out[box] = np.isin(lab, touched[touched > 0])
+    return out
+
+
+def _bounds(mask: np.ndarray, margin: int = 0) -> tuple[slice, ...]:
+    """The box around a mask's True voxels (and `margin` more): labelling only there is the same, and less
+    work for the small pulp masks."""
+    box = []
+    for axis in range(3):
+        hit = np.flatnonzero(mask.any(axis=tuple(a for a in range(3) if a != axis)))
+        lo, hi = (hit[0], hit[-1] + 1) if hit.size else (0, 0)
+        box.append(slice(max(lo - margin, 0), min(hi + margin, mask.shape[axis])))
+    return tuple(box)
 
 
 def make_well_composed(labels: np.ndarray, max_rounds: int = 60) -> int:

@@ -24,7 +24,8 @@ def removal_order(volume: LabelVolume) -> tuple[np.ndarray, np.ndarray]:
     ijk = np.argwhere(pulp)
     node = np.full(labels.shape, -1, dtype=np.int64)
     node[tuple(ijk.T)] = np.arange(len(ijk))
-    graph = _voxel_graph(node, volume.spacing)
+    lo, hi = ijk.min(axis=0), ijk.max(axis=0) + 1  # the graph in the pulp's box: a fraction of the grid
+    graph = _voxel_graph(node[lo[0] : hi[0], lo[1] : hi[1], lo[2] : hi[2]], volume.spacing)
     distance = dijkstra(graph, directed=False, indices=_access_voxels(volume, ijk), min_only=True)
     # A canal cut off from the access (it cannot happen with the fields' connectivity check) comes last.
     distance[~np.isfinite(distance)] = distance[np.isfinite(distance)].max() + 1.0

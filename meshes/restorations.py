@@ -11,9 +11,9 @@ can be drawn on the tooth without two coincident surfaces fighting.
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 
 from meshes.fields import CROWN_PULP, DENTIN, ENAMEL, ROOT_PULP, LabelVolume, make_well_composed
+from meshes.sdf import distance_inside
 
 MEDICAMENT_THICKNESS = 1.0  # mm over the orifices (MTA is placed 1-3 mm thick; estimate)
 CROWN_SHELL = (
@@ -49,7 +49,7 @@ def restoration_labels(volume: LabelVolume) -> np.ndarray:
     # The shell only covers the crown: the distance transform runs on the slab from just below the CEJ up.
     k0 = max(0, int(np.searchsorted(volume.axis(2), -2 * CROWN_SHELL)))
     tooth = labels[:, :, k0:] > 0
-    gap = ndimage.distance_transform_edt(~tooth, sampling=volume.spacing)
+    gap = distance_inside(~tooth, volume.spacing)
     shell = (~tooth) & (gap <= CROWN_SHELL) & (z[:, :, k0:] >= 0.0)
     out[:, :, k0:][shell] = EXTRA_LABELS["crown_ssc"]
     make_well_composed(out)

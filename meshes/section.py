@@ -49,15 +49,22 @@ def section_mm(tooth, plane: str, position: float) -> tuple[float, float]:
     return t * (hi - lo), hi - lo
 
 
-def clip_region(mesh: pv.PolyData, normal, origin, keep_arrays: bool = False) -> pv.PolyData:
+def clip_region(
+    mesh: pv.PolyData, normal, origin, keep_arrays: bool = False, keep: float | None = None
+) -> pv.PolyData:
     """Keep the part of a closed surface behind the plane (opposite the normal) and cap the cut.
 
     With ``keep_arrays`` the point arrays (removal order, decay) are carried over from the nearest original
-    point, so a cut pulp still colours by its removal front (the clip itself drops them)."""
+    point, so a cut pulp still colours by its removal front (the clip itself drops them). ``keep`` (0..1)
+    decimates the result to that share of its faces (the video's software renderer, viewer/export)."""
     if mesh.n_points == 0:
         return mesh.copy()
     # clip_closed_surface keeps the side the normal points away from; flip so the kept half is behind.
     out = mesh.clip_closed_surface(normal=tuple(-np.asarray(normal)), origin=tuple(origin))
+    if keep is not None and out.n_cells > 500:
+        from meshes.surfaces import decimate
+
+        out = pv.PolyData.from_regular_faces(*decimate(np.asarray(out.points), out.regular_faces, keep))
     if keep_arrays and out.n_points and len(mesh.point_data):
         from scipy.spatial import cKDTree
 

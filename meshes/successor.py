@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyvista as pv
-from scipy import ndimage
 from scipy.interpolate import PchipInterpolator
 
 from meshes.fields import LabelVolume, make_well_composed, outline_field, smax
+from meshes.sdf import distance_inside
 from meshes.spec import TEETH_DIR, load_sources
 from meshes.surfaces import display_regions, labelled_surface, split_regions
 
@@ -106,7 +106,7 @@ def place_successor(kind: str, tooth: LabelVolume, trunk: float, stage: float | 
     coarse = LabelVolume(
         tooth.labels[::2, ::2, ::2], tooth.canal, [], tooth.origin, 2 * tooth.spacing, 0, {}, {}
     )
-    gap = ndimage.distance_transform_edt(coarse.labels == 0, sampling=coarse.spacing).astype(np.float32)
+    gap = distance_inside(coarse.labels == 0, coarse.spacing)
     apex_z = tooth.origin[2] + 0.5  # the grid starts half a millimetre below the longest root
     for attempt in range(12):
         scale = 0.96**attempt
@@ -129,24 +129,26 @@ def place_successor(kind: str, tooth: LabelVolume, trunk: float, stage: float | 
 def _highest_fit(crypt, gap, tooth, clearance, top, lowest):
     """The highest placement of the crypt (cervix centre) that keeps `clearance` from the primary tooth."""
     height = crypt[:, 2].max()
-    sample = crypt[:: max(1, len(crypt) // 4000)]
+    # A sample screens the placements: its least gap is never below the crypt's, so the answer is the same
+    # for any sample; a small one is the least work (measured: 500 points, a third of 4000's time).
+    sample = crypt[:: max(1, len(crypt) // 500)]
+    shifts = sorted(
+        ((dx, dy) for dx in np.arange(-1.5, 1.6, 0.5) for dy in np.arange(-1.5, 1.6, 0.5)),
+        key=lambda v: np.hypot(*v),
+    )
     for z_top in np.arange(top - 0.2, lowest, -0.2):
-        for dx, dy in sorted(
-            ((dx, dy) for dx in np.arange(-1.5, 1.6, 0.5) for dy in np.arange(-1.5, 1.6, 0.5)),
-            key=lambda v: np.hypot(*v),
-        ):
-            offset = (float(dx), float(dy), float(z_top - height))
-            if _least_gap(sample, offset, gap, tooth) >= clearance:
-                least = _least_gap(crypt, offset, gap, tooth)
-                if least >= clearance:
-                    return offset, least
+        offsets = np.array([(float(dx), float(dy), float(z_top - height)) for dx, dy in shifts])
+        # Every shift of one height at once on the sample; the nearest one that passes is checked in full.
+        for offset in offsets[_least_gap(sample, offsets, gap, tooth) >= clearance]:
+            least = float(_least_gap(crypt, offset[None], gap, tooth)[0])
+            if least >= clearance:
+                return tuple(float(v) for v in offset), least
     return None
 
 
-def _least_gap(points, offset, gap, tooth) -> float:
-    """Least distance from the points (moved by offset) to the primary tooth, from its distance map."""
-    ijk = np.rint((points + np.asarray(offset) - np.asarray(tooth.origin)) / tooth.spacing).astype(int)
-    inside = np.all((ijk >= 0) & (ijk < np.asarray(gap.shape)), axis=1)
-    if not inside.any():
-        return float("inf")
-    return float(gap[tuple(ijk[inside].T)].min())
+def _least_gap(points, offsets, gap, tooth) -> np.ndarray:
+    """Least distance from the points, moved by each offset, to the primary tooth, from its distance map."""
+    ijk = np.rint((points[None] + offsets[:, None] - np.asarray(tooth.origin)) / tooth.spacing).astype(int)
+    inside = np.all((ijk >= 0) & (ijk < np.asarray(gap.shape)), axis=2)
+    values = gap[tuple(np.where(inside[..., None], ijk, 0).transpose(2, 0, 1))]
+    return np.where(inside, values, np.inf).min(axis=1)

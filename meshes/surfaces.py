@@ -8,6 +8,7 @@ flipped, so each region is consistently oriented outwards and neighbours share t
 from __future__ import annotations
 
 import numpy as np
+import pyfqmr
 import pyvista as pv
 
 from meshes.fields import LABELS, LabelVolume
@@ -23,6 +24,7 @@ SMOOTHING_PASS_BAND = 0.07
 FIRM_ITERATIONS = 60
 FIRM_PASS_BAND = 0.01
 VOLUME_ROUNDS = 3  # offset passes that give a smoothed region back its voxel volume
+TAPER_RINGS = 6  # edges over which that offset fades in from a junction
 
 
 def label_image(volume: LabelVolume, labels: np.ndarray | None = None) -> pv.ImageData:
@@ -71,25 +73,43 @@ def restore_volume(
     """Push the walls of region `label` along their normals until it encloses `target_mm3` again.
 
     Only vertices on no other interface than the region's own walls move: junctions (its rim on other
-    regions) stay put, so the offset never tears a shared boundary.
+    regions) stay put, so the offset never tears a shared boundary. The offset fades in over the first
+    TAPER_RINGS rings from a junction: a full step next to a pinned rim is a crease (measured: it kept the
+    pulp's normal noise up where the chamber floor meets the walls).
     """
     own = np.any(sides == label, axis=1)
     moving = np.ones(len(points), dtype=bool)
     moving[faces[~own].ravel()] = False
     moving[np.setdiff1d(np.arange(len(points)), faces[own].ravel())] = False
     tri = np.concatenate([faces[own & (sides[:, 0] == label)], faces[own & (sides[:, 1] == label)][:, ::-1]])
+    weight = _fade_from(~moving, tri, TAPER_RINGS)
     points = points.copy()
     for _ in range(VOLUME_ROUNDS):
         p0, p1, p2 = points[tri[:, 0]], points[tri[:, 1]], points[tri[:, 2]]
         cross = np.cross(p1 - p0, p2 - p0)
         volume = float(np.einsum("ij,ij->", p0, cross)) / 6.0  # divergence theorem, signed
-        area = 0.5 * float(np.linalg.norm(cross, axis=1).sum())
+        # The volume one millimetre of offset adds: each face's area times its corners' mean weight.
+        area = 0.5 * float(np.linalg.norm(cross, axis=1) @ weight[tri].mean(axis=1))
         if area == 0:
             break
         sign = 1.0 if volume > 0 else -1.0
         normals = sign * vertex_normals(points, tri)
-        points[moving] += ((target_mm3 - abs(volume)) / area) * normals[moving]
+        points += ((target_mm3 - abs(volume)) / area) * weight[:, None] * normals
     return points
+
+
+def _fade_from(fixed: np.ndarray, tri: np.ndarray, rings: int) -> np.ndarray:
+    """Per vertex: 0 on `fixed`, rising smoothly to 1 at `rings` edges away from it (1 beyond)."""
+    weight = np.ones(len(fixed))
+    reached = fixed.copy()
+    weight[fixed] = 0.0
+    for ring in range(1, rings):
+        front = np.zeros(len(fixed), dtype=bool)
+        front[tri[reached[tri].any(axis=1)].ravel()] = True
+        front &= ~reached
+        weight[front] = ring / rings
+        reached |= front
+    return weight * weight * (3 - 2 * weight)
 
 
 def split_regions(
@@ -119,21 +139,41 @@ def display_regions(
     surfaces.
     """
     parts_points, parts_faces, parts_sides, offset = [], [], [], 0
-    for pair in np.unique(sides, axis=0):
-        patch = _compact(points, faces[np.all(sides == pair, axis=1)])
+    # The faces grouped by their label pair, in their own order (one sort of integer codes: a sort of the
+    # pairs as rows cost as much as the decimation, measured).
+    code = sides[:, 0].astype(np.int64) * 256 + sides[:, 1]
+    order = np.argsort(code, kind="stable")
+    _, starts = np.unique(code[order], return_index=True)
+    for group in np.split(order, starts[1:]):
+        pair = sides[group[0]]
+        patch = _compact(points, faces[group])
         fraction = max((keep[int(label)] for label in pair if int(label) in keep), default=1.0)
-        if fraction < 1.0 and patch.n_cells > 500:
-            patch = patch.decimate_pro(
-                1.0 - fraction, preserve_topology=True, boundary_vertex_deletion=False, splitting=False
-            )
-        parts_points.append(np.asarray(patch.points, dtype=np.float32))
-        parts_faces.append(patch.regular_faces + offset)
-        parts_sides.append(np.repeat(pair[None], patch.n_cells, axis=0))
-        offset += patch.n_points
+        patch_points, tri = np.asarray(patch.points, dtype=np.float32), patch.regular_faces
+        if fraction < 1.0 and len(tri) > 500:
+            patch_points, tri = decimate(patch_points, tri, fraction)
+        parts_points.append(patch_points)
+        parts_faces.append(tri + offset)
+        parts_sides.append(np.repeat(pair[None], len(tri), axis=0))
+        offset += len(patch_points)
     # Pinned rims keep their exact coordinates: merging equal points stitches the interfaces together again.
     merged, inverse = np.unique(np.concatenate(parts_points), axis=0, return_inverse=True)
     faces_all = inverse.ravel()[np.concatenate(parts_faces)]
     return split_regions(merged, faces_all, np.concatenate(parts_sides), names)
+
+
+def decimate(points: np.ndarray, tri: np.ndarray, keep: float) -> tuple[np.ndarray, np.ndarray]:
+    """`keep` of the faces by quadric edge collapse, the open border untouched (its points exactly kept).
+
+    pyfqmr's fast quadric simplification: the same face count as VTK's decimate_pro in a third of its time
+    (measured on a second molar's interfaces), and no worse a surface (tests/test_crown_form.py).
+    """
+    simplifier = pyfqmr.Simplify()
+    simplifier.setMesh(points.astype(np.float64), tri.astype(np.int32))
+    simplifier.simplify_mesh(
+        target_count=int(keep * len(tri)), aggressiveness=7, preserve_border=True, verbose=False
+    )
+    kept_points, kept_tri, _ = simplifier.getMesh()
+    return kept_points.astype(np.float32), kept_tri.astype(np.int64)
 
 
 def _compact(points: np.ndarray, tri: np.ndarray) -> pv.PolyData:

@@ -31,11 +31,17 @@ PALATAL_CANAL_MM3 = 3.7  # CBCT, ANATOMY.md
 # Yang et al., J. Formos. Med. Assoc. 2013: four canals (two mesial, two distal) in 73 % of 487 teeth.
 CANALS_85 = ["distobuccal canal", "distolingual canal", "mesiobuccal canal", "mesiolingual canal"]
 # Issue 13's smoothness targets: 95th percentile of the two-ring normal angle, degrees. Reached on the enamel
-# (the crown as seen); not yet on the inner regions, where the crease of the chamber floor (crown pulp against
-# root pulp) and the canal orifices keep the percentile up. NOISE_REACHED is this build's bound (before issue
-# 13: 9.0-9.7 enamel, 9.3-9.7 dentin, 9.2-10.8 crown pulp, 11.6-13.6 root pulp), so a regression fails.
+# of all four and on the inner regions NOISE_AT_TARGET names; NOISE_REACHED bounds this build elsewhere
+# (measured: dentin 6.7 and crown pulp 6.5 on 54, crown pulp 6.4 on 85, where the chamber floor's crease meets
+# the funnels; root pulp 10.2-11.7, thin canals three to four voxels across), so a regression fails. Before
+# issue 13: 9.0-9.7 enamel, 9.3-9.7 dentin, 9.2-10.8 crown pulp, 11.6-13.6 root pulp.
 NOISE_TARGET = {"enamel": 4.5, "dentin": 6.0, "crown_pulp": 6.0, "root_pulp": 10.0}
-NOISE_REACHED = {"enamel": 4.5, "dentin": 8.0, "crown_pulp": 8.5, "root_pulp": 15.5}
+NOISE_REACHED = {"enamel": 4.5, "dentin": 7.0, "crown_pulp": 7.0, "root_pulp": 12.0}
+NOISE_AT_TARGET = {
+    "55": ("dentin", "crown_pulp"),
+    "84": ("dentin", "crown_pulp"),
+    "85": ("dentin", "root_pulp"),
+}
 
 RIGHT = ("54", "55", "84", "85")
 
@@ -278,7 +284,8 @@ def test_surfaces_are_smooth(teeth, code):
     noise = {r: normal_noise_p95(local.points[r], local.faces[r]) for r in REGIONS}
     over = {r: round(v, 1) for r, v in noise.items() if v > NOISE_REACHED[r]}
     assert not over, f"{code}: over {NOISE_REACHED}: {over}"
-    assert noise["enamel"] <= NOISE_TARGET["enamel"]
+    for region in ("enamel", *NOISE_AT_TARGET.get(code, ())):
+        assert noise[region] <= NOISE_TARGET[region], f"{code} {region}: {noise[region]:.2f}"
 
 
 # Browser copies before issue 13 (triangles of the four regions; two-ring noise p95 up to 24 degrees): they

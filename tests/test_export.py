@@ -107,6 +107,25 @@ def test_video_rejects_bad_arguments(tmp_path):
         render_procedure_video("85", PROCEDURE, tmp_path / "x.avi", fmt="avi")
 
 
+def test_video_draws_the_sessions_tooth(tmp_path):
+    """A tooth key carries the session's age: at 9 the roots of 85 are partly resorbed. The stage draws that
+    tooth (its roots end higher than the complete tooth's), and the video's first frame differs from the
+    complete tooth's in much of the picture."""
+    from viewer.export.stage import stage_geometry
+    from viewer.export.video import render_procedure_video
+
+    lowest = {key: stage_geometry(key, None, 0.0)["dentin"].bounds[4] for key in ("85", "85@9")}
+    assert lowest["85@9"] > lowest["85"] + 1.0, lowest  # mm: world z runs occlusal for a mandibular molar
+    frames = {}
+    for key in ("85", "85@9"):
+        out = tmp_path / f"{key}.mp4"
+        r = render_procedure_video(key, PROCEDURE, out, size=(320, 240), fps=2, end=0.5)
+        assert r.frames == 1
+        frames[key] = _frames(out)[1][0].astype(int)
+    changed = (np.abs(frames["85"] - frames["85@9"]).max(axis=2) > 40).mean()
+    assert changed > 0.05, changed
+
+
 def test_screenshot_png():
     from io import BytesIO
 
@@ -198,3 +217,36 @@ def test_offline_page_speaks_the_session_language(tmp_path):
     for key in ("ui.enamel", "ui.root_pulp", "ui.offline_xray", "ui.offline_help", "ui.layers"):
         assert json.dumps(text("es", key))[1:-1] in page, key  # in the panel's JSON (escaped)
     assert "X-ray (see through" not in page and "Drag to turn" not in page and '"Enamel"' not in page
+
+
+def _blood_dark(frame: np.ndarray) -> int:
+    """Dark, nearly pure red: the clinical palette's inflamed pulp, shaded."""
+    r, g, b = (frame[..., i].astype(int) for i in range(3))
+    return int(((r > 50) & (r < 175) & (g < 0.25 * r) & (b < 0.25 * r)).sum())
+
+
+def _apricot(frame: np.ndarray) -> int:
+    """The story's soft inflamed pulp (colors.INFECTION_COLORS["inflamed"]), shaded."""
+    r, g, b = (frame[..., i].astype(int) for i in range(3))
+    return int(((r > 150) & (g > 0.45 * r) & (g < 0.8 * r) & (b < 0.7 * g)).sum())
+
+
+def test_a_parents_video_shows_what_parent_mode_shows(tmp_path, window):
+    """A parent's video: the story's apricot pulp, never blood-dark, and no mm³ counter; a student's: both."""
+    from viewer.export.video import removal_counter, render_procedure_video
+
+    frames = {}
+    for who, parent in (("parent", True), ("student", False)):
+        r = render_procedure_video("85", PROCEDURE, tmp_path / f"{who}.mp4", size=(480, 360), fps=1.0,
+                                   start=window[0], end=window[0] + 2.0, parent=parent)
+        frames[who] = _frames(r.path)[1][0]
+    parent, student = frames["parent"], frames["student"]
+    assert _blood_dark(student) > 300 and _apricot(student) < 0.2 * _blood_dark(student)
+    assert _apricot(parent) > 300 and _blood_dark(parent) < 0.02 * _apricot(parent)
+
+    tl = load_all()[PROCEDURE]
+    from scenes.resolve import PulpVolumes, moment
+
+    m = moment(tl, window[0] + 3.0, PulpVolumes(crown_mm3=20.0, root_mm3=10.0))
+    assert m.removing and "mm³" in removal_counter(m)
+    assert removal_counter(m, parent=True) == ""

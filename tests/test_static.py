@@ -17,7 +17,7 @@ def _get(url: str, gzip_ok: bool) -> tuple[bytes, str | None]:
 
 def test_scripts_are_sent_gzipped_to_browsers_that_accept_it(server_url):
     index, _ = _get(server_url + "index.html", gzip_ok=False)
-    scripts = re.findall(rb'src="\.?/?([^"]+\.js)"', index)
+    scripts = re.findall(rb'src="\.?/?([^"?]+\.js)[?"]', index)
     assert scripts, "the page names no scripts"
     for script in scripts:
         url = server_url + script.decode()

@@ -87,6 +87,9 @@ class Session(Protocol):
 
     def tooth_model(self): ...  # the engine's model of the session's tooth (at its age, in its variant)
 
+    @property
+    def tooth_key(self) -> str: ...  # that tooth's cache key, "85@7.5~three-canals" (growth.model.tooth_key)
+
     def enter(self, activity: Activity) -> None: ...  # the one way into an activity
 
     def apply_looks(self) -> None: ...  # every shape drawn as the state says

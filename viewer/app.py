@@ -198,6 +198,13 @@ class App(TrameApp):
         if wanted != (None, None):
             self.growth.request(*wanted)
 
+    def preload(self, search: str = "") -> None:
+        """The page's URL as the server saw it, before the browser mounts (serve.py): the tooth's meshes go
+        out with the first state instead of waiting for the mount's report (issue 16: ~0.5 s sooner)."""
+        self.state.tooth = self.fdi = clean_tooth(parse_query(search, self.default_tooth).tooth) \
+            or self.default_tooth
+        self._load_meshes(self._section_key(None, None))
+
     def on_client_url(self, search: str = "") -> None:
         """The browser reports its URL query once mounted: restore the view it describes."""
         self.apply_params(parse_query(search or "", self.default_tooth))

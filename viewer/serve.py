@@ -4,6 +4,11 @@ this one process, so two tablets never move each other's view.
 The HTTP side (index and static assets) comes from one template instance; websocket sessions come and
 go without touching each other. When a client drops, its App is stopped and forgotten.
 
+To the first frame (issue 16): assets go brotli-compressed at content-addressed URLs the browser keeps
+(``viewer.static_cache``), hinted in the page so they load while the session starts; the next session's App
+is built ahead of its websocket; the page's query reaches its websocket as a short cookie, so the tooth's
+meshes go out with the first state rather than after the client has mounted.
+
 With an access code (``--access-code``), every request but the login form needs the session cookie the
 form hands out after the right code (``viewer.access``: constant-time check, wrong codes throttled per
 client, passes that expire and can be revoked); the websocket is refused without it. Without a code
@@ -26,6 +31,7 @@ import logging
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
@@ -38,14 +44,18 @@ from .admission import Admission
 from .export.pool import shutdown_shared
 from .logsafe import quote
 from .release import forget, give_back
-from .static_cache import compressed_mirror
+from .static_cache import compressed_mirror, content_hashes
 from .wsguard import BoundedUnChunker, MessageRefused, scrub_errors
 
 log = logging.getLogger(__name__)
 
 COOKIE = "pm3d_access"
+PAGE_COOKIE = "pm3d_page"  # the page's query, read by its websocket: the meshes are sent before the mount
+ASSET_LISTS = {"trame__scripts": "script", "trame__styles": "style"}  # what trame loads after connecting
+IMMUTABLE = "public, max-age=31536000, immutable"  # a content-addressed asset: kept, never asked again
 LAYOUTS = ("main",)  # the page's trame layouts: ``?ui=`` naming another would show a blank page
 MAX_FRAME = 4 << 20  # bytes in one websocket frame (wslink's chunks; the browser sends a few KB)
+SPARE_AFTER_S = 3.0  # the next session's App is built this long after one is taken
 SESSION_GAP_S = 0.25  # one client's new sessions are spread this far apart (each App build holds the loop)
 CLIENT_ERRORS_LOGGED = 5  # browser-side errors logged per session (the rest are counted)
 COLLECT_AFTER_S, COLLECT_MAX_DELAY_S = 1.0, 5.0  # closed sessions' memory: after 1 s quiet, 5 s at most
@@ -102,6 +112,7 @@ class SessionServer:
         self._sockets: dict[str, tuple[web.WebSocketResponse, str]] = {}  # session -> (socket, its pass)
         self._closing = False
         self._building = asyncio.Lock()
+        self._spare: asyncio.Task | None = None  # the next session's App, built ahead (see _take_app)
         self._collect_handle: asyncio.TimerHandle | None = None
         self._collect_due: float | None = None
         self._www = factory("__www__").server
@@ -112,11 +123,21 @@ class SessionServer:
             web.post("/login", self._login),
             web.get("/download/{token}/{name}", self._download),
         ]
-        # Served from compressed mirrors: browsers that accept gzip get the .gz copies (static_cache.py).
+        # Served from compressed mirrors: browsers that accept brotli or gzip get those copies; every asset
+        # is asked for at a content-addressed URL (?v=<hash>) the browser keeps for good (static_cache.py).
+        self._versions: dict[str, str] = {}  # URL path -> content hash
         for route in sorted(self._www.serve.keys(), reverse=True):
             folder = compressed_mirror(self._www.serve[route])
-            routes.append(web.static(f"/{route}", folder, append_version=True))
-        routes.append(web.static("/", compressed_mirror(self._www._www), append_version=True))
+            self._versions |= {f"/{route}/{k}": v for k, v in content_hashes(folder).items()}
+            routes.append(web.static(f"/{route}", folder))
+        page_versions = content_hashes(Path(self._www._www))
+        self._versions |= {f"/{k}": v for k, v in page_versions.items()}
+        self._assets = {key: [self._versioned("/" + url)[1:] for url in self._www.state[key]]
+                        for key in ASSET_LISTS}
+        hints = "".join(f'<link rel="preload" href="{url}" as="{kind}">'
+                        for key, kind in ASSET_LISTS.items() for url in self._assets[key])
+        routes.append(web.static("/", compressed_mirror(self._www._www, page_head=hints,
+                                                        page_versions=page_versions)))
         self.web.add_routes(routes)
         self._runner: web.AppRunner | None = None
         self._listener: asyncio.AbstractServer | None = None
@@ -146,7 +167,18 @@ class SessionServer:
                                if k != "ui"])
             raise web.HTTPFound(request.path + (f"?{query}" if query else ""))
         if self._allowed(request) or request.path == "/login":
-            return await handler(request)
+            response = await handler(request)
+            if request.method == "GET" and getattr(response, "status", 0) == 200 \
+                    and "Cache-Control" not in response.headers:
+                wanted = request.query.get("v")
+                fresh = wanted is not None and self._versions.get(request.path) == wanted
+                response.headers["Cache-Control"] = IMMUTABLE if fresh else "no-cache"
+            if request.path == "/index.html" and request.method == "GET":
+                # Short-lived, read by this page's websocket only; a stale one costs a resend, never the view
+                # (the mounted client reports its own URL as before).
+                response.set_cookie(PAGE_COOKIE, request.query_string[:2000], max_age=60, path="/ws",
+                                    httponly=True, samesite="Strict")
+            return response
         if request.path in ("/", "/index.html") and request.method == "GET":
             return self._login_page(request.query_string, dict(request.query).get("lang", "en"))
         raise web.HTTPForbidden(text="access code required")  # the websocket, assets, downloads
@@ -224,9 +256,7 @@ class SessionServer:
         connection = None
         try:
             await self._take_turn(client)
-            async with self._building:  # one at a time: trame's layout context is process-wide
-                # ~70-150 ms of pure Python building the page: in a thread, the loop keeps its turns
-                app = await asyncio.to_thread(self.factory, name)
+            name, app = await self._take_app(request.cookies.get(PAGE_COOKIE, ""))
             self.sessions[name] = app
             task = app.server.start(backend="generic", exec_mode="task")
             await app.server.ready
@@ -277,6 +307,44 @@ class SessionServer:
                 self._give_back_soon()
             log.info("session %s closed (%d active)", name, len(self.sessions))
         return ws
+
+    def _versioned(self, path: str) -> str:
+        version = self._versions.get(path)
+        return f"{path}?v={version}" if version else path
+
+    async def _new_app(self) -> tuple[str, object]:
+        name = "s" + uuid.uuid4().hex
+        async with self._building:  # one at a time: trame's layout context is process-wide
+            # ~150-300 ms of pure Python building the page: in a thread, the loop keeps its turns
+            return name, await asyncio.to_thread(self.factory, name)
+
+    def _prepare_spare(self) -> None:
+        if self._spare is None and not self._closing:
+            self._spare = asyncio.get_running_loop().create_task(self._new_app())
+
+    async def _take_app(self, page_query: str) -> tuple[str, object]:
+        """The App built ahead for this websocket (a new one is started for the next), made ready for the
+        page: a tablet's session does not wait the ~0.3 s a build takes (issue 16's first frame)."""
+        spare, self._spare = self._spare, None
+        try:
+            name, app = await spare if spare is not None else await self._new_app()
+        except Exception as exc:  # noqa: BLE001 - the spare failed: build this one now, as before
+            log.warning("spare session failed (%s)", type(exc).__name__)
+            name, app = await self._new_app()
+        # the next one once this page is drawn: built at once, it took the CPU this page needs (GIL, 2 cores)
+        asyncio.get_running_loop().call_later(SPARE_AFTER_S, self._prepare_spare)
+        await asyncio.to_thread(self._ready, name, app, page_query)
+        return name, app
+
+    def _ready(self, name: str, app, page_query: str) -> None:
+        for key, urls in self._assets.items():  # the same assets, at their content-addressed URLs
+            app.server.state[key] = list(urls)
+        preload = getattr(app, "preload", None)  # a test's factory may make apps without it
+        if preload is not None:
+            try:
+                preload(page_query)
+            except Exception as exc:  # a bad query or tooth: the mount's report still sets the view
+                log.warning("session %s: preload failed (%s)", name, type(exc).__name__)
 
     def _give_back_soon(self) -> None:
         """One full collection after a burst of closing sessions, not one per session (each holds the loop
@@ -346,6 +414,10 @@ class SessionServer:
         self._runner = web.AppRunner(self.web, handle_signals=False, access_log=None,
                                      keepalive_timeout=self.header_timeout_s, shutdown_timeout=2.0)
         await self._runner.setup()
+        # the first tablet's App, built before the first request is answered: once the server answers it is
+        # ready (a test or a signal handler set up after start() would otherwise race this build)
+        self._prepare_spare()
+        await self._spare
         loop = asyncio.get_running_loop()
         try:
             self._listener = await loop.create_server(self.admission.factory(self._runner.server), host, port,
@@ -364,6 +436,11 @@ class SessionServer:
             closing = [ws.close(code=1001, message=b"server shutting down") for ws in sockets]
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.gather(*closing, return_exceptions=True), 3)
+        if self._spare is not None:
+            self._spare.cancel()
+            with contextlib.suppress(BaseException):
+                name, _ = await self._spare
+                AVAILABLE_SERVERS.pop(name, None)
         shutdown_shared()
         if self._runner is not None:
             await self._runner.cleanup()

@@ -19,9 +19,9 @@ import numpy as np
 import pyvista as pv
 import vtk
 
-from meshes import load_tooth
 from scenes.text import text
 from viewer.colors import BACKGROUND, REGION_COLORS, css_rgb
+from viewer.growth.model import load_stage
 from viewer.i18n import tooth_title
 from viewer.scene import region_look
 
@@ -61,7 +61,7 @@ def scene_archive(tooth_code: str, keep: float = DEFAULT_KEEP) -> tuple[bytes, i
         serialize,
     )
 
-    tooth = load_tooth(tooth_code)
+    tooth = load_stage(tooth_code)  # a tooth key (viewer.growth.model): the session's age and variant
     renderer = vtk.vtkRenderer()
     renderer.SetBackground(*BACKGROUND)
     window = vtk.vtkRenderWindow()
@@ -183,7 +183,7 @@ def export_offline_html(tooth_code: str, out_path: str | Path, keep: float = DEF
     """Write one HTML file of the tooth that any browser opens from disk (no server, no network)."""
     from trame_vtk.tools.vtksz2html import write_html
 
-    tooth = load_tooth(tooth_code)
+    tooth = load_stage(tooth_code)
     archive, triangles = scene_archive(tooth_code, keep)
     title = text(lang, "ui.offline_title", tooth=tooth_title(tooth.tooth.fdi, lang))  # the catalogue's words
     html = io.StringIO()
@@ -197,7 +197,7 @@ def export_offline_html(tooth_code: str, out_path: str | Path, keep: float = DEF
     if page.count("<body>") != 1:
         raise RuntimeError("trame-vtk's static viewer changed: expected one <body>")
     page = page.replace("<body>", '<body>\n<div class="content" style="position:fixed;inset:0"></div>', 1)
-    page = page.replace("</body>", _panel(tooth_code, title, lang) + "\n</body>", 1)
+    page = page.replace("</body>", _panel(tooth.tooth.fdi, title, lang) + "\n</body>", 1)
     page = page.replace('<html lang="en">', f'<html lang="{lang}">', 1)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,16 +14,16 @@ from functools import lru_cache
 import numpy as np
 import pyvista as pv
 import vtk
-from scipy.spatial import cKDTree
 
-from meshes import load_tooth
+from meshes.section import clip_region, plane_normal, plane_origin
 from viewer.colors import (
     BACKGROUND,
     PULP_STATE_COLORS,
     REGION_COLORS,
     REMOVED_COLOR,
 )
-from viewer.looks import shape_property
+from viewer.growth.model import load_stage
+from viewer.looks import base_color, pulp_look, shape_property
 from viewer.scene import camera_direction
 
 os.environ.setdefault("VTK_DEFAULT_OPENGL_WINDOW", "vtkEGLRenderWindow")  # no X server on the server
@@ -34,6 +34,7 @@ PULP_PART = {"crown_pulp": "crown", "root_pulp": "root"}
 DECAY_LESION_COLOR = (0.42, 0.25, 0.10)
 DECAY_ON = (0.25, 0.65)  # decay value range of the ramp: 1 - colors.DECAY_RANGE (that range is over "sound")
 TEXT_COLOR = (0.96, 0.96, 0.96)
+CUT_KEEP = 0.25  # share of faces a cut surface keeps on the stage (the browser's copies keep 0.14-0.55)
 
 
 def apply_look(prop: vtk.vtkProperty, look: dict) -> None:
@@ -64,30 +65,27 @@ def _radius(tooth) -> float:
     return float(max(np.linalg.norm(m.points - center, axis=1).max() for m in tooth.regions.values()))
 
 
-def _nearest_arrays(source: pv.PolyData, target: pv.PolyData, names) -> pv.PolyData:
-    """Copy point arrays onto a clipped surface (clipping drops them): nearest source point."""
-    names = [n for n in names if n in source.point_data]
-    if names and target.n_points:
-        _, idx = cKDTree(source.points).query(target.points)
-        for n in names:
-            target.point_data[n] = np.asarray(source.point_data[n])[idx]
-    return target
-
-
 @lru_cache(maxsize=64)
 def stage_geometry(code: str, cut: str | None, position: float) -> dict[str, pv.PolyData]:
-    """Every region and extra of a tooth, cut by a plane or whole, with smooth point normals (cached)."""
-    from viewer.cut import clip_region, plane_normal, plane_origin  # imported late: the cut needs its plane
+    """Every region and extra of a tooth, cut by a plane or whole, with smooth point normals (cached).
 
-    tooth = load_tooth(code)
-    meshes = {**tooth.regions, **tooth.extras}
-    out = {}
+    ``code`` is a tooth key (viewer.growth.model.tooth_key: "85", "85@7.5~three-canals"): the session's tooth.
+
+    Whole, the browser's lighter copies (what the live view draws; software rendering of the full surfaces
+    was most of a video's time); cut, the full closed surfaces, which the section caps need (as the live cut).
+    """
+    tooth = load_stage(code)
     if cut:
         normal, origin = plane_normal(tooth, cut), plane_origin(tooth, cut, position)
+        meshes = {**tooth.regions, **tooth.extras}
+    else:
+        meshes = {**tooth.display_regions, **tooth.display_extras}
+    out = {}
     for name, mesh in meshes.items():
         geom = mesh
         if cut and mesh.n_points:
-            geom = _nearest_arrays(mesh, clip_region(mesh, normal, origin), ("removal_order", "decay"))
+            # removal order and decay carried over; as light as the browser's copies
+            geom = clip_region(mesh, normal, origin, keep_arrays=True, keep=CUT_KEEP)
         if geom.n_points:
             geom = geom.compute_normals(cell_normals=False, split_vertices=False, auto_orient_normals=False)
         out[name] = geom
@@ -109,11 +107,13 @@ def _two_colour_lut(low, high, lo: float, hi: float, n: int = 2) -> vtk.vtkLooku
 class Stage:
     """An offscreen plotter holding every mesh of one tooth; `show()` restyles it for a view state."""
 
-    def __init__(self, code: str, size: tuple[int, int] = (1024, 768)) -> None:
+    def __init__(self, code: str, size: tuple[int, int] = (1024, 768), smooth_edges: bool = True) -> None:
         self.code = code
-        self.tooth = load_tooth(code)
+        self.tooth = load_stage(code)  # a tooth key: the session's age and variant
         self.size = (int(size[0]), int(size[1]))
         self.plotter = pv.Plotter(off_screen=True, window_size=list(self.size))
+        if not smooth_edges:  # multisampling is 30 % of a software-rendered frame (measured; video.py)
+            self.plotter.disable_anti_aliasing()
         self.plotter.set_background(BACKGROUND)
         # no depth peeling: offscreen (EGL) it dropped the translucent layers; plain blending is fine here
         self.actors: dict[str, vtk.vtkActor] = {}
@@ -185,8 +185,11 @@ class Stage:
         cut: str | None = None,
         cut_position: float = 0.5,
         camera: dict | None = None,
+        soft: bool = False,
     ) -> None:
         """Style every actor: looks are "solid" | "xray" | "hidden" per region and extra (absent = hidden).
+
+        ``soft`` draws what a parent sees live: the soft palette, and diseased pulp in the story's colours.
 
         ``pulp_states`` gives the crown and root pulp colours; pulp points whose removal order lies below
         ``removed_fraction`` take the pale "removed" colour. ``camera`` (position, focalPoint, viewUp) wins
@@ -198,21 +201,24 @@ class Stage:
         for name, actor in self.actors.items():
             look = looks.get(name, "hidden")
             mapper = self.mappers[name]
-            prop = shape_property(name, look)  # the live view's own resolver (viewer/looks.py)
+            prop = shape_property(name, look, soft)  # the live view's own resolver (viewer/looks.py)
             actor.SetVisibility(look != "hidden" and mapper.GetInput().GetNumberOfPoints() > 0)
             p = actor.GetProperty()
             apply_look(p, prop)
             p.SetInterpolationToGouraud()
             if name in PULP_PART:
                 state = pulp_states.get(PULP_PART[name], "healthy")
-                kept = PULP_STATE_COLORS.get(state) or REGION_COLORS[name]
+                # VTK's table can run from any colour to cream, so a parent's video keeps the removal front
+                # the live view gives up for want of a soft vtk.js preset (looks.pulp_look).
+                kept = pulp_look(name, state, soft)["color"] if soft else PULP_STATE_COLORS.get(state)
+                kept = kept or REGION_COLORS[name]
                 f = float(removed_fraction)
                 # below the front: removed (pale cream); at or beyond it: the state colour
                 mapper.SetLookupTable(_two_colour_lut(REMOVED_COLOR, kept, f - 1e-6, f + 1e-6))
                 mapper.SelectColorArray("removal_order")
                 mapper.SetScalarVisibility(True)
             elif name in ("enamel", "dentin") and decay_on:
-                lut = _two_colour_lut(REGION_COLORS[name], DECAY_LESION_COLOR, *DECAY_ON, n=64)
+                lut = _two_colour_lut(base_color(name, soft), DECAY_LESION_COLOR, *DECAY_ON, n=64)
                 mapper.SetLookupTable(lut)
                 mapper.SelectColorArray("decay")
                 mapper.SetScalarVisibility(True)

@@ -89,15 +89,17 @@ class Exports:
         name = f"tooth-{fdi}-{procedure}-{lang}.{fmt}"
         size = size or (VIDEO_SIZE if fmt == "mp4" else None)
 
-        options = {"tooth_code": fdi, "procedure": procedure, "fmt": fmt, "size": size, "fps": fps,
-                   "start": start, "end": end, "lang": lang}
+        # The session's tooth key: the video draws the age and variant on screen (growth.model.tooth_key).
+        options = {"tooth_code": self.session.tooth_key, "procedure": procedure, "fmt": fmt, "size": size,
+                   "fps": fps, "start": start, "end": end, "lang": lang,
+                   "parent": self.state.mode != "student"}
         return self._start_export(tr(lang, "rendering"), name, "video", options)
 
     def offline(self):
         """Start making the self-contained HTML page of the current tooth."""
         fdi, lang = self.session.tooth_model().tooth.fdi, self.state.lang
         return self._start_export(tr(lang, "export_offline"), f"tooth-{fdi}.html", "offline",
-                                  {"tooth_code": fdi, "lang": lang})
+                                  {"tooth_code": self.session.tooth_key, "lang": lang})
 
     def _start_export(self, label: str, name: str, kind: str, options: dict):
         s = self.state
