@@ -80,15 +80,12 @@ class Session(Protocol):
     chairside: Chairside
 
     @property
-    def tooth_key(self) -> str: ...  # the tooth at its age in its variant: every shared cache's key
+    def tooth_key(self) -> str: ...  # the tooth's cache key, "85@7.5~three-canals" (growth.model.tooth_key)
 
     @property
     def loaded(self) -> tuple | None: ...  # the section key (tooth key, plane, position) the browser has
 
     def tooth_model(self): ...  # the engine's model of the session's tooth (at its age, in its variant)
-
-    @property
-    def tooth_key(self) -> str: ...  # that tooth's cache key, "85@7.5~three-canals" (growth.model.tooth_key)
 
     def enter(self, activity: Activity) -> None: ...  # the one way into an activity
 

@@ -203,7 +203,7 @@ class App(TrameApp):
         out with the first state instead of waiting for the mount's report (issue 16: ~0.5 s sooner)."""
         self.state.tooth = self.fdi = clean_tooth(parse_query(search, self.default_tooth).tooth) \
             or self.default_tooth
-        self._load_meshes(self._section_key(None, None))
+        self.load_meshes(self.section_key(None, None))
 
     def on_client_url(self, search: str = "") -> None:
         """The browser reports its URL query once mounted: restore the view it describes."""
