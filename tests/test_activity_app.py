@@ -39,7 +39,7 @@ async def _space_ends_quiz_and_procedure(app):
     with app.state:
         app.state.mode = "student"
     app.quiz.start()
-    app.start_space("space_lost")
+    app.story.start_space("space_lost")
     assert app.state.activity == "space" and app.state.quiz_active is False
     asked = app.state.quiz_score["asked"]
     app.on_pick({"representationId": "crown_pulp", "worldPosition": crown_pulp_point()})
@@ -48,10 +48,10 @@ async def _space_ends_quiz_and_procedure(app):
         app.state.procedure = "pulpectomy"
     assert app.state.activity == "procedure" and app.state.space_scene is None
     assert app.state.space_playing is False
-    app.start_space("space_kept")
+    app.story.start_space("space_kept")
     assert app.state.activity == "space" and app.state.procedure is None and app.state.playing is False
     assert app.state.space_playing is True
-    app.leave_space()
+    app.story.leave_space()
     assert app.state.space_playing is False
     assert app.state.activity == "explore" and app.state.space_scene is None
 
@@ -59,7 +59,7 @@ async def _space_ends_quiz_and_procedure(app):
 def test_compare_is_the_same_player(app):
     with app.state:
         app.state.procedure = "pulpotomy"
-    app.next_step()
+    app.procedure.next_step()
     step = app.state.step_index
     with app.state:
         app.state.compare = True
@@ -113,8 +113,8 @@ def test_feature_states_are_typed_disjoint_and_reset_by_their_exit(app):
         app.state.mode = "student"
         app.state.procedure = "pulpectomy"
         app.state.compare = True
-    app.next_step()
-    app.next_step()
+    app.procedure.next_step()
+    app.procedure.next_step()
     assert current(procedure_player.ProcedureState) != declared(procedure_player.ProcedureState)
     app.quiz.start()  # leaves the procedure through its exit
     kept = procedure_player.KEPT_ON_EXIT
@@ -126,9 +126,9 @@ def test_feature_states_are_typed_disjoint_and_reset_by_their_exit(app):
 
 
 async def _space_then_explore(app):
-    app.start_space("space_kept")
+    app.story.start_space("space_kept")
     assert app.state.space_playing is True
-    app.leave_space()
+    app.story.leave_space()
 
 
 def test_leaving_a_procedure_gives_back_the_explorers_camera(app):
@@ -139,7 +139,7 @@ def test_leaving_a_procedure_gives_back_the_explorers_camera(app):
     with app.state:
         app.state.procedure = "pulpotomy"
     for _ in range(2):
-        app.next_step()
+        app.procedure.next_step()
     assert app.state.camera_view == "occlusal" and app.state.camera_request["position"] != explorer
     with app.state:
         app.state.procedure = None

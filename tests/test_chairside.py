@@ -54,18 +54,18 @@ def test_search_says_nothing_rather_than_guessing():
 
 
 def test_a_search_selects_the_tooth_and_shows_the_part(app):
-    app.on_search("lower left second")
+    app.chairside.on_search("lower left second")
     assert app.state.tooth == "75" and "75" in app.state.url_query
-    app.on_search("mesiobuccal horn")
+    app.chairside.on_search("mesiobuccal horn")
     assert app.state.xray is True and "mesiobuccal" in app.state.pick_text
     assert "mesiobuccal" in app.state.search_result
-    app.on_search("banana")
+    app.chairside.on_search("banana")
     assert "banana" in app.state.search_result and app.state.tooth == "75"
 
 
 def press(app, key):
     with app.state:  # as on the server: the trigger's writes flush, their @change handlers run
-        app.on_key(key)
+        app.chairside.on_key(key)
 
 
 def test_keys_move_the_camera_step_and_layers(app):
@@ -92,17 +92,17 @@ def test_reduced_motion_play_jumps_one_step_and_never_animates(app):
     with app.state:
         app.on_client_prefs(dark=False, reduced=True)
         app.state.infection = "crown"
-    app.play()  # the indicated pulpotomy, from its start step, then one step on
+    app.procedure.play()  # the indicated pulpotomy, from its start step, then one step on
     first = app.state.step_index
     assert app.state.procedure == "pulpotomy" and app.state.playing is False
-    app.play()
+    app.procedure.play()
     assert app.state.step_index == first + 1 and app.state.playing is False
 
 
 def test_reduced_motion_space_scene_shows_its_end_without_animating(app):
     with app.state:
         app.on_client_prefs(dark=False, reduced=True)
-    app.start_space("space_lost")
+    app.story.start_space("space_lost")
     assert app.state.space_playing is False
     assert app.state.space_t == pytest.approx(float(app.state.space_t_max))
     assert app.state.space_room  # the room left is said at the end
@@ -110,20 +110,20 @@ def test_reduced_motion_space_scene_shows_its_end_without_animating(app):
 
 def test_presentation_text_size_and_theme(app):
     assert {f.name for f in fields(ChairsideState)} <= set(app.state.to_dict())
-    app.toggle_present()
+    app.chairside.toggle_present()
     assert app.state.present is True and app.state.panel_open is False
-    app.toggle_present()
+    app.chairside.toggle_present()
     assert app.state.present is False and app.state.panel_open is True
     sizes = [app.state.text_scale]
     for _ in TEXT_SCALES:
-        app.text_size(1)
+        app.chairside.text_size(1)
         sizes.append(app.state.text_scale)
     assert sizes[: len(TEXT_SCALES)] == list(TEXT_SCALES) and sizes[-1] == TEXT_SCALES[0]
     with app.state:
         app.on_client_prefs(dark=True)
     assert app.state.theme == "dark" and app.state.view_background == list(VIEW_BACKGROUNDS["dark"])
     with app.state:
-        app.toggle_theme()
+        app.chairside.toggle_theme()
     assert app.state.view_background == list(VIEW_BACKGROUNDS["light"])
     assert sum(VIEW_BACKGROUNDS["dark"]) < sum(VIEW_BACKGROUNDS["light"])
 
@@ -155,7 +155,7 @@ def test_a_tapped_or_found_structure_says_where_its_figures_come_from(app):
     from viewer.chairside.provenance import provenance
 
     with app.state:
-        app.on_search("mesiobuccal horn")
+        app.chairside.on_search("mesiobuccal horn")
     p = provenance(app.tooth_model().tooth.kind, "crown_pulp", "horn", "mesiobuccal")
     assert app.state.pick_source.lower().startswith(p.status)
     assert app.state.pick_citations == list(p.citations())
@@ -174,7 +174,7 @@ def test_exploded_view_moves_the_layers_along_the_axis_and_back(app):
     import asyncio
 
     async def run():
-        app.toggle_explode()
+        app.chairside.toggle_explode()
         assert app.state.exploding is True
         while app.state.exploding:
             await asyncio.sleep(0.05)
@@ -204,7 +204,7 @@ def test_exploded_view_moves_the_layers_along_the_axis_and_back(app):
 def test_exploded_view_jumps_under_reduced_motion_and_a_procedure_puts_it_back(app):
     with app.state:
         app.on_client_prefs(reduced=True)
-    app.toggle_explode()
+    app.chairside.toggle_explode()
     assert app.state.explode == 1.0 and app.state.exploding is False  # no frames: a jump
     with app.state:
         app.state.procedure = "pulpotomy"

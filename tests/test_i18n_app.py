@@ -29,9 +29,9 @@ def test_language_switch_changes_captions_and_labels(student):
     s = app.state
     with app.state:
         app.state.procedure = "pulpotomy"
-    app.next_step()
-    app.next_step()
-    app.next_step()  # remove-crown-pulp
+    app.procedure.next_step()
+    app.procedure.next_step()
+    app.procedure.next_step()  # remove-crown-pulp
     key = "timeline.pulpotomy.steps.remove-crown-pulp"
     assert s.caption == text("en", f"{key}.caption")
     assert s.ui["enamel"] == "Enamel" and s.step_label == "Step 4 of 6"
@@ -50,7 +50,7 @@ def test_language_switch_changes_captions_and_labels(student):
     # the counter, at the end, in Spanish with the engine's figures
     with app.state:
         app.state.t = s.t_max
-    c = app.counters[""]
+    c = app.procedure.counters[""]
     figures = {"removed": f"{c['removed_mm3']:.1f}".replace(".", ","),  # Spanish decimal comma
                "percent": f"{c['removed_percent']:.1f}".replace(".", ","),
                "remaining": f"{c['remaining_mm3']:.1f}".replace(".", ",")}
@@ -73,16 +73,16 @@ def test_story_texts_follow_the_language(app):
     assert s.teaching_line == text("es", "ui.teaching_not_diagnosis")
 
     async def scene():
-        app.start_space("space_lost")
-        app.space_pause()
+        app.story.start_space("space_lost")
+        app.story.space_pause()
 
     asyncio.run(scene())
     assert s.space_title == text("es", "space.space_lost.title")
     assert s.space_age == "Edad: 5 años"
     assert s.space_caption == text("es", "space.space_lost.second.0.caption")
-    app.space_tick(s.space_t_max)  # on to its end
+    app.story.space_tick(s.space_t_max)  # on to its end
     assert s.space_room.startswith("Espacio que queda: ") and s.space_age.startswith("Edad: ")
-    app.leave_space()
+    app.story.leave_space()
     with app.state:
         app.state.mode = "student"
     app.quiz.start()

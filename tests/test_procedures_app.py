@@ -43,16 +43,16 @@ def test_counter_ends_at_engine_figures(student, fdi):
         choose(app, procedure)
         assert app.state.t == 0 and app.state.counter_text == ""
         to_end(app)
-        c, e = app.counters[""], engine[procedure]
+        c, e = app.procedure.counters[""], engine[procedure]
         assert c["removed_mm3"] == e.removed_mm3
         assert c["removed_percent"] == e.removed_percent
         assert c["remaining_mm3"] == e.remaining_mm3
         assert app.state.counter_text == counter_text(e.removed_mm3, e.removed_percent, e.remaining_mm3)
         assert f"{e.removed_mm3:.1f} mm³" in app.state.counter_text
     # pulpectomy: everything out
-    assert app.counters[""]["removed_percent"] == 100.0
-    assert app.counters[""]["removed_mm3"] == pytest.approx(tooth.pulp_mm3, abs=1e-9)
-    assert app.counters[""]["remaining_mm3"] == 0.0
+    assert app.procedure.counters[""]["removed_percent"] == 100.0
+    assert app.procedure.counters[""]["removed_mm3"] == pytest.approx(tooth.pulp_mm3, abs=1e-9)
+    assert app.procedure.counters[""]["remaining_mm3"] == 0.0
     assert engine["pulpotomy"].removed_mm3 == pytest.approx(tooth.volumes_mm3["crown_pulp"])
 
 
@@ -63,7 +63,7 @@ def test_looks_per_step(app):
     assert s.actor_enamel_opened["visibility"] is False and s.actor_crown_ssc["visibility"] is False
     assert s.mesh_crown_ssc is not None and s.mesh_medicament is not None  # sent once, hidden
     assert s.caption.startswith("This is a healthy baby molar")
-    app.next_step()  # decay: enamel and dentin coloured by the decay array
+    app.procedure.next_step()  # decay: enamel and dentin coloured by the decay array
     assert s.step_index == 1
     assert s.mapper_enamel["scalarVisibility"] is True and s.preset_enamel == "BrOrYl"
     # inflamed, for a parent: the story's soft apricot, never the blood-dark clinical red
@@ -75,21 +75,21 @@ def test_looks_per_step(app):
     with s:
         s.mode = "parent"
     assert s.mapper_root_pulp["scalarVisibility"] is False  # healthy root: its own red
-    app.next_step()  # access
+    app.procedure.next_step()  # access
     assert s.step_index == 2
     assert s.actor_enamel["visibility"] is False and s.actor_dentin["visibility"] is False
     assert s.actor_enamel_opened["visibility"] is True and s.property_enamel_opened["opacity"] == 1.0
     assert s.camera_view == "occlusal"
-    app.next_step()  # remove the crown pulp
+    app.procedure.next_step()  # remove the crown pulp
     assert s.step_index == 3 and s.removal_range == removal_range(0.0)
-    app.next_step()  # medicament
+    app.procedure.next_step()  # medicament
     assert s.actor_crown_pulp["visibility"] is False and s.actor_medicament["visibility"] is True
     assert s.actor_root_pulp["visibility"] is True
-    app.next_step()  # crown
+    app.procedure.next_step()  # crown
     assert s.actor_crown_ssc["visibility"] is True and s.property_crown_ssc["specular"] > 0.5
     assert s.actor_base["visibility"] is True
     assert s.url_query == "?tooth=85&view=buccal&procedure=pulpotomy&step=5"
-    app.previous_step()
+    app.procedure.previous_step()
     assert s.step_index == 4
     choose(app, "pulpectomy")
     tl = timelines()["pulpectomy"]
@@ -113,12 +113,12 @@ def test_front_moves_and_frames_are_small(student):
         with app.state:
             app.state.t = t
         ranges.append(app.state.removal_range[0])
-        removed.append(app.counters[""]["removed_mm3"])
+        removed.append(app.procedure.counters[""]["removed_mm3"])
     assert ranges == sorted(ranges, reverse=True) and len(set(ranges)) == 5  # the front moves down the order
     assert removed == sorted(removed) and removed[0] > 0
     # a frame inside a step changes only the front, the counter and the slider: no mesh, no looks
     app.state.flush()
-    app.tick(0.05)  # one animation frame, as the player sends it
+    app.procedure.tick(0.05)  # one animation frame, as the player sends it
     dirty = set(app.state._pending_update)
     assert dirty <= {"t", "removal_range", "counter_text"}, dirty  # the figures are words on the page
     assert "removal_range" in dirty
@@ -130,12 +130,12 @@ def test_play_advances_and_pause_stops(app):
     async def run():
         app.frame_interval = 0.01
         app.state.speed = 2.0
-        app.play()
+        app.procedure.play()
         assert app.state.playing is True
         await asyncio.sleep(0.3)
         t1 = app.state.t
         assert t1 > 0.2, "two-times speed for 0.3 s should advance about 0.6 s of the story"
-        app.pause()
+        app.procedure.pause()
         assert app.state.playing is False
         await asyncio.sleep(0.1)
         assert app.state.t == t1, "paused: time stands still"
@@ -143,12 +143,12 @@ def test_play_advances_and_pause_stops(app):
         app.state.speed = 1.0
         with app.state:  # the scrub slider, near the end
             app.state.t = app.state.t_max - 0.05
-        app.play()
+        app.procedure.play()
         await asyncio.sleep(0.3)
         assert app.state.playing is False and app.state.t == app.state.t_max
 
     asyncio.run(run())
-    assert app.counters[""]["removed_mm3"] == load_tooth("85").procedures()["pulpotomy"].removed_mm3
+    assert app.procedure.counters[""]["removed_mm3"] == load_tooth("85").procedures()["pulpotomy"].removed_mm3
 
 
 def test_close_cancels_the_player_and_spares_other_sessions():
@@ -159,8 +159,8 @@ def test_close_cancels_the_player_and_spares_other_sessions():
 
     async def run():
         a.frame_interval = b.frame_interval = 0.01
-        a.play()
-        b.play()
+        a.procedure.play()
+        b.procedure.play()
         await asyncio.sleep(0.1)
         a.close()  # what viewer.serve does when a's browser leaves
         await asyncio.sleep(0.05)
@@ -168,7 +168,7 @@ def test_close_cancels_the_player_and_spares_other_sessions():
         await asyncio.sleep(0.2)
         assert a.state.t == t_a, "the closed session's player stopped"
         assert b.state.t > t_b and b.state.playing, "the other session keeps playing"
-        b.pause()
+        b.procedure.pause()
 
     asyncio.run(run())
 
@@ -181,8 +181,8 @@ def test_compare_shows_both_side_by_side(student):
     to_end(app)
     s = app.state
     e = load_tooth("85").procedures()
-    assert app.counters[COMPARE_PREFIX]["removed_percent"] == 100.0
-    assert app.counters[""]["removed_mm3"] == e["pulpotomy"].removed_mm3
+    assert app.procedure.counters[COMPARE_PREFIX]["removed_percent"] == 100.0
+    assert app.procedure.counters[""]["removed_mm3"] == e["pulpotomy"].removed_mm3
     pos = s[f"actor_{COMPARE_PREFIX}root_pulp"]["position"]
     assert sum(c * c for c in pos) ** 0.5 > 8, "the compare copy stands beside the tooth"
     assert s.actor_root_pulp["position"] == [0.0, 0.0, 0.0]
@@ -192,7 +192,7 @@ def test_compare_shows_both_side_by_side(student):
 
 def test_tooth_change_resets_procedure(app):
     choose(app, "pulpectomy")
-    app.next_step()
+    app.procedure.next_step()
     with app.state:
         app.state.tooth = "54"
     assert app.state.procedure is None and app.state.actor_enamel_opened["visibility"] is False
@@ -203,7 +203,7 @@ def test_url_restores_procedure_and_step(app):
     app.on_client_url("?tooth=84&procedure=pulpotomy&step=3")
     s = app.state
     assert s.tooth == "84" and s.procedure == "pulpotomy" and s.step_index == 3
-    assert app.moment().step_id == "remove-crown-pulp"
+    assert app.procedure.moment().step_id == "remove-crown-pulp"
     assert s.url_query == "?tooth=84&view=buccal&procedure=pulpotomy&step=3"
     p = ViewParams(tooth="55", procedure="pulpectomy", step=6, compare=True)
     assert parse_query(to_query(p)) == p
@@ -223,9 +223,9 @@ def test_parent_sees_captions_only(app):
     for _ in range(len(timelines()["pulpectomy"].steps)):
         assert s.caption and s.note == "", s.step_index
         for _ in range(4):
-            app.tick(1.0)
+            app.procedure.tick(1.0)
             assert s.counter_text == "" and s.cmp_counter_text == "", s.step_index
-        app.next_step()
+        app.procedure.next_step()
     assert s.final_rows == []
     with app.state:
         s.mode = "student"  # the student's notes and figures, at the same moment
@@ -244,13 +244,13 @@ def test_steps_show_their_own_section(app, procedure):
     with app.state:
         s.procedure = procedure
     assert s.mesh_enamel is whole["enamel"]  # healthy: the whole tooth in x-ray
-    app.next_step()
-    assert app.moment().step_id == "decay" and app.moment().cut == "md"
+    app.procedure.next_step()
+    assert app.procedure.moment().step_id == "decay" and app.procedure.moment().cut == "md"
     cut = serialized_regions("85", "md", 0.5)
     assert s.mesh_enamel is cut["enamel"] and s.mesh_crown_pulp is cut["crown_pulp"]
     assert cut["crown_pulp"] is not whole["crown_pulp"]
     assert "removal_order" in cut_tooth("85", "md", 0.5)["crown_pulp"].point_data, "the front still colours"
-    app.next_step()  # the access: from above, uncut
+    app.procedure.next_step()  # the access: from above, uncut
     assert s.mesh_enamel is whole["enamel"]
     assert s.mesh_enamel_opened is serialized_extras("85")["enamel_opened"]
     with app.state:
@@ -274,8 +274,8 @@ def test_compare_copies_are_at_the_same_stage_and_labelled(student, procedure):
     for k in range(1, 8):
         with app.state:
             s.t = tl.step_start(i) + tl.steps[i].duration_s * k / 8
-        assert app.counters[""]["removed_mm3"] > 0
-        here, beside = app.counters[""], app.counters[COMPARE_PREFIX]
+        assert app.procedure.counters[""]["removed_mm3"] > 0
+        here, beside = app.procedure.counters[""], app.procedure.counters[COMPARE_PREFIX]
         assert beside["removed_mm3"] == pytest.approx(here["removed_mm3"], rel=0.02), k
     other_name = "Pulpectomy" if procedure == "pulpotomy" else "Pulpotomy"
     # each copy labelled with the side of the picture it stands on, from the step's camera
@@ -293,7 +293,8 @@ def test_compare_copies_are_at_the_same_stage_and_labelled(student, procedure):
     with app.state:
         s.t = s.t_max
     engine = load_tooth("85").procedures()
-    assert app.counters[COMPARE_PREFIX]["removed_percent"] == engine[other_procedure].removed_percent
+    counters = app.procedure.counters
+    assert counters[COMPARE_PREFIX]["removed_percent"] == engine[other_procedure].removed_percent
     assert s.cmp_caption.startswith("The tooth is filled and covered with a metal cap")
     with app.state:
         s.lang = "es"

@@ -100,10 +100,10 @@ def test_play_starts_the_indicated_procedure_from_that_state(app, extent, proced
 
     async def run():
         app.frame_interval = 0.01
-        app.play_indicated()
+        app.story.play_indicated()
         assert app.state.playing is True
         await asyncio.sleep(0.15)
-        app.pause()
+        app.procedure.pause()
 
     asyncio.run(run())
     s = app.state
@@ -115,16 +115,16 @@ def test_play_starts_the_indicated_procedure_from_that_state(app, extent, proced
 
 def test_dentin_extent_has_nothing_to_play(app):
     choose(app, "dentin")
-    app.play_indicated()
+    app.story.play_indicated()
     assert app.state.procedure is None and app.state.playing is False
 
 
 def play_scene(app, scene_id):
-    app.start_space(scene_id)  # starts the player: pause it, then step through time by hand
-    app.space_pause()
+    app.story.start_space(scene_id)  # starts the player: pause it, then step through time by hand
+    app.story.space_pause()
     assert app.state.mesh_nb_mesial is not None and app.state.mesh_nb_distal is not None
     ages = []
-    while not app.space_tick(0.5):
+    while not app.story.space_tick(0.5):
         ages.append(app.state.space_age)
     return ages
 
@@ -153,15 +153,15 @@ def test_space_scenes_end_with_less_room_when_lost(app):
                                 for k, vals in tooth.neighbour_pose("distal", 3.2, 6).items()}}
         assert s.actor_successor["position"] == [round(v, 4) for v in tooth.successor_pose(1.0)["position"]]
         # a frame inside a keyframe changes only poses, age and the timeline marker: small messages
-        app.start_space("space_lost")
-        app.space_pause()
-        app.space_tick(7.5)
+        app.story.start_space("space_lost")
+        app.story.space_pause()
+        app.story.space_tick(7.5)
         app.state.flush()
-        app.space_tick(0.2)
+        app.story.space_tick(0.2)
         dirty = set(app.state._pending_update)
         assert dirty <= {"actor_nb_mesial", "actor_nb_distal", "actor_successor", "actor_crypt", "space_t",
                          "space_age", "age_marker"}, dirty
-        app.leave_space()
+        app.story.leave_space()
         assert s.space_scene is None and s.actor_nb_distal["visibility"] is False
         assert s.actor_enamel["visibility"] is True
 

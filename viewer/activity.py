@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # the features' types only: none of them is imported at run time from here
+    from viewer.chairside.logic import Chairside
+    from viewer.growth.logic import Growth
+    from viewer.procedure.logic import ProcedurePlayer
+    from viewer.story.logic import StoryPlayer
 
 
 class Activity(StrEnum):
@@ -59,16 +65,27 @@ class Activities:
 
 
 class Session(Protocol):
-    """What a composed feature (``viewer.quiz``, ``viewer.share``) may ask of its session (the App):
-    nothing else of it, and nothing of another feature."""
+    """What a composed feature (``viewer.procedure``, ``viewer.story``, ``viewer.growth``,
+    ``viewer.chairside``, ``viewer.quiz``, ``viewer.share``) may ask of its session (the App): nothing
+    else of it, and of another feature only its public surface, through the session."""
 
     state: Any
+    server: Any  # the session's own trame server (a feature registers its triggers there)
     activities: Activities
-
-    def tooth_model(self): ...  # the engine's model of the session's tooth (at its age, in its variant)
+    fdi: str  # the canonical tooth number shown
+    frame_interval: float  # every player's frame period: the page's frame rate (playback.pace)
+    procedure: ProcedurePlayer
+    story: StoryPlayer
+    growth: Growth
+    chairside: Chairside
 
     @property
-    def tooth_key(self) -> str: ...  # that tooth's cache key, "85@7.5~three-canals" (growth.model.tooth_key)
+    def tooth_key(self) -> str: ...  # the tooth's cache key, "85@7.5~three-canals" (growth.model.tooth_key)
+
+    @property
+    def loaded(self) -> tuple | None: ...  # the section key (tooth key, plane, position) the browser has
+
+    def tooth_model(self): ...  # the engine's model of the session's tooth (at its age, in its variant)
 
     def enter(self, activity: Activity) -> None: ...  # the one way into an activity
 
@@ -79,3 +96,17 @@ class Session(Protocol):
     def update_story_texts(self) -> None: ...  # the story's words follow the state
 
     def ensure_successor(self) -> None: ...  # the premolar's meshes sent (once per tooth)
+
+    def camera_preset(self, name: str) -> None: ...  # look at the tooth from one side
+
+    def section_key(self, plane: str | None, position: float | None) -> tuple: ...  # a mesh cache's key
+
+    def load_meshes(self, key: tuple) -> None: ...  # send the regions of a section key
+
+    def load_scene(self) -> None: ...  # the tooth's meshes (the user's section) and texts
+
+    def uncut(self) -> None: ...  # the whole tooth, no cut
+
+    def cut_words(self) -> None: ...  # the cut's words follow the mode and language
+
+    def choose_tooth(self, fdi: str) -> None: ...  # show another tooth, as the chart would

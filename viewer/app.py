@@ -4,8 +4,9 @@ State lives in the trame state of this instance's own server; the UI is built on
 ``@change`` handlers turn user input into (small) state updates for the browser, which renders with vtk.js.
 Meshes travel once per tooth or cut (``viewer.wire``); visibility, opacity and colour are tiny reactive props.
 
-The App holds the view itself (tooth, layers, cut, camera, picking, URL); the procedure player, the story
-and the quiz are mixins, each in its own module, sharing this one state.
+The App holds the view itself (tooth, layers, cut, camera, picking, URL) and composes the features, each an
+object in its own package made with this session and using only ``viewer.activity.Session``:
+``procedure``, ``story``, ``growth``, ``chairside``, ``quiz``, ``exports``.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ DIMENSIONS = (  # (text key, tooth.dimensions_mm key)
 )
 
 
-class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
+class App(TrameApp):
     """One viewer session. ``App(name)`` builds it on the trame server called ``name``."""
 
     def __init__(self, server=None, default_tooth: str = "85"):
@@ -114,21 +115,31 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
         s.decay_range = list(DECAY_RANGE)
         self.frame_interval = 1 / 30  # every player's frame period: the page's frame rate (playback.pace)
         s.client_fps = None
-        self.frames_sent = 0
-        self._init_procedure()
-        self._init_story()
-        self._init_growth()
-        self.quiz = Quiz(self)  # composed features: each talks to this session through activity.Session
+        # composed features: each talks to this session through activity.Session only
+        self.procedure = ProcedurePlayer(self)
+        self.story = StoryPlayer(self)
+        self.growth = Growth(self)
+        self.quiz = Quiz(self)
         self.exports = Exports(self)
-        self._init_chairside()
+        self.chairside = Chairside(self)
         # One activity at a time: entering one leaves the current one through its feature's exit.
         self.activities = Activities(s, exits={
-            "procedure": self._clear_procedure,
-            "space": self._clear_space,
+            "procedure": self.procedure.exit,
+            "space": self.story.exit_space,
             "quiz": self.quiz.exit,
         })
         self.apply_looks()
         build_ui(self)
+
+    # ------------------------------------------------------------------ the tooth shown
+    @property
+    def tooth_key(self) -> str:
+        """The tooth at its age in its variant ("85@7.5~three-canals"): every shared cache's key."""
+        return self.growth.tooth_key
+
+    def tooth_model(self):
+        """The engine's model of the session's tooth at its age and in its variant."""
+        return load_stage(self.tooth_key)
 
     # ------------------------------------------------------------------ state <-> URL
     def params(self) -> ViewParams:
@@ -147,8 +158,8 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
             successor=bool(s.successor_on),
             mode=s.mode,
             lang=s.lang,
-            age=self._age,
-            variant=self._variant,
+            age=self.growth.age,
+            variant=self.growth.variant,
             extra=dict(self._extra_query),
         )
 
@@ -168,16 +179,15 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
         s.tooth_error = self._unknown_tooth_text(p.unknown_tooth) if p.unknown_tooth else ""
         s.infection = p.infection
         s.successor_on = p.successor
-        self._stage_wanted = None  # the default tooth first; the URL's age and variant follow (off the loop)
-        self._age = self._variant = None
+        self.growth.reset()  # the default tooth first; the URL's age and variant follow (off the loop)
         s.age, s.variant = clean_age(p.age), shown_variant(self.fdi, clean_variant(self.fdi, p.variant))
         self.enter(Activity.EXPLORE)
-        self._load_scene()
+        self.load_scene()
         self.update_story_texts()
         s.procedure = p.procedure
         s.compare = p.compare and bool(p.procedure)
         if p.procedure:
-            self._start_procedure(p.procedure, p.step or 0)
+            self.procedure.start(p.procedure, p.step or 0)
         else:
             self.apply_looks()
         s.url_query = to_query(self.params())
@@ -186,14 +196,14 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
             self.camera_preset(p.view or "reset")
         wanted = (clean_age(p.age), clean_variant(self.fdi, p.variant))
         if wanted != (None, None):
-            self._request_stage(*wanted)
+            self.growth.request(*wanted)
 
     def preload(self, search: str = "") -> None:
         """The page's URL as the server saw it, before the browser mounts (serve.py): the tooth's meshes go
         out with the first state instead of waiting for the mount's report (issue 16: ~0.5 s sooner)."""
         self.state.tooth = self.fdi = clean_tooth(parse_query(search, self.default_tooth).tooth) \
             or self.default_tooth
-        self._load_meshes(self._section_key(None, None))
+        self.load_meshes(self.section_key(None, None))
 
     def on_client_url(self, search: str = "") -> None:
         """The browser reports its URL query once mounted: restore the view it describes."""
@@ -204,23 +214,32 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
         return tr(self.state.lang, "unknown_tooth", asked=str(code).strip()[:40],
                   tooth=tooth_title(self.fdi, self.state.lang), codes=valid_codes())
 
-    def _section_key(self, plane: str | None, position: float | None) -> tuple:
+    def section_key(self, plane: str | None, position: float | None) -> tuple:
         """(tooth, plane, position) in canonical form: the key of every mesh cache."""
         plane = None if clean_cut_plane(plane) == "off" else plane
         return (self.tooth_key, plane, clean_cut_pos(position) if plane else 0.0)
 
-    def _load_meshes(self, key: tuple) -> None:
+    @property
+    def loaded(self) -> tuple | None:
+        """The section key (tooth key, plane, position) whose meshes the browser has."""
+        return self._loaded
+
+    def uncut(self) -> None:
+        """The whole tooth, no cut (a procedure colours its removal front on the whole pulp surface)."""
+        self.state.cut_plane = self._last_cut_plane = "off"
+        self.load_scene()
+
+    def load_meshes(self, key: tuple) -> None:
         """Send the regions (and the procedure's parts, once the browser has them) for a section key."""
         s = self.state
         self._loaded = self._section_wanted = key
         meshes = serialized_regions(*key)
         for r in REGIONS:
             s[f"mesh_{r}"] = meshes[r]
-        if self._extras_for == key[0]:
-            self._send_extras(key)
-        self._cut_words()
+        self.procedure.follow_section(key)
+        self.cut_words()
 
-    def _cut_words(self) -> None:
+    def cut_words(self) -> None:
         """Where the user's cut is: its side for a parent, its position in mm for a student."""
         s = self.state
         plane = clean_cut_plane(s.cut_plane)
@@ -235,10 +254,10 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
         s.cut_text = tr(s.lang, "cut_at", mm=number(s.lang, mm), depth=number(s.lang, depth),
                         kept=tr(s.lang, f"side_{KEPT_SIDE[plane]}"), removed=removed)
 
-    def _load_scene(self) -> None:
+    def load_scene(self) -> None:
         s = self.state
         tooth = self.tooth_model()
-        self._load_meshes(self._section_key(s.cut_plane, s.cut_pos))
+        self.load_meshes(self.section_key(s.cut_plane, s.cut_pos))
         self._scene_texts(tooth)
         if s.successor_on:
             self.ensure_successor()
@@ -267,6 +286,23 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
                           names=", ".join(canal_name(lang, c) for c in tooth.canal_names))
         s.successor_name = premolar_name(str(tooth.successor_info.get("name", "premolar")), lang)
 
+    def update_story_texts(self) -> None:
+        """The story's words (and the age's) follow the state."""
+        self.story.texts()
+
+    def ensure_successor(self) -> None:
+        """The premolar's meshes sent (once per tooth stage)."""
+        self.story.ensure_successor()
+
+    def on_client_prefs(self, dark: bool = False, reduced: bool = False) -> None:
+        """The browser's colour scheme and reduced motion, once mounted (the page's trigger): chairside's."""
+        self.chairside.on_client_prefs(dark, reduced)
+
+    def choose_tooth(self, fdi: str) -> None:
+        """Show tooth ``fdi``, as a choice on the chart would."""
+        self.state.tooth = fdi
+        self._on_tooth(fdi)
+
     def enter(self, activity: Activity) -> None:
         """The one way into an activity (the current one is left first); looks are the caller's next step.
 
@@ -284,20 +320,20 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
         tooth = self.tooth_model()
         activity = self.activities.current
         if activity in (Activity.PROCEDURE, Activity.COMPARE):
-            self._show(self._t, force=True)
+            self.procedure.redraw()
             s.update(successor_looks(bool(s.successor_on), True))
             s.update(neighbour_looks(tooth, None))
             return
-        wanted = self._section_key(s.cut_plane, s.cut_pos)
+        wanted = self.section_key(s.cut_plane, s.cut_pos)
         if s.scene_ready and self._loaded != wanted:  # back from a step's own cut: the user's section
-            self._load_meshes(wanted)
+            self.load_meshes(wanted)
         if activity == Activity.SPACE:
-            self._space_show(self._space_t, force=True)
+            self.story.redraw_space()
             return
         s.update(idle_looks())
         s.update(idle_looks(COMPARE_PREFIX))
         soft = s.mode != "student"  # parents see the softer palette (colors.PARENT_COLORS)
-        apart = self.explode_positions()  # the exploded view: each layer moved along the axis
+        apart = self.chairside.explode_positions()  # the exploded view: each layer moved along the axis
         looks = {r: region_look(r, s[layer_key(r)], s.xray, soft, apart[r]) for r in REGIONS}
         s.update(infection_looks(tooth, s.infection or "none", bool(s.xray), looks))
         s.update(successor_looks(bool(s.successor_on), bool(s.xray)))
@@ -322,13 +358,13 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
         if not s.scene_ready:
             return
         self._scene_texts(self.tooth_model())  # texts only: no mesh is sent again
-        self._cut_words()
+        self.cut_words()
         self.update_story_texts()
         if s.procedure:
-            self._procedure_words()
-            self._show(self._t, force=True)
+            self.procedure.words()
+            self.procedure.redraw()
         if s.space_scene:
-            self._space_show(self._space_t, force=True)
+            self.story.redraw_space()
         self.quiz.retell()
         s.pick_text = ""
         self.sync_url()
@@ -359,19 +395,19 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
         if fdi == self.fdi and (not s.scene_ready or (self._loaded or ("",))[0] == self.tooth_key):
             return
         self.fdi = fdi
-        self._growth_for_tooth()  # a variant of another kind does not apply to this tooth
+        self.growth.for_tooth()  # a variant of another kind does not apply to this tooth
         if not s.scene_ready:
             return
         self.state.pick_text = ""
         self.enter(Activity.EXPLORE)  # a new tooth starts with nothing running
-        staged, (self._age, self._variant) = (self._age, self._variant), (None, None)
-        self._load_scene()  # the default tooth at once; its stage at the child's age follows off the loop
+        staged = self.growth.unstage()
+        self.load_scene()  # the default tooth at once; its stage at the child's age follows off the loop
         self.update_story_texts()
         self.apply_looks()
         self.sync_url()
         self.camera_preset(self.state.camera_view or "reset")
         if staged != (None, None):
-            self._request_stage(*staged)
+            self.growth.request(*staged)
 
     @change(*[layer_key(r) for r in REGIONS], "xray")
     def _on_layers(self, **_):
@@ -387,9 +423,9 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
         if pos != cut_pos:
             s.cut_pos = pos
         cut_plane = plane
-        if not s.scene_ready or self._section_key(plane, pos) in (self._loaded, self._section_wanted):
+        if not s.scene_ready or self.section_key(plane, pos) in (self._loaded, self._section_wanted):
             return  # on screen or on its way: an out-of-range or repeated value costs nothing
-        self._request_section(self._section_key(plane, pos))
+        self._request_section(self.section_key(plane, pos))
 
     def _request_section(self, key: tuple) -> None:
         """Show the user's section ``key``: at once without an event loop (tests), else computed off the
@@ -408,7 +444,7 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
         while self._section_wanted != self._loaded:
             key = self._section_wanted
             await asyncio.to_thread(serialized_regions, *key)  # the heavy part, cached for every session
-            if key[1] and self._extras_for == key[0]:
+            if key[1] and self.procedure.extras_for == key[0]:
                 await asyncio.to_thread(serialized_cut_extras, *key)
             newest = self._section_wanted
             if newest[:2] != key[:2]:
@@ -420,7 +456,7 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
     def _show_section(self, key: tuple) -> None:
         s = self.state
         s.pick_text = ""
-        self._load_meshes(key)
+        self.load_meshes(key)
         self.sync_url()
         plane = key[1] or "off"
         if plane != self._last_cut_plane and plane in CUT_VIEWS:
@@ -440,7 +476,7 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
         direction, up = camera_direction(tooth.axes, name if name in CAMERA_PRESETS else None)
         self.state.camera_view = name if name in CAMERA_PRESETS else None
         position = [center[i] + 100.0 * direction[i] for i in range(3)]
-        self._compare_side(position, center, up)
+        self.procedure.compare_side(position, center, up)
         self.sync_url()
         self._camera_serial += 1
         self.state.camera_request = {
@@ -457,12 +493,12 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
         tooth = load_stage(key)
         regions = cut_tooth(key, plane, pos) if plane else tooth.display_regions
         extras = (cut_extras(key, plane, pos) if plane else tooth.display_extras) \
-            if self._extras_for == key else {}
+            if self.procedure.extras_for == key else {}
         copies = ("", COMPARE_PREFIX) if s.compare and s.procedure else ("",)
         for prefix in copies:
             for name, mesh in (*regions.items(), *extras.items()):
                 yield f"{prefix}{name}", mesh, s[f"actor_{prefix}{name}"]
-        if self._successor_for == self.tooth_key:
+        if self.story.successor_for == self.tooth_key:
             for name, mesh in tooth.display_successor.items():
                 yield name, mesh, s[f"actor_{name}"]
 
@@ -504,9 +540,9 @@ class App(Chairside, Growth, ProcedurePlayer, StoryPlayer, TrameApp):
         if region not in REGIONS or not position:
             s.pick_text = ""
             return
-        position = self.unexploded(region, position[:3])  # a moved layer's point, where it really is
+        position = self.chairside.unexploded(region, position[:3])  # a moved layer's point, where it is
         structure = tooth.structure_at(region, tuple(float(c) for c in position[:3]))
-        self._pick_provenance(structure)  # sourced, derived or estimated (viewer.chairside)
+        self.chairside.pick_provenance(structure)  # sourced, derived or estimated (viewer.chairside)
         if student:
             s.pick_text = part_volume_text(s.lang, tooth, structure)  # the part's own volume
         else:

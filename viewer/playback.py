@@ -38,7 +38,9 @@ def pace(fps) -> float | None:
 
 
 def start_frames(app, tick: Callable[[float], bool], playing_key: str) -> asyncio.Task:
-    """Set ``playing_key``; call ``tick(wall seconds since the last frame)`` each frame until it is done."""
+    """Set ``playing_key``; call ``tick(wall seconds since the last frame)`` each frame until it is done.
+
+    ``app`` is the session (its state, and its ``frame_interval``: the page's pace, read every frame)."""
     app.state[playing_key] = True
     return asyncio.get_event_loop().create_task(_frames(app, tick, playing_key))
 

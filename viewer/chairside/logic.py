@@ -1,6 +1,8 @@
 """The chairside session part: presentation layout, text size, theme, reduced motion, keyboard, search.
 
-A mixin of ``viewer.app.App``. The browser reports its preferences once mounted (``on_client_prefs``);
+A composed feature: ``App`` makes one ``Chairside(session)``; it talks to the session only through
+``viewer.activity.Session`` (change handlers registered with ``state.change``, the page's key and search
+triggers with ``server.trigger``). The browser reports its preferences once mounted (``on_client_prefs``);
 keys arrive as their names (``pm_key``) and map to actions through ``scenes/data/search/keys.toml``.
 """
 
@@ -11,10 +13,8 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from trame.decorators import change, trigger
-
 from meshes import REGIONS, Structure
-from viewer.activity import Activity
+from viewer.activity import Activity, Session
 from viewer.chairside.explode import SECONDS, explode_offsets, unexplode
 from viewer.chairside.provenance import provenance
 from viewer.chairside.search import find
@@ -54,27 +54,36 @@ class ChairsideState:
 
 
 class Chairside:
-    """The chairside habits of an App (uses its state, camera, players and tooth)."""
+    """The chairside habits of one session: ``toggle_explode`` (and ``explode_positions``, ``unexploded``),
+    ``on_client_prefs``, ``toggle_theme``, ``toggle_present``, ``text_size``, ``pick_provenance``, ``on_key``,
+    ``on_search``/``search``."""
 
-    def _init_chairside(self) -> None:
-        self.state.update(asdict(ChairsideState()))
+    def __init__(self, session: Session):
+        self.session = session
+        self.state = s = session.state
+        s.update(asdict(ChairsideState()))
         self._explode_task = None
+        s.change("activity")(self._on_activity)
+        s.change("theme")(self._on_theme)
+        s.change("pick_text")(self._on_pick_text)
+        session.server.trigger("pm_key")(self.on_key)
+        session.server.trigger("pm_search")(self.on_search)
 
     # --- exploded view
     def toggle_explode(self) -> None:
         """Draw the layers apart along the tooth's axis, or back together: animated, or a jump under reduced
         motion. Only while exploring; a procedure or a scene puts them back."""
-        s = self.state
-        if self.activities.current != Activity.EXPLORE:
-            self.enter(Activity.EXPLORE)
-            self.apply_looks()
+        s, session = self.state, self.session
+        if session.activities.current != Activity.EXPLORE:
+            session.enter(Activity.EXPLORE)
+            session.apply_looks()
         s.exploded = not s.exploded
         cancel(self._explode_task)
         if s.reduced_motion:
             self._explode_to(1.0 if s.exploded else 0.0)
-            self.camera_preset(s.camera_view or "reset")
+            session.camera_preset(s.camera_view or "reset")
             return
-        self._explode_task = start_frames(self, self._explode_tick, "exploding")
+        self._explode_task = start_frames(self.session, self._explode_tick, "exploding")
 
     def _explode_tick(self, dt: float) -> bool:
         s = self.state
@@ -83,24 +92,23 @@ class Chairside:
         now = min(s.explode + step, target) if target > s.explode else max(s.explode - step, target)
         self._explode_to(now)
         if now == target:
-            self.camera_preset(s.camera_view or "reset")  # fit what is on screen now
+            self.session.camera_preset(s.camera_view or "reset")  # fit what is on screen now
         return now == target
 
     def _explode_to(self, amount: float) -> None:
         """One frame: each layer's actor position, nothing else (a few numbers per layer)."""
         s = self.state
         s.explode = amount
-        for r, pos in explode_offsets(self.tooth_model(), amount).items():
+        for r, pos in explode_offsets(self.session.tooth_model(), amount).items():
             s[f"actor_{r}"] = {**(s[f"actor_{r}"] or {}), "position": pos}
 
     def explode_positions(self) -> dict[str, list[float]]:
         """The layers' positions the look resolver gives the explored tooth (``App.apply_looks``)."""
-        return explode_offsets(self.tooth_model(), self.state.explode)
+        return explode_offsets(self.session.tooth_model(), self.state.explode)
 
     def unexploded(self, region: str, position):
         return unexplode(position, self.explode_positions().get(region, (0.0, 0.0, 0.0)))
 
-    @change("activity")
     def _on_activity(self, activity, **_):
         s = self.state
         if activity != Activity.EXPLORE and (s.explode or s.exploded):
@@ -114,13 +122,12 @@ class Chairside:
         self.state.theme = "dark" if dark else "light"
         self.state.reduced_motion = bool(reduced)
 
-    @change("theme")
     def _on_theme(self, theme, **_):
         if theme not in THEMES:
             self.state.theme = theme = "light"
         self.state.view_background = list(VIEW_BACKGROUNDS[theme])
         if self.state.scene_ready:  # the remade view looks where the old one did
-            self.camera_preset(self.state.camera_view or "reset")
+            self.session.camera_preset(self.state.camera_view or "reset")
 
     def toggle_theme(self) -> None:
         self.state.theme = "light" if self.state.theme == "dark" else "dark"
@@ -138,40 +145,41 @@ class Chairside:
         s.text_scale = TEXT_SCALES[(i + step) % len(TEXT_SCALES)] if step > 0 else TEXT_SCALES[max(i - 1, 0)]
 
     # --- provenance
-    def _pick_provenance(self, structure: Structure | None) -> None:
+    def pick_provenance(self, structure: Structure | None) -> None:
         """Say whether the tapped structure's figures are sourced, derived or estimated (and cite them)."""
         s = self.state
-        found = provenance(self.tooth_model().tooth.kind, structure.region, structure.part, structure.name) \
-            if structure else None
+        found = None
+        if structure:
+            kind = self.session.tooth_model().tooth.kind
+            found = provenance(kind, structure.region, structure.part, structure.name)
         if found is None:
             s.pick_source, s.pick_citations = "", []
             return
         s.pick_source = tr(s.lang, f"provenance_{found.status}", n=found.sourced, total=found.total)
         s.pick_citations = list(found.citations())
 
-    @change("pick_text")
     def _on_pick_text(self, pick_text, **_):
         if not pick_text:
-            self._pick_provenance(None)
+            self.pick_provenance(None)
 
     # --- keyboard
-    @trigger("pm_key")
     def on_key(self, key: str = "") -> None:
+        """A key the page reports by name (trigger ``pm_key``), as the shortcut file maps it."""
         action = key_actions().get(str(key))
         if not action:
             return
         kind, _, what = action.partition(":")
-        s = self.state
+        s, session, player = self.state, self.session, self.session.procedure
         if kind == "view":
             if what in ("next", "previous"):
                 order = (*CAMERA_VIEWS, "reset")
                 here = order.index(s.camera_view) if s.camera_view in order else len(order) - 1
                 what = order[(here + (1 if what == "next" else -1)) % len(order)]
-            self.camera_preset(what)
+            session.camera_preset(what)
         elif kind == "step" and s.procedure:
-            self.next_step() if what == "next" else self.previous_step()
+            player.next_step() if what == "next" else player.previous_step()
         elif kind == "play":
-            self.pause() if s.playing else self.play()
+            player.pause() if s.playing else player.play()
         elif kind == "layer":
             name = "xray" if what == "xray" else layer_key(what)
             if what == "xray" or what in REGIONS:
@@ -186,8 +194,8 @@ class Chairside:
             self.toggle_explode()
 
     # --- search
-    @trigger("pm_search")
     def on_search(self, query: str = "") -> None:
+        """The search box's query (trigger ``pm_search``)."""
         self.state.search_text = str(query or "")[:80]
         self.search()
 
@@ -195,22 +203,21 @@ class Chairside:
         """Select the tooth (and show the part) a query names, or say that nothing matched."""
         s = self.state
         query = s.search_text if query is None else query
-        found = find(str(query or "")[:80], s.lang, self.fdi)
+        found = find(str(query or "")[:80], s.lang, self.session.fdi)
         if found is None or found.fdi is None:
             s.search_result = tr(s.lang, "search_none" if found is None else "search_no_model",
                                  asked=str(query)[:40], tooth=found.other if found else "")
             return
-        if found.fdi != self.fdi:
-            s.tooth = found.fdi  # _on_tooth loads it, as a tap on the chart would
-            self._on_tooth(found.fdi)
+        if found.fdi != self.session.fdi:
+            self.session.choose_tooth(found.fdi)  # loaded as a tap on the chart would
         s.search_result = tooth_title(found.fdi, s.lang)
         if found.part:
             self._show_part(found.part, found.name)
 
     def _show_part(self, part: str, name: str) -> None:
         """Name the part and make it visible: the hard tissues see-through so the pulp shows."""
-        s = self.state
-        tooth = self.tooth_model()
+        s, session = self.state, self.session
+        tooth = session.tooth_model()
         if part == "horn" and name in tooth.local.horn_tips:
             region = "crown_pulp"
         elif part == "canal" and f"{name} canal" in tooth.canal_names:
@@ -219,14 +226,14 @@ class Chairside:
             region = "enamel"
         else:
             s.search_result = tr(s.lang, "search_not_on_tooth", asked=s.search_text[:40],
-                                 tooth=tooth_title(self.fdi, s.lang))
+                                 tooth=tooth_title(session.fdi, s.lang))
             return
-        if self.activities.current != Activity.EXPLORE:
-            self.enter(Activity.EXPLORE)
+        if session.activities.current != Activity.EXPLORE:
+            session.enter(Activity.EXPLORE)
         s[layer_key(region)] = True
         if region != "enamel":
             s.xray = True
         structure = Structure(region, part, name)
         s.pick_text = structure_text(s.lang, structure)
-        self._pick_provenance(structure)
-        s.search_result = f"{tooth_title(self.fdi, s.lang)} · {s.pick_text}"
+        self.pick_provenance(structure)
+        s.search_result = f"{tooth_title(session.fdi, s.lang)} · {s.pick_text}"

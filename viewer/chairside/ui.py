@@ -110,22 +110,22 @@ def build_present_bar(app) -> None:
         v3.VBtn(
             icon=("present ? 'mdi-fullscreen-exit' : 'mdi-presentation'",),
             **named("present", aria_pressed=("present ? 'true' : 'false'",)),
-            classes="pm-touch", variant="tonal", click=app.toggle_present,
+            classes="pm-touch", variant="tonal", click=app.chairside.toggle_present,
         )
         v3.VBtn(
             icon="mdi-arrow-split-horizontal",
             **named("exploded_view", aria_pressed=("exploded ? 'true' : 'false'",)),
             classes="pm-touch", variant=("exploded ? 'flat' : 'tonal'",),
-            color=("exploded ? 'primary' : undefined",), click=app.toggle_explode,
+            color=("exploded ? 'primary' : undefined",), click=app.chairside.toggle_explode,
         )
         v3.VBtn(
             "A+", **named("larger_text"), classes="pm-touch pm-aa", variant="tonal",
-            click=(app.text_size, "[1]"),
+            click=(app.chairside.text_size, "[1]"),
         )
         v3.VBtn(
             icon=("theme === 'dark' ? 'mdi-weather-sunny' : 'mdi-weather-night'",),
             **named("theme_switch", aria_pressed=("theme === 'dark' ? 'true' : 'false'",)),
-            classes="pm-touch", variant="tonal", click=app.toggle_theme,
+            classes="pm-touch", variant="tonal", click=app.chairside.toggle_theme,
         )
 
 

@@ -1,6 +1,8 @@
 """Playing a procedure in a session: start and leave it, put the scene at a time, step, scrub, play.
 
-A mixin of ``viewer.app.App`` (its ``@change`` handlers are bound by TrameApp like the App's own); the
+A composed feature: ``App`` makes one ``ProcedurePlayer(session)``; it talks to the session only through
+``viewer.activity.Session`` (its change handlers registered with ``state.change``). It is the one owner of
+the player's time (``t``) and of which tooth's procedure geometry the browser has (``extras_for``). The
 frames themselves are the pure ``viewer.procedure.frames.frame``.
 """
 
@@ -10,9 +12,8 @@ import asyncio
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from trame.decorators import change
 
-from viewer.activity import Activity
+from viewer.activity import Activity, Session
 from viewer.growth.model import load_stage as load_tooth
 from viewer.i18n import counter_text, final_text, procedure_name, step_texts, tr
 from viewer.playback import cancel, start_frames
@@ -61,10 +62,13 @@ KEPT_ON_EXIT = ("speed", "t_max", "removal_range", "cmp_removal_range")
 
 
 class ProcedurePlayer:
-    """The procedure player of an App (uses its state, scene, camera and URL sync)."""
+    """The procedure player of one session: ``start``, ``show``/``redraw``, ``next_step``, ``previous_step``,
+    ``play``, ``pause``, ``tick``, ``cycle_speed``, ``moment``; ``t``, ``counters``, ``extras_for``; ``exit``
+    is the activity's way out (the session's ``Activities`` calls it)."""
 
-    def _init_procedure(self) -> None:
-        s = self.state
+    def __init__(self, session: Session):
+        self.session = session
+        self.state = s = session.state
         for name in EXTRA_MESHES:
             s[f"mesh_{name}"] = None
         self._extras_for = None  # the tooth whose procedure geometry the browser has
@@ -76,13 +80,34 @@ class ProcedurePlayer:
         # removed_percent, remaining_mm3 (the page is sent only their words, counter_text)
         self.counters: dict[str, dict | None] = {"": None, COMPARE_PREFIX: None}
         self._step = None
+        self._active: str | None = None  # the procedure started (the state's may be the browser's new one)
         self._play_task: asyncio.Task | None = None
+        self.frames_sent = 0
+        s.change("procedure")(self._on_procedure)
+        s.change("compare")(self._on_compare)
+        s.change("t")(self._on_t)
 
-    def _ensure_extras(self) -> None:
+    @property
+    def t(self) -> float:
+        """Seconds into the chosen procedure's timeline, as last shown."""
+        return self._t
+
+    @property
+    def extras_for(self) -> str | None:
+        """The tooth key whose procedure geometry the browser has (None: not sent yet)."""
+        return self._extras_for
+
+    def ensure_extras(self) -> None:
         """Send the procedure geometry of the current tooth once (hidden until a step shows it)."""
-        if self._extras_for != self.tooth_key:
-            self._extras_for = self.tooth_key
-            self._send_extras(self._loaded or (self.tooth_key, None, 0.0))
+        key = self.session.tooth_key
+        if self._extras_for != key:
+            self._extras_for = key
+            self._send_extras(self.session.loaded or (key, None, 0.0))
+
+    def follow_section(self, key: tuple) -> None:
+        """The session sent a section's meshes: the procedure geometry follows, once the browser has it."""
+        if self._extras_for == key[0]:
+            self._send_extras(key)
 
     def _send_extras(self, key: tuple) -> None:
         fdi, plane, pos = key
@@ -90,50 +115,50 @@ class ProcedurePlayer:
         for name, m in meshes.items():
             self.state[f"mesh_{name}"] = m
 
-    def _start_procedure(self, procedure: str, step: int = 0) -> None:
+    def start(self, procedure: str, step: int = 0) -> None:
+        """Enter the procedure (or compare) activity and show ``procedure`` at the start of ``step``."""
         s = self.state
         self._stop_playing()
-        self.enter(Activity.COMPARE if s.compare else Activity.PROCEDURE)
+        self.session.enter(Activity.COMPARE if s.compare else Activity.PROCEDURE)
         self._active = procedure
         s.procedure = procedure
         if s.cut_plane != "off":  # the removal front is coloured on the whole pulp surface
-            s.cut_plane = self._last_cut_plane = "off"
-            self._load_scene()
-        self._ensure_extras()
+            self.session.uncut()
+        self.ensure_extras()
         tl = timelines()[procedure]
         s.t_max = float(tl.total_duration)
         step = min(max(int(step), 0), len(tl.steps) - 1)
-        tooth = self.tooth_model()
-        self._procedure_words(tooth)
+        tooth = self.session.tooth_model()
+        self.words(tooth)
         self._step = None
-        self._show(tl.step_start(step), force=True)
+        self.show(tl.step_start(step), force=True)
 
-    def _procedure_words(self, tooth=None) -> None:
+    def words(self, tooth=None) -> None:
         """The texts of the chosen procedure that change only with the tooth or the language."""
         s = self.state
-        tooth = tooth or self.tooth_model()
+        tooth = tooth or self.session.tooth_model()
         s.final_rows = [final_text(tooth, p, s.lang) for p in PROCEDURES] if s.mode == "student" else []
         here, beside = ("here", "beside") if self._cmp_side is None else (
             ("copy_left", "copy_right") if self._cmp_side == "right" else ("copy_right", "copy_left"))
         s.cmp_label = tr(s.lang, beside, procedure=procedure_name(other(s.procedure), s.lang))
         s.procedure_label = tr(s.lang, here, procedure=procedure_name(s.procedure, s.lang))
 
-    def _compare_side(self, position, focal, up) -> None:
+    def compare_side(self, position, focal, up) -> None:
         """Which side of the picture the compare copy stands on, seen from this camera: the labels say it."""
         forward = np.subtract(focal, position)
         right = np.cross(forward, up)
-        side = "right" if float(np.dot(compare_offset(self.tooth_model()), right)) > 0 else "left"
+        side = "right" if float(np.dot(compare_offset(self.session.tooth_model()), right)) > 0 else "left"
         if side != self._cmp_side:
             self._cmp_side = side
             if self.state.procedure:
-                self._procedure_words()
+                self.words()
 
-    def _leave_procedure(self) -> None:
+    def _leave(self) -> None:
         """Back to exploring the tooth."""
-        self.enter(Activity.EXPLORE)
-        self.apply_looks()
+        self.session.enter(Activity.EXPLORE)
+        self.session.apply_looks()
 
-    def _clear_procedure(self) -> None:
+    def exit(self) -> None:
         """The procedure's exit: its player stopped and its keys cleared (the activity's owner calls it)."""
         s = self.state
         self._stop_playing()
@@ -142,13 +167,17 @@ class ProcedurePlayer:
         self._t = 0.0
         s.update(asdict(ProcedureState(**{k: s[k] for k in KEPT_ON_EXIT})))
 
-    def _show(self, t: float, force: bool = False) -> None:
+    def redraw(self) -> None:
+        """The scene at the current moment again, every key sent (the language, mode or stage changed)."""
+        self.show(self._t, force=True)
+
+    def show(self, t: float, force: bool = False) -> None:
         """Put the scene at ``t`` seconds of the chosen procedure: a few small state keys per frame."""
-        s = self.state
+        s, session = self.state, self.session
         procedure = s.procedure
         if not procedure:
             return
-        fdi = self.tooth_key  # the staged tooth's key (age, variant)
+        fdi = session.tooth_key  # the staged tooth's key (age, variant)
         tl = timelines()[procedure]
         t = min(max(float(t), 0.0), tl.total_duration)
         self._t = t
@@ -182,9 +211,9 @@ class ProcedurePlayer:
                     lang, c["removed_mm3"], c["removed_percent"], c["remaining_mm3"])
         step_changed = m.step_index != self._step
         if step_changed or force:
-            key = self._section_key(m.cut, m.cut_position)  # the step's own section (the video's too)
-            if key != self._loaded:
-                self._load_meshes(key)
+            key = session.section_key(m.cut, m.cut_position)  # the step's own section (the video's too)
+            if key != session.loaded:
+                session.load_meshes(key)
             caption, note = step_texts(procedure, tl.steps[m.step_index].id, lang)
             updates.update(
                 caption=caption,
@@ -197,45 +226,42 @@ class ProcedurePlayer:
         self.frames_sent += 1
         if step_changed or force:
             self._step = m.step_index
-            self.camera_preset(m.camera)
-            self.sync_url()
+            session.camera_preset(m.camera)
+            session.sync_url()
 
     def moment(self):
         """The current moment of the chosen procedure (for tests and the UI)."""
         from scenes import moment as resolve
         from viewer.procedure.frames import pulp_volumes
 
-        tooth = self.tooth_model()
+        tooth = self.session.tooth_model()
         return resolve(timelines()[self.state.procedure], self._t, pulp_volumes(tooth))
 
-    @change("procedure")
     def _on_procedure(self, procedure, **_):
-        if not self.state.scene_ready or procedure == getattr(self, "_active", None):
+        if not self.state.scene_ready or procedure == self._active:
             return
         if procedure in PROCEDURES:
-            self._start_procedure(procedure)
+            self.start(procedure)
         else:
-            self._leave_procedure()  # the explorer's camera comes back with exploring (App.enter)
-        self.sync_url()
+            self._leave()  # the explorer's camera comes back with exploring (App.enter)
+        self.session.sync_url()
 
-    @change("compare")
     def _on_compare(self, compare, **_):
         if not self.state.scene_ready or not self.state.procedure:
             return
-        self.enter(Activity.COMPARE if compare else Activity.PROCEDURE)  # same player: it keeps running
-        self._show(self._t, force=True)
+        self.session.enter(Activity.COMPARE if compare else Activity.PROCEDURE)  # same player: keeps running
+        self.show(self._t, force=True)
 
-    @change("t")
     def _on_t(self, t, **_):
         """The scrub slider (a user's move differs from the time the player last set)."""
         if self.state.procedure and t is not None and abs(float(t) - self._t) > 1e-6:
-            self._show(float(t))
+            self.show(float(t))
 
     def next_step(self) -> None:
         tl = timelines()[self.state.procedure]
         self.pause()
         i = tl.step_at(self._t)
-        self._show(tl.step_start(i + 1) if i + 1 < len(tl.steps) else tl.total_duration)
+        self.show(tl.step_start(i + 1) if i + 1 < len(tl.steps) else tl.total_duration)
 
     def previous_step(self) -> None:
         tl = timelines()[self.state.procedure]
@@ -245,7 +271,7 @@ class ProcedurePlayer:
             i = len(tl.steps) - 1
         elif self._t - tl.step_start(i) < 0.25 and i > 0:
             i -= 1
-        self._show(tl.step_start(i))
+        self.show(tl.step_start(i))
 
     def cycle_speed(self) -> None:
         i = SPEEDS.index(self.state.speed) if self.state.speed in SPEEDS else 0
@@ -254,14 +280,14 @@ class ProcedurePlayer:
     def tick(self, dt: float) -> bool:
         """Advance playback by ``dt`` seconds of wall time; True once the end is reached."""
         tl = timelines()[self.state.procedure]
-        self._show(min(tl.total_duration, self._t + dt * float(self.state.speed)))
+        self.show(min(tl.total_duration, self._t + dt * float(self.state.speed)))
         return self._t >= tl.total_duration
 
     def play(self) -> None:
         s = self.state
         if not s.procedure:
             # No procedure chosen: "Play" plays the one the infection extent calls for (story/logic.py).
-            self.play_indicated()
+            self.session.story.play_indicated()
             return
         if self._play_task and not self._play_task.done():
             return
@@ -269,8 +295,8 @@ class ProcedurePlayer:
             self.next_step()
             return
         if self._t >= timelines()[s.procedure].total_duration:
-            self._show(0.0)
-        self._play_task = start_frames(self, self.tick, "playing")
+            self.show(0.0)
+        self._play_task = start_frames(self.session, self.tick, "playing")
 
     def _stop_playing(self) -> None:
         task, self._play_task = self._play_task, None

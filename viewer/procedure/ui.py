@@ -68,15 +68,15 @@ def build_procedure_controls(app) -> None:
             )
             with html.Div(classes="pm-buttons"):
                 v3.VBtn(icon="mdi-skip-previous", **named("previous_step"), classes="pm-touch",
-                        variant="tonal", click=app.previous_step)
+                        variant="tonal", click=app.procedure.previous_step)
                 v3.VBtn(icon="mdi-play", v_show="!playing", **named("play"), classes="pm-touch",
-                        color="primary", click=app.play)
+                        color="primary", click=app.procedure.play)
                 v3.VBtn(icon="mdi-pause", v_show="playing", **named("pause"), classes="pm-touch",
-                        color="primary", click=app.pause)
+                        color="primary", click=app.procedure.pause)
                 v3.VBtn(icon="mdi-skip-next", **named("next_step"), classes="pm-touch",
-                        variant="tonal", click=app.next_step)
+                        variant="tonal", click=app.procedure.next_step)
                 v3.VBtn("{{ speed }}×", **named("speed"), classes="pm-touch pm-speed",
-                        variant="tonal", click=app.cycle_speed)
+                        variant="tonal", click=app.procedure.cycle_speed)
             touch_switch("compare", "compare_both", "compare")
             with html.Div(v_show="compare", classes="pm-finals", **named("final_figures", role="group")):
                 html.Div("{{ row }}", v_for="row in final_rows", key="row", classes="pm-final")

@@ -1,8 +1,9 @@
 """The chairside story in a session: infection extent, Parent / Student mode, the successor, and the two
 space scenes with their player.
 
-A mixin of ``viewer.app.App`` (its ``@change`` handlers are bound by TrameApp like the App's own); looks,
-poses and texts are the pure functions of ``viewer.story.model``.
+A composed feature: ``App`` makes one ``StoryPlayer(session)``; it talks to the session only through
+``viewer.activity.Session`` (its change handlers registered with ``state.change``). Looks, poses and texts
+are the pure functions of ``viewer.story.model``.
 """
 
 from __future__ import annotations
@@ -10,10 +11,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import asdict, dataclass, field
 
-from trame.decorators import change
-
 from meshes import REGIONS
-from viewer.activity import Activity
+from viewer.activity import Activity, Session
 from viewer.i18n import tr
 from viewer.playback import cancel, start_frames
 from viewer.procedure.frames import COMPARE_PREFIX, PROCEDURES, idle_looks
@@ -55,10 +54,13 @@ class SpaceState:
 
 
 class StoryPlayer:
-    """The story controls of an App (uses its state, scene looks, camera, procedure player and URL sync)."""
+    """The story of one session: ``texts``, ``ensure_successor`` (and ``successor_for``), ``play_indicated``;
+    the space scenes' ``start_space``, ``redraw_space``, ``space_tick``, ``space_play``, ``space_pause``,
+    ``leave_space``; ``exit_space`` is that activity's way out (the session's ``Activities`` calls it)."""
 
-    def _init_story(self) -> None:
-        s = self.state
+    def __init__(self, session: Session):
+        self.session = session
+        self.state = s = session.state
         s.mode = "parent"
         s.infection = "none"
         s.infection_items = infection_items("parent", s.lang)
@@ -81,8 +83,17 @@ class StoryPlayer:
         self._space_t = 0.0
         self._space_present = None
         self._space_task: asyncio.Task | None = None
+        self.frames_sent = 0
+        s.change("infection")(self._on_infection)
+        s.change("mode")(self._on_mode)
+        s.change("successor_on")(self._on_successor)
 
-    def update_story_texts(self) -> None:
+    @property
+    def successor_for(self) -> str | None:
+        """The tooth key whose premolar meshes the browser has (None: not sent yet)."""
+        return self._successor_for
+
+    def texts(self) -> None:
         s = self.state
         s.infection_items = infection_items(s.mode, s.lang)
         s.indicated = indicated(s.infection or "none", s.mode, s.lang)
@@ -90,59 +101,57 @@ class StoryPlayer:
         s.space_titles = {k: scene_title(k, s.mode, s.lang) for k in SPACE_SCENES}
         if s.space_scene:
             s.space_title = scene_title(s.space_scene, s.mode, s.lang)
-        self._growth_texts()  # the age's word on the indicated procedure (viewer.growth)
+        self.session.growth.texts()  # the age's word on the indicated procedure (viewer.growth)
 
     def ensure_successor(self) -> None:
-        fdi = self.tooth_key
+        fdi = self.session.tooth_key
         if self._successor_for != fdi:
             for part, m in serialized_successor(fdi).items():
                 self.state[f"mesh_{part}"] = m
             self._successor_for = fdi
 
     def _ensure_neighbours(self) -> None:
-        fdi = self.tooth_key
+        fdi = self.session.tooth_key
         if self._neighbours_for != fdi:
             for side, m in serialized_neighbours(fdi).items():
                 self.state[f"mesh_{nb_key(side)}"] = m
             self._neighbours_for = fdi
 
-    @change("infection")
     def _on_infection(self, infection, **_):
         if not self.state.scene_ready:
             return
-        s = self.state
+        s, session = self.state, self.session
         if infection not in INFECTIONS:
             s.infection = "none"
-        self.enter(Activity.EXPLORE)  # a new infection: nothing running, the tooth as it now is
-        self.update_story_texts()
-        self.apply_looks()
-        self.sync_url()
+        session.enter(Activity.EXPLORE)  # a new infection: nothing running, the tooth as it now is
+        self.texts()
+        session.apply_looks()
+        session.sync_url()
 
-    @change("mode")
     def _on_mode(self, mode, **_):
+        session = self.session
         if mode not in MODES:
             self.state.mode = "parent"
         if not self.state.scene_ready:
             return
-        self.update_story_texts()
-        self._cut_words()
+        self.texts()
+        session.cut_words()
         if self.state.procedure:
-            self._procedure_words()  # the figures are the student's
-        self.apply_looks()  # the palette, the notes and the counters follow the mode
-        if self.state.mode != "student" and self.activities.current == Activity.QUIZ:
-            self.enter(Activity.EXPLORE)  # the quiz is the student's
-            self.apply_looks()
+            session.procedure.words()  # the figures are the student's
+        session.apply_looks()  # the palette, the notes and the counters follow the mode
+        if self.state.mode != "student" and session.activities.current == Activity.QUIZ:
+            session.enter(Activity.EXPLORE)  # the quiz is the student's
+            session.apply_looks()
         self.state.pick_text = ""
-        self.sync_url()
+        session.sync_url()
 
-    @change("successor_on")
     def _on_successor(self, successor_on, **_):
         if not self.state.scene_ready:
             return
         if successor_on:
             self.ensure_successor()
-        self.apply_looks()
-        self.sync_url()
+        self.session.apply_looks()
+        self.session.sync_url()
 
     def play_indicated(self) -> None:
         """Play the procedure the infection extent calls for, from the step that shows the same pulp."""
@@ -150,9 +159,10 @@ class StoryPlayer:
         procedure = indicated(s.infection or "none")["procedure"]
         if procedure not in PROCEDURES:
             return
-        self._start_procedure(procedure, procedure_start_step(procedure, s.infection))
-        self.sync_url()
-        self.play()
+        player = self.session.procedure
+        player.start(procedure, procedure_start_step(procedure, s.infection))
+        self.session.sync_url()
+        player.play()
 
     # --- space scenes
     def start_space(self, scene_id: str) -> None:
@@ -160,8 +170,8 @@ class StoryPlayer:
         if scene_id not in SPACE_SCENES:
             return
         self._stop_space()
-        self.enter(Activity.SPACE)
-        tooth = self.tooth_model()
+        self.session.enter(Activity.SPACE)
+        tooth = self.session.tooth_model()
         self._ensure_neighbours()
         self.ensure_successor()
         s.space_scene = scene_id
@@ -170,13 +180,17 @@ class StoryPlayer:
         s.space_room = ""
         self._space_present = None
         self._space_show(0.0, force=True)
-        self.camera_preset("buccal")
+        self.session.camera_preset("buccal")
         self.space_play()
+
+    def redraw_space(self) -> None:
+        """The space scene at its current moment again, every key sent (the language or looks changed)."""
+        self._space_show(self._space_t, force=True)
 
     def _space_show(self, t: float, force: bool = False) -> None:
         """Put the space scene at ``t`` seconds: neighbour and premolar poses, age, caption (small keys)."""
         s = self.state
-        tooth = self.tooth_model()
+        tooth = self.session.tooth_model()
         t = min(max(float(t), 0.0), float(s.space_t_max))
         self._space_t = t
         m, updates = space_frame(tooth, s.space_scene, t, s.mode, s.lang)
@@ -213,7 +227,7 @@ class StoryPlayer:
             return
         if self._space_t >= float(s.space_t_max):
             self._space_show(0.0)
-        self._space_task = start_frames(self, self.space_tick, "space_playing")
+        self._space_task = start_frames(self.session, self.space_tick, "space_playing")
 
     def space_pause(self) -> None:
         """Hold the space scene where it is (``space_play`` goes on from there)."""
@@ -224,17 +238,17 @@ class StoryPlayer:
         cancel(task)
         self.state.space_playing = False
 
-    def _clear_space(self) -> None:
+    def exit_space(self) -> None:
         """The space scene's exit: its player stopped and its keys cleared (the activity's owner calls it)."""
         self._stop_space()
         self.state.update(asdict(SpaceState()))
         self._space_t = 0.0
-        self._show_age_now()  # the timeline's "now" back at the child's age
+        self.session.growth.show_age_now()  # the timeline's "now" back at the child's age
 
     def leave_space(self) -> None:
         """Back to exploring the tooth, from the camera it had."""
-        if self.activities.current != Activity.SPACE:
+        if self.session.activities.current != Activity.SPACE:
             return
-        self.enter(Activity.EXPLORE)  # the explorer's camera comes back with exploring (App.enter)
-        self.apply_looks()
+        self.session.enter(Activity.EXPLORE)  # the explorer's camera comes back with exploring (App.enter)
+        self.session.apply_looks()
 

@@ -96,7 +96,7 @@ def _infection_section(app) -> None:
             block=True,
             classes="pm-touch mt-1",
             **named("play"),
-            click=app.play,  # the one "Play": with no procedure chosen it plays the indicated one
+            click=app.procedure.play,  # the one "Play": with no procedure chosen it plays the indicated one
         )
         html.Div("{{ teaching_line }}", classes="pm-teaching")
 
@@ -117,13 +117,13 @@ def _successor_and_space(app) -> None:
                 variant=(f"space_scene === '{scene_id}' ? 'flat' : 'tonal'",),
                 color="primary",
                 classes="pm-touch pm-scene-btn mt-1",
-                click=(app.start_space, f"['{scene_id}']"),
+                click=(app.story.start_space, f"['{scene_id}']"),
             )
         with html.Div(classes="pm-buttons mt-1", v_show="space_scene"):
             v3.VBtn(icon="mdi-replay", **named("play_scene_again"), classes="pm-touch", variant="tonal",
-                    disabled=("space_playing",), click=app.space_play)
+                    disabled=("space_playing",), click=app.story.space_play)
             v3.VBtn(words("back_to_tooth"), **named("back_to_tooth"), classes="pm-touch pm-scene-btn",
-                    variant="tonal", click=app.leave_space)
+                    variant="tonal", click=app.story.leave_space)
 
 
 def _timeline() -> None:
