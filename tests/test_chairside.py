@@ -90,7 +90,7 @@ def test_keys_move_the_camera_step_and_layers(app):
 
 def test_reduced_motion_play_jumps_one_step_and_never_animates(app):
     with app.state:
-        app.on_client_prefs(dark=False, reduced=True)
+        app.chairside.on_client_prefs(dark=False, reduced=True)
         app.state.infection = "crown"
     app.procedure.play()  # the indicated pulpotomy, from its start step, then one step on
     first = app.state.step_index
@@ -101,7 +101,7 @@ def test_reduced_motion_play_jumps_one_step_and_never_animates(app):
 
 def test_reduced_motion_space_scene_shows_its_end_without_animating(app):
     with app.state:
-        app.on_client_prefs(dark=False, reduced=True)
+        app.chairside.on_client_prefs(dark=False, reduced=True)
     app.story.start_space("space_lost")
     assert app.state.space_playing is False
     assert app.state.space_t == pytest.approx(float(app.state.space_t_max))
@@ -120,7 +120,7 @@ def test_presentation_text_size_and_theme(app):
         sizes.append(app.state.text_scale)
     assert sizes[: len(TEXT_SCALES)] == list(TEXT_SCALES) and sizes[-1] == TEXT_SCALES[0]
     with app.state:
-        app.on_client_prefs(dark=True)
+        app.chairside.on_client_prefs(dark=True)
     assert app.state.theme == "dark" and app.state.view_background == list(VIEW_BACKGROUNDS["dark"])
     with app.state:
         app.chairside.toggle_theme()
@@ -203,7 +203,7 @@ def test_exploded_view_moves_the_layers_along_the_axis_and_back(app):
 
 def test_exploded_view_jumps_under_reduced_motion_and_a_procedure_puts_it_back(app):
     with app.state:
-        app.on_client_prefs(reduced=True)
+        app.chairside.on_client_prefs(reduced=True)
     app.chairside.toggle_explode()
     assert app.state.explode == 1.0 and app.state.exploding is False  # no frames: a jump
     with app.state:

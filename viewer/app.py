@@ -294,10 +294,6 @@ class App(TrameApp):
         """The premolar's meshes sent (once per tooth stage)."""
         self.story.ensure_successor()
 
-    def on_client_prefs(self, dark: bool = False, reduced: bool = False) -> None:
-        """The browser's colour scheme and reduced motion, once mounted (the page's trigger): chairside's."""
-        self.chairside.on_client_prefs(dark, reduced)
-
     def choose_tooth(self, fdi: str) -> None:
         """Show tooth ``fdi``, as a choice on the chart would."""
         self.state.tooth = fdi

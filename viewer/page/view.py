@@ -59,7 +59,7 @@ def build_ui(app) -> None:
         app.ui = layout
         client.Style(style.CSS)
         client.ClientTriggers(mounted=(app.on_client_url, "[window.location.search]"))
-        client.ClientTriggers(mounted=(app.on_client_prefs, PREFS_JS))  # theme, reduced motion
+        client.ClientTriggers(mounted=(app.chairside.on_client_prefs, PREFS_JS))  # theme, reduced motion
         client.ClientTriggers(mounted=TAP_JS)  # a tap names a part; a drag names nothing
         client.ClientTriggers(mounted=keys_js())  # keyboard shortcuts (scenes/data/search/keys.toml)
         client.ClientStateChange(
