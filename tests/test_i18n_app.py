@@ -163,6 +163,29 @@ def test_video_export_off_the_loop_with_progress(app):
     assert downloads.lookup(token, name) is None and not path.exists()
 
 
+def test_a_failed_export_says_why_in_the_sessions_language(app):
+    """Over its time limit, a Spanish session's video fails in Spanish words only (no English reason)."""
+    from viewer.export import pool
+
+    configured = pool.configure(workers=1, max_queued=2, time_limit_s=1.0, grace_s=20)
+    try:
+        switch(app, "es")
+        with app.state:
+            app.state.procedure = "pulpectomy"
+
+        async def run():
+            await app.exports.video(fmt="mp4", fps=10, size=(640, 480))  # the whole 49 s: far over 1 s
+
+        asyncio.run(run())
+        error = app.state.export_error
+        assert error == f"{text('es', 'ui.export_failed')} {text('es', 'ui.export_failed_time_limit')}", error
+        assert "time" not in error and "limit" not in error
+        assert app.state.export_busy is False and app.state.export_url == ""
+    finally:
+        configured.shutdown()
+        pool.configure()  # the default pool for the tests after this one
+
+
 def test_offline_export_from_the_panel(app):
     async def run():
         await app.exports.offline()

@@ -46,7 +46,13 @@ class QueueFull(RuntimeError):
 
 
 class ExportFailed(RuntimeError):
-    """The job did not finish: `reason` is "time limit", "crashed" or the worker's exception type."""
+    """The job did not finish: its message is "time limit", "crashed", "cancelled" or the worker's exception
+    type (for the log); ``why`` is the text catalogue's key for the person who asked (never English text)."""
+
+    @property
+    def why(self) -> str:
+        known = {"time limit": "time_limit", "crashed": "crashed", "cancelled": "cancelled"}
+        return known.get(str(self), "error")
 
     def __init__(self, reason: str):
         super().__init__(reason)

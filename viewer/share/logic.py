@@ -128,8 +128,9 @@ class Exports:
             lang = self.state.lang
             with self.state:
                 self.state.export_busy = False
-                self.state.export_error = (tr(lang, "export_busy") if isinstance(exc, QueueFull)
-                                           else f"{tr(lang, 'export_failed')} ({exc})")
+                self.state.export_error = (
+                    tr(lang, "export_busy") if isinstance(exc, QueueFull)
+                    else f"{tr(lang, 'export_failed')} {tr(lang, f'export_failed_{exc.why}')}")
             return
         if closed.is_set() or result is None:
             return
