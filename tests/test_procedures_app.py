@@ -312,3 +312,21 @@ def test_players_send_no_more_frames_than_the_page_draws(app):
         with app.state:
             app.state.client_fps = bad
         assert app.frame_interval == pytest.approx(0.08), bad
+
+
+def test_a_frame_is_one_state_update(student):
+    """A played frame writes the time rounded to the millisecond; that write, back through the scrub
+    slider's handler, must not count as the user's move (it sent a second, slightly earlier frame)."""
+    app = student
+    choose(app, "pulpotomy")
+    tl = timelines()["pulpotomy"]
+    with app.state:
+        app.state.t = tl.step_start(tl.step_index("remove-crown-pulp")) + 0.0004  # not a whole millisecond
+    fronts = []
+    app.state.change("removal_range")(lambda removal_range, **_: fronts.append(removal_range[0]))
+    for _ in range(5):
+        t_before = app.procedure.t
+        with app.state:  # one animation frame, flushed as the player flushes it
+            app.procedure.tick(0.0337)
+        assert app.procedure.t == pytest.approx(t_before + 0.0337, abs=1e-9), "the player's own time kept"
+    assert len(fronts) == 5, f"one front per frame, got {len(fronts)}"

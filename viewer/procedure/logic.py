@@ -253,8 +253,11 @@ class ProcedurePlayer:
         self.show(self._t, force=True)
 
     def _on_t(self, t, **_):
-        """The scrub slider (a user's move differs from the time the player last set)."""
-        if self.state.procedure and t is not None and abs(float(t) - self._t) > 1e-6:
+        """The scrub slider (a user's move differs from the time the player last set).
+
+        The player writes ``t`` rounded to the millisecond (``show``); compared with the unrounded time,
+        every frame's own write came back here as a "move" and sent a second state update per frame."""
+        if self.state.procedure and t is not None and abs(float(t) - round(self._t, 3)) > 1e-6:
             self.show(float(t))
 
     def next_step(self) -> None:
