@@ -72,6 +72,19 @@ def test_infection_extents_by_touch(server_url, tablet):
     # Play now plays the pulpectomy from the infected state
     tablet.get_by_role("button", name="Play", exact=True).tap()
     tablet.wait_for_url("**procedure=pulpectomy&step=3**", timeout=15000)
+    assert indicated(tablet).is_visible() and indicated(tablet).inner_text().startswith("Pulpectomy")
+
+
+def test_no_contradicting_story_beside_a_procedure(server_url, tablet):
+    """A pulpotomy opened from a link on a healthy tooth: no "nothing needs to be done" beside it."""
+    open_app(tablet, server_url, "?tooth=85&procedure=pulpotomy&step=3")
+    tablet.get_by_role("region", name="Caption").get_by_text("gently removed").wait_for(timeout=15000)
+    assert not indicated(tablet).is_visible()
+    assert tablet.get_by_text("nothing needs to be done").is_visible() is False
+    choose_infection(tablet, "Crown pulp")  # the story: back to exploring, the card says why
+    tablet.wait_for_url("**infection=crown**", timeout=15000)
+    indicated(tablet).wait_for(state="visible", timeout=10000)
+    assert indicated(tablet).inner_text().startswith("Pulpotomy")
 
 
 def test_successor_between_the_roots_in_xray(server_url, tablet):

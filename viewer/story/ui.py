@@ -79,8 +79,10 @@ def _mode_switch() -> None:
 def _infection_section(app) -> None:
     with html.Div(classes="pm-section", **named("infection_story", role="group")):
         # the infection is chosen with the chart's "how far" buttons (viewer.chairside.ui): one control
-        with html.Div(classes="pm-indicated", **named("indicated_procedure", role="status",
-                                                       aria_live="polite")):
+        # While a procedure is shown that this infection does not call for (opened from a link, or chosen
+        # by hand), "nothing needs to be done" beside it would contradict the picture: the card steps aside.
+        with html.Div(classes="pm-indicated", v_show="!procedure || indicated.procedure === procedure",
+                      **named("indicated_procedure", role="status", aria_live="polite")):
             html.Div("{{ indicated.title }}", classes="pm-indicated-title")
             html.Div("{{ indicated.why }}", classes="pm-indicated-why")
             html.Div("{{ indicated.note }}", v_show="indicated.note", classes="pm-note")
