@@ -16,12 +16,7 @@ import pyvista as pv
 import vtk
 
 from meshes.section import clip_region, plane_normal, plane_origin
-from viewer.colors import (
-    BACKGROUND,
-    PULP_STATE_COLORS,
-    REGION_COLORS,
-    REMOVED_COLOR,
-)
+from viewer.colors import BACKGROUND, REMOVED_COLOR
 from viewer.growth.model import load_stage
 from viewer.looks import base_color, pulp_look, shape_property
 from viewer.scene import camera_direction
@@ -208,10 +203,10 @@ class Stage:
             p.SetInterpolationToGouraud()
             if name in PULP_PART:
                 state = pulp_states.get(PULP_PART[name], "healthy")
-                # VTK's table can run from any colour to cream, so a parent's video keeps the removal front
-                # the live view gives up for want of a soft vtk.js preset (looks.pulp_look).
-                kept = pulp_look(name, state, soft)["color"] if soft else PULP_STATE_COLORS.get(state)
-                kept = kept or REGION_COLORS[name]
+                # the live view's colour of that state (looks.pulp_look); VTK's table can run from any colour
+                # to cream, so a parent's video keeps the removal front the live view gives up for want of a
+                # soft vtk.js preset
+                kept = pulp_look(name, state, soft)["color"]
                 f = float(removed_fraction)
                 # below the front: removed (pale cream); at or beyond it: the state colour
                 mapper.SetLookupTable(_two_colour_lut(REMOVED_COLOR, kept, f - 1e-6, f + 1e-6))
