@@ -99,7 +99,7 @@ def test_play_starts_the_indicated_procedure_from_that_state(app, extent, proced
     app.on_client_url(f"?tooth=85&infection={extent}")
 
     async def run():
-        app.frame_interval = 0.01
+        app.frames.period = app.frames.timeout = 0.01  # no page acks in-process: the timeout paces
         app.story.play_indicated()
         assert app.state.playing is True
         await asyncio.sleep(0.15)

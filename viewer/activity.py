@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:  # the features' types only: none of them is imported at run time from here
     from viewer.chairside.logic import Chairside
     from viewer.growth.logic import Growth
+    from viewer.playback import FrameGate
     from viewer.procedure.logic import ProcedurePlayer
     from viewer.story.logic import StoryPlayer
 
@@ -73,7 +74,7 @@ class Session(Protocol):
     server: Any  # the session's own trame server (a feature registers its triggers there)
     activities: Activities
     fdi: str  # the canonical tooth number shown
-    frame_interval: float  # every player's frame period: the page's frame rate (playback.pace)
+    frames: FrameGate  # every player's flow control (viewer.playback): a frame once the page drew the last
     procedure: ProcedurePlayer
     story: StoryPlayer
     growth: Growth

@@ -48,7 +48,7 @@ from .i18n import (
 from .i18n import tooth_title as local_tooth_title
 from .inputs import clean_cut_plane, clean_cut_pos, clean_tooth
 from .pick import first_hit, tap_ray
-from .playback import pace
+from .playback import FrameGate
 from .scene import camera_direction, layer_key, region_look
 from .url_state import ViewParams, parse_query, to_query
 from .vocabulary import CAMERA_VIEWS as CAMERA_PRESETS
@@ -113,8 +113,7 @@ class App(TrameApp):
         self._explore_view: str | None = None  # the explorer's camera while another activity moves it
         self._last_cut_plane = "off"
         s.decay_range = list(DECAY_RANGE)
-        self.frame_interval = 1 / 30  # every player's frame period: the page's frame rate (playback.pace)
-        s.client_fps = None
+        self.frames = FrameGate(s, self.server)  # every player's flow control: a frame once the last is drawn
         # composed features: each talks to this session through activity.Session only
         self.procedure = ProcedurePlayer(self)
         self.story = StoryPlayer(self)
@@ -364,13 +363,6 @@ class App(TrameApp):
         self.quiz.retell()
         s.pick_text = ""
         self.sync_url()
-
-    @change("client_fps")
-    def _on_client_fps(self, client_fps, **_):
-        """The page's frame rate while an animation plays: send no more frames than it can draw."""
-        interval = pace(client_fps)
-        if interval is not None:
-            self.frame_interval = interval
 
     def sync_url(self) -> None:
         if self.state.scene_ready:

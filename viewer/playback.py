@@ -1,4 +1,11 @@
-"""The frame loop both players share (procedure and space scene): one asyncio task per playing session."""
+"""The frame loop every player shares (procedure, space scene, exploded view): one asyncio task per playing
+session, with flow control so the page gets at most one state update per picture it draws.
+
+Each frame carries a number (``frame_no``); the page acknowledges a frame once it has drawn it (``ACK_JS``:
+the first animation frame after WebGL drew, through the ``pm_drawn`` trigger), and the next frame is sent
+only then: no update the page cannot draw, whatever the device's speed, without measuring a rate. Time
+advances by the wall clock between frames, so a slow page shows fewer samples of the same procedure.
+"""
 
 from __future__ import annotations
 
@@ -6,55 +13,100 @@ import asyncio
 import time
 from collections.abc import Callable
 
-# The page's pictures per second while an animation plays: animation frames in which WebGL drew (the draw
-# calls counted on the context's prototype), every half second, with 15 % more as headroom so the rate can
-# climb back, written to ``client_fps``; the server sends that many frames a second (``pace``): about one
-# state update per picture, not several the page cannot draw. Vue templates see only ``window``'s globals.
-FPS_JS = (
-    "(window.__pmFps || (window.__pmFps = {on: false, drew: false}), !window.__pmFps.on && (playing"
-    " || space_playing || exploding) && (() => { const f = window.__pmFps, w = window; f.on = true;"
-    " if (!f.hooked) { f.hooked = true;"
+FRAME_KEY = "frame_no"
+ACK_TRIGGER = "pm_drawn"
+MIN_PERIOD = 1 / 30  # s: never more than 30 frames a second, however fast the page draws
+ACK_TIMEOUT = 1.0  # s: an unacked frame (a lost ack, a hidden tab, a page gone) holds the next no longer
+IDLE_FRAMES = 3  # animation frames without a draw after which the page acks anyway (the update drew nothing)
+
+# On each new ``frame_no``: wait for the animation frame after WebGL drew (draw calls counted on the
+# contexts' prototypes, hooked once), then trigger ``pm_drawn`` with that number. A frame that changes
+# nothing in 3D (only a slider or a caption) is acked after IDLE_FRAMES animation frames with no draw, so
+# the text still moves. One pending frame at a time: a newer number replaces the older. Vue templates see
+# only ``window``'s globals.
+ACK_JS = (
+    "(() => { const w = window, a = w.__pmAck || (w.__pmAck = {n: 0, drew: false, idle: 0, waiting: false});"
+    " if (!a.hooked) { a.hooked = true;"
     " for (const C of [w.WebGL2RenderingContext, w.WebGLRenderingContext]) { if (!C) continue;"
     " for (const m of ['drawArrays', 'drawElements']) { const p = C.prototype, d = p[m];"
-    " p[m] = function (...a) { f.drew = true; return d.apply(this, a); }; } } }"
-    " let n = 0, t0 = w.performance.now(); const tick = (now) => { const s = w.trame.state;"
-    " if (!s.get('playing') && !s.get('space_playing') && !s.get('exploding')) { f.on = false; return; }"
-    " if (f.drew) { n++; f.drew = false; }"
-    " if (now - t0 >= 500) { n && s.set('client_fps', Math.round(11.5 * n * 1000 / (now - t0)) / 10);"
-    " n = 0; t0 = now; } w.requestAnimationFrame(tick); }; w.requestAnimationFrame(tick); })())"
-)
-FPS_RANGE = (2.0, 30.0)  # frames per second the players send: never a slideshow, never more than 30
+    " p[m] = function (...x) { a.drew = true; return d.apply(this, x); }; } } }"
+    f" a.n = {FRAME_KEY}; a.drew = false; a.idle = 0; if (a.waiting || !a.n) return; a.waiting = true;"
+    " const tick = () => { if (a.drew || ++a.idle >= IDLE) { a.waiting = false;"
+    f" w.trame.trigger('{ACK_TRIGGER}', [a.n]); return; }} w.requestAnimationFrame(tick); }};"
+    " w.requestAnimationFrame(tick); })()"
+).replace("IDLE", str(IDLE_FRAMES))
 
 
-def pace(fps) -> float | None:
-    """The frame period for the page's reported frame rate (None: not a rate, ignored)."""
-    try:
-        fps = float(fps)
-    except (TypeError, ValueError):
-        return None
-    if fps != fps:  # NaN
-        return None
-    return 1.0 / min(max(fps, FPS_RANGE[0]), FPS_RANGE[1])
+class FrameGate:
+    """One session's frame flow control: numbers the frames sent, and lets a player wait until the page
+    has drawn one (or ``timeout`` passed). Bad or stale acknowledgements are ignored."""
+
+    def __init__(self, state, server=None):
+        self.state = state
+        self.period = MIN_PERIOD
+        self.timeout = ACK_TIMEOUT
+        self.sent = 0  # the last frame number sent
+        self.drawn = 0  # the last frame number the page said it drew
+        self._waiters: set[asyncio.Future] = set()  # players waiting for an ack (futures: bound to no loop)
+        state[FRAME_KEY] = 0
+        if server is not None:
+            server.trigger(ACK_TRIGGER)(self.on_drawn)
+
+    def send(self) -> int:
+        """Number the frame being written into the state (call inside its ``with state:``)."""
+        self.sent += 1
+        self.state[FRAME_KEY] = self.sent
+        return self.sent
+
+    def on_drawn(self, n=None, *_, **__) -> None:
+        """The page drew frame ``n`` (any frame sent so far; a newer ack covers older ones)."""
+        if type(n) is int and self.drawn < n <= self.sent:
+            self.drawn = n
+            for waiter in self._waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+
+    async def wait_drawn(self, n: int) -> bool:
+        """Until the page has drawn frame ``n`` or later (True), or ``timeout`` seconds went by (False)."""
+        deadline = time.monotonic() + self.timeout
+        while self.drawn < n:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.add(waiter)
+            try:
+                await asyncio.wait_for(waiter, left)
+            except TimeoutError:
+                return False
+            finally:
+                self._waiters.discard(waiter)
+        return True
 
 
 def start_frames(app, tick: Callable[[float], bool], playing_key: str) -> asyncio.Task:
     """Set ``playing_key``; call ``tick(wall seconds since the last frame)`` each frame until it is done.
 
-    ``app`` is the session (its state, and its ``frame_interval``: the page's pace, read every frame)."""
+    ``app`` is the session (its state, and its ``frames``: the gate every player of the session shares)."""
     app.state[playing_key] = True
     return asyncio.get_event_loop().create_task(_frames(app, tick, playing_key))
 
 
 async def _frames(app, tick: Callable[[float], bool], playing_key: str) -> None:
+    gate: FrameGate = app.frames
     last = time.monotonic()
+    n, sent_at = 0, last
     while True:
-        await asyncio.sleep(app.frame_interval)
+        if n:
+            await gate.wait_drawn(n)  # the page drew the last frame (or the ack timed out)
+        await asyncio.sleep(max(0.0, sent_at + gate.period - time.monotonic()))
         now = time.monotonic()
         with app.state:  # flushes this frame's few changed keys to the browser
             done = tick(now - last)
+            n = gate.send()
             if done:
                 app.state[playing_key] = False
-        last = now
+        last = sent_at = now
         if done:
             return
 

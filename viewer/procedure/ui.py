@@ -8,14 +8,13 @@ from trame.widgets import vuetify3 as v3
 
 from viewer.page.aria import named, words
 from viewer.page.controls import touch_switch
-from viewer.playback import FPS_JS
+from viewer.playback import ACK_JS, FRAME_KEY
 from viewer.procedure.frames import PROCEDURES
 
 
 def build_procedure_overlay() -> None:
     """Over the 3D view: the step, its caption and note, and the pulp removed (beside it when comparing)."""
-    for key in ("playing", "space_playing", "exploding"):  # every player paced to the page's pictures
-        client.ClientStateChange(value=key, change=FPS_JS)
+    client.ClientStateChange(value=FRAME_KEY, change=ACK_JS)  # every player's frame acked once drawn
     with html.Div(classes="pm-story", v_show="procedure"):
         with html.Div(classes="pm-caption", **named("caption", role="region", aria_live="polite")):
             html.Div("{{ step_label }}", classes="pm-step")
