@@ -76,8 +76,10 @@ class App(TrameApp):
 
     def __init__(self, server=None, default_tooth: str = "85"):
         super().__init__(server, client_type="vue3")
-        # loaded before the UI mounts: keeps the WebGL picture readable for the Screenshot button
-        self.server.enable_module({"serve": {"pm3d": str(STATIC)}, "scripts": ["pm3d/webgl.js"]})
+        # loaded before the UI mounts: keeps the WebGL picture readable for the Screenshot button, and
+        # vtk.js data arrays removed by name on unmount (vtk_arrays.js: shading normals beside a colour field)
+        self.server.enable_module({"serve": {"pm3d": str(STATIC)},
+                                   "scripts": ["pm3d/webgl.js", "pm3d/vtk_arrays.js"]})
         self.default_tooth = resolve_tooth(default_tooth).fdi
         self._extra_query: dict = {}
         s = self.state

@@ -16,22 +16,20 @@ from trame_vtk.modules.vtk.serializers.mesh import mesh as vtkjs_state
 from trame_vtk.modules.vtk.serializers.mesh import np_encode
 from vtkmodules.vtkFiltersCore import vtkStripper
 
-from meshes.shading import SCALE, quantized, shading_normals
+from meshes.shading import NORMALS, SCALE, quantized, with_normals
 from viewer.growth.model import load_stage as load_tooth  # a tooth key: "85", "85@7.5~variant"
 from viewer.procedure.frames import EXTRA_MESHES, with_color_array
 from viewer.story.model import SIDES
 
 from .cut import cut_extras, cut_tooth
 
-NORMALS = "Normals"
-GRID_MM = 1 / 256  # the points' grid in the browser's copy (a power of two: exact in float32)
+GRID_MM = 1 / 128  # the points' grid in the browser's copy (a power of two: exact in float32)
 FIELD_STEP = 1 / 1024  # the colour field's steps (values 0-1)
-# Regions sent with shading normals (int8, meshes/shading.py). NONE YET: with them on the enamel and the
-# pulps (+32 KB deflated for tooth 85; the dentin's would be 47 KB more), tests/test_journeys.py's student
-# journey logs vtk.js "instance deleted - cannot call any method" in some runs, not others (a race between
-# trame-vtk's debounced vtk-data-array update and a representation unmounting; not yet found). A region's
-# state keeps one shape whether cut or not (smooth either way): switching shapes left the cut undrawn.
-SMOOTH: frozenset[str] = frozenset()
+# Regions sent with shading normals (int8, split along creases: meshes/shading.py), cut or not: the surfaces
+# one looks at (+48 KB deflated for tooth 85; the dentin's would be 47 KB more). They need the page's
+# viewer/page/static/vtk_arrays.js: vue-vtk-js left a deleted array in a mesh's point data on unmount, and a
+# second array there (normals beside the colour field) logged vtk.js "instance deleted" when it unmounted.
+SMOOTH: frozenset[str] = frozenset({"enamel", "crown_pulp", "root_pulp"})
 
 
 def on_grid(values, step: float) -> np.ndarray:
@@ -41,12 +39,10 @@ def on_grid(values, step: float) -> np.ndarray:
 def mesh_state(mesh: pv.PolyData, field_to_keep: str | None = None, smooth: bool = False) -> dict:
     """The vtk.js state of `mesh` as the browser gets it: on the grid, in strips, its arrays kept and, if
     `smooth`, its shading normals (vtk.js would shade it flat)."""
-    light = mesh.copy(deep=False)
-    light.points = on_grid(mesh.points, GRID_MM)
-    if field_to_keep in mesh.point_data:  # a colour ramp's position: 1/1024 steps are not seen
-        light.point_data[field_to_keep] = on_grid(mesh.point_data[field_to_keep], FIELD_STEP)
-    if smooth:
-        light.point_data[NORMALS] = shading_normals(mesh)
+    light = with_normals(mesh) if smooth else mesh.copy(deep=False)  # normals from the exact points
+    light.points = on_grid(light.points, GRID_MM)
+    if field_to_keep in light.point_data:  # a colour ramp's position: 1/1024 steps are not seen
+        light.point_data[field_to_keep] = on_grid(light.point_data[field_to_keep], FIELD_STEP)
     stripper = vtkStripper()
     stripper.SetInputData(light)
     stripper.SetMaximumLength(1 << 20)
