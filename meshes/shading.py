@@ -25,9 +25,11 @@ NORMALS = "Normals"
 def with_normals(mesh: pv.PolyData) -> pv.PolyData:
     """A copy of `mesh` with unit point normals (``NORMALS``, float32), split along creases: the points of
     a crease are duplicated, one per side, each with every point array of the original point."""
-    shaded = mesh.compute_normals(cell_normals=False, point_normals=True, split_vertices=True,
-                                  feature_angle=FEATURE_ANGLE, consistent_normals=False,
-                                  auto_orient_normals=False, inplace=False)
+    # on a shallow copy: with splitting, PyVista writes its "pyvistaOriginalPointIds" into the input
+    shaded = mesh.copy(deep=False).compute_normals(
+        cell_normals=False, point_normals=True, split_vertices=True, feature_angle=FEATURE_ANGLE,
+        consistent_normals=False, auto_orient_normals=False, inplace=False)
+    shaded.point_data.pop("pyvistaOriginalPointIds", None)
     shaded.point_data[NORMALS] = np.asarray(shaded.point_data[NORMALS], dtype=np.float32)
     return shaded
 

@@ -88,3 +88,20 @@ def test_served_meshes_carry_normals_that_face_their_surfaces(cut, pos):
         assert share > 0.999, f"{name} ({cut}): {share:.5f} of the area shaded from the front"
         if cut:
             assert state["field"] is None or len(decoded(state["field"]["values"])) == len(points), name
+
+
+@pytest.mark.parametrize("smooth", [False, True])
+def test_serializing_leaves_the_engines_meshes_where_they_are(smooth):
+    """The browser's copy goes on a grid; the engine's cached surface it came from must not (a shallow copy
+    shares its points: setting them moved every cached mesh onto the grid, picking and volumes with it)."""
+    from viewer.growth.model import load_stage
+    from viewer.wire import GRID_MM, mesh_state
+
+    mesh = load_stage("85").display_regions["crown_pulp"]
+    before = np.array(mesh.points, copy=True)
+    state = mesh_state(mesh, smooth=smooth)
+    assert np.array_equal(np.asarray(mesh.points), before)
+    assert set(mesh.point_data) == {"removal_order"}, "and no array added to it"
+    served = decoded(state["mesh"]["points"])
+    assert np.array_equal(served, np.round(served / GRID_MM) * GRID_MM), "the copy is on the grid"
+    assert not np.array_equal(np.sort(served), np.sort(before.ravel().astype(np.float32)))

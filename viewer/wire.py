@@ -41,7 +41,9 @@ def mesh_state(mesh: pv.PolyData, field_to_keep: str | None = None, smooth: bool
     """The vtk.js state of `mesh` as the browser gets it: on the grid, in strips, its arrays kept and, if
     `smooth`, its shading normals (vtk.js would shade it flat)."""
     light = with_normals(mesh) if smooth else mesh.copy(deep=False)  # normals from the exact points
-    light.points = on_grid(light.points, GRID_MM)
+    # new vtkPoints: a shallow copy (or unsplit normals) shares the engine's, and setting an array on
+    # them would move the cached meshes themselves onto the grid (picking, volumes, the other copies)
+    light.points = pv.vtk_points(on_grid(light.points, GRID_MM))
     if field_to_keep in light.point_data:  # a colour ramp's position: 1/1024 steps are not seen
         light.point_data[field_to_keep] = on_grid(light.point_data[field_to_keep], FIELD_STEP)
     stripper = vtkStripper()
