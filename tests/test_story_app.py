@@ -242,3 +242,19 @@ def test_parent_mode_draws_softer_colours_than_student_mode(app):
     # Softer: lighter and less saturated than the student's red.
     soft, precise = np.asarray(PARENT_COLORS["crown_pulp"]), np.asarray(REGION_COLORS["crown_pulp"])
     assert soft.mean() > precise.mean() and np.ptp(soft) < np.ptp(precise)
+
+
+@pytest.mark.parametrize(("procedure", "extent", "other"), [("pulpotomy", "crown", "roots"),
+                                                          ("pulpectomy", "roots", "crown")])
+def test_the_how_far_buttons_follow_a_procedure_opened_on_a_healthy_tooth(app, procedure, extent, other):
+    choose(app, "none")
+    with app.state:
+        app.state.procedure = procedure  # a link or the procedure buttons, on a healthy tooth
+    s = app.state
+    assert s.activity == "procedure" and s.procedure == procedure
+    assert s.infection == extent and s.indicated["procedure"] == procedure  # never "Healthy" beside it
+    assert "infection=" + extent in s.url_query
+    choose(app, extent)  # the same extent again: the procedure stays
+    assert s.activity == "procedure" and s.procedure == procedure
+    choose(app, other)  # an extent that calls for the other one (or none): back to exploring that tooth
+    assert s.activity == "explore" and not s.procedure and s.infection == other

@@ -31,6 +31,7 @@ from viewer.story.model import (
     space_duration,
     space_frame,
     successor_looks,
+    treated_extent,
 )
 from viewer.vocabulary import INFECTIONS, MODES, SPACE_SCENES
 from viewer.wire import serialized_neighbours, serialized_successor
@@ -85,6 +86,7 @@ class StoryPlayer:
         self._space_task: asyncio.Task | None = None
         self.frames_sent = 0
         s.change("infection")(self._on_infection)
+        s.change("procedure")(self._on_procedure)
         s.change("mode")(self._on_mode)
         s.change("successor_on")(self._on_successor)
 
@@ -117,13 +119,22 @@ class StoryPlayer:
                 self.state[f"mesh_{nb_key(side)}"] = m
             self._neighbours_for = fdi
 
+    def _on_procedure(self, procedure, **_):
+        """A procedure shown for an infection that does not call for it (a link, the procedure buttons on a
+        healthy tooth): the "how far" buttons move to the least extent it treats, so they never say
+        "Healthy" beside a pulpotomy."""
+        s = self.state
+        if procedure in PROCEDURES and indicated(s.infection or "none")["procedure"] != procedure:
+            s.infection = treated_extent(procedure) or s.infection
+
     def _on_infection(self, infection, **_):
         if not self.state.scene_ready:
             return
         s, session = self.state, self.session
         if infection not in INFECTIONS:
             s.infection = "none"
-        session.enter(Activity.EXPLORE)  # a new infection: nothing running, the tooth as it now is
+        if not (s.procedure in PROCEDURES and indicated(s.infection)["procedure"] == s.procedure):
+            session.enter(Activity.EXPLORE)  # another infection: nothing running, the tooth as it now is
         self.texts()
         session.apply_looks()
         session.sync_url()

@@ -111,6 +111,11 @@ def indicated(extent_id: str, mode: str = "parent", lang: str = "en") -> dict:
     }
 
 
+def treated_extent(procedure: str) -> str | None:
+    """The first (least) infection extent that calls for ``procedure`` (None: no extent does)."""
+    return next((k for k, e in extents().items() if e.procedure == procedure), None)
+
+
 def infection_items(mode: str = "parent", lang: str = "en") -> list[dict]:
     field = "label_student" if mode == "student" else "label"
     return [{"value": k, "title": tr(lang, f"infection.{k}.{field}")} for k in extents()]
