@@ -167,3 +167,14 @@ def test_quiz_judges_taps(server_url, tablet):
         timeout=15000)
     assert "the successor" in answer.inner_text()
     assert tablet.get_by_role("status", name="Score").inner_text().lower().startswith("quiz · 1 of 2 right")
+
+
+def test_a_student_reads_the_extents_precise_name_a_parent_does_not(server_url, tablet):
+    open_app(tablet, server_url, "?tooth=84&infection=crown&mode=student")
+    label = tablet.locator("#pm-extent-label")
+    label.wait_for(state="visible", timeout=15000)
+    assert label.inner_text().startswith("Coronal pulp inflamed")
+    tablet.get_by_role("button", name="Parent", exact=True).tap()
+    tablet.wait_for_url(lambda url: "mode=student" not in url, timeout=15000)
+    label.wait_for(state="hidden", timeout=10000)
+    assert indicated(tablet).inner_text().startswith("Pulpotomy")

@@ -68,7 +68,7 @@ def test_url_restores_infection_mode_and_successor(app):
     s = app.state
     assert (s.tooth, s.infection, s.mode, s.successor_on) == ("84", "crown", "student", True)
     assert s.indicated["title"] == "Pulpotomy" and s.indicated["note"]  # student: the precise note
-    assert s.infection_items[2]["title"].startswith("Coronal pulp inflamed")
+    assert s.indicated["label"].startswith("Coronal pulp inflamed")
     assert s.removal_range == disease_range(load_tooth("84").pulpotomy_fraction)
     assert s.mesh_successor is not None and s.actor_successor["visibility"] is True
     assert s.url_query == "?tooth=84&infection=crown&successor=1&mode=student"
@@ -83,10 +83,10 @@ def test_url_restores_infection_mode_and_successor(app):
 def test_mode_switch_changes_words_not_anatomy(app):
     choose(app, "roots")
     s = app.state
-    assert s.infection_items[3]["title"] == "Infection in the roots"
+    assert s.indicated["label"] == "Infection in the roots"
     with app.state:
         app.state.mode = "student"
-    assert s.infection_items[3]["title"].startswith("Radicular pulp involved")
+    assert s.indicated["label"].startswith("Radicular pulp involved")
     assert "pulpectomy" in s.indicated["note"].lower()
     names = load_tooth("85").canal_names  # the engine's canals (85: two mesial, two distal since issue 13)
     assert s.canal_text == f"{len(names)} canals: {', '.join(names)}"

@@ -22,7 +22,6 @@ from viewer.story.model import (
     SUCCESSOR_PARTS,
     age_marker,
     indicated,
-    infection_items,
     nb_key,
     neighbour_property,
     procedure_start_step,
@@ -64,7 +63,6 @@ class StoryPlayer:
         self.state = s = session.state
         s.mode = "parent"
         s.infection = "none"
-        s.infection_items = infection_items("parent", s.lang)
         s.space_titles = {k: scene_title(k, "parent", s.lang) for k in SPACE_SCENES}
         s.teaching_line = tr(s.lang, "teaching_not_diagnosis")
         s.indicated = indicated("none")
@@ -97,7 +95,6 @@ class StoryPlayer:
 
     def texts(self) -> None:
         s = self.state
-        s.infection_items = infection_items(s.mode, s.lang)
         s.indicated = indicated(s.infection or "none", s.mode, s.lang)
         s.teaching_line = tr(s.lang, "teaching_not_diagnosis")
         s.space_titles = {k: scene_title(k, s.mode, s.lang) for k in SPACE_SCENES}

@@ -116,11 +116,6 @@ def treated_extent(procedure: str) -> str | None:
     return next((k for k, e in extents().items() if e.procedure == procedure), None)
 
 
-def infection_items(mode: str = "parent", lang: str = "en") -> list[dict]:
-    field = "label_student" if mode == "student" else "label"
-    return [{"value": k, "title": tr(lang, f"infection.{k}.{field}")} for k in extents()]
-
-
 def pulp_states(extent_id: str) -> dict[str, str]:
     """Crown and root pulp state an extent shows (root pulp only diseased when all of it is)."""
     e = extents()[extent_id]
