@@ -50,7 +50,7 @@ from .inputs import clean_cut_plane, clean_cut_pos, clean_tooth
 from .pick import first_hit, tap_ray
 from .playback import pace
 from .scene import camera_direction, layer_key, region_look
-from .shapes import BrowserMeshes, shape_state
+from .shapes import BrowserMeshes, nearest_first, shape_state, warm_soon
 from .url_state import ViewParams, parse_query, to_query
 from .vocabulary import CAMERA_VIEWS as CAMERA_PRESETS
 from .vocabulary import CUT_VIEWS
@@ -207,8 +207,10 @@ class App(TrameApp):
         self.load_meshes(self.section_key(None, None))
 
     def on_client_url(self, search: str = "") -> None:
-        """The browser reports its URL query once mounted: restore the view it describes."""
+        """The browser reports its URL query once mounted: restore the view it describes (and, once per
+        server, the other teeth are made ready soon after: ``shapes.warm_soon``)."""
         self.apply_params(parse_query(search or "", self.default_tooth))
+        warm_soon(nearest_first(self.fdi))
 
     # ------------------------------------------------------------------ scene
     def _unknown_tooth_text(self, code: str) -> str:

@@ -21,18 +21,14 @@ from viewer.growth.model import load_stage as load_tooth  # a tooth key: "85", "
 __all__ = ["clip_region", "cut_extras", "cut_tooth", "plane_normal", "plane_origin"]
 
 
-@lru_cache(maxsize=16)
-def cuttable(fdi: str) -> dict[str, pv.PolyData]:
-    """Every shape of a tooth (regions and procedure parts) as a closed surface to cut: the display copy
-    closed, or, failing that, the full surface (cached per tooth key; read-only)."""
+@lru_cache(maxsize=160)
+def cuttable(fdi: str, name: str) -> pv.PolyData:
+    """A shape of a tooth (a region or a procedure part) as a closed surface to cut: its display copy
+    closed, or, failing that, its full surface (cached per tooth key and shape; read-only)."""
     tooth = load_tooth(fdi)
-    light = {**tooth.display_regions, **tooth.display_extras}
-    full = {**tooth.regions, **tooth.extras}
-    out = {}
-    for name, mesh in full.items():
-        closed = closed_surface(light[name]) if name in light and light[name].n_points else None
-        out[name] = closed if closed is not None else mesh
-    return out
+    light = tooth.display_regions.get(name, tooth.display_extras.get(name))
+    closed = closed_surface(light) if light is not None and light.n_points else None
+    return closed if closed is not None else {**tooth.regions, **tooth.extras}[name]
 
 
 @lru_cache(maxsize=128)
@@ -41,8 +37,7 @@ def cut_tooth(fdi: str, plane: str, position: float) -> dict[str, pv.PolyData]:
     tooth = load_tooth(fdi)
     n = plane_normal(tooth, plane)
     o = plane_origin(tooth, plane, position)
-    shapes = cuttable(fdi)
-    return {name: clip_region(shapes[name], n, o, keep_arrays=True) for name in tooth.regions}
+    return {name: clip_region(cuttable(fdi, name), n, o, keep_arrays=True) for name in tooth.regions}
 
 
 @lru_cache(maxsize=16)
@@ -51,5 +46,4 @@ def cut_extras(fdi: str, plane: str, position: float) -> dict[str, pv.PolyData]:
     tooth = load_tooth(fdi)
     n = plane_normal(tooth, plane)
     o = plane_origin(tooth, plane, position)
-    shapes = cuttable(fdi)
-    return {name: clip_region(shapes[name], n, o) for name in tooth.extras}
+    return {name: clip_region(cuttable(fdi, name), n, o) for name in tooth.extras}

@@ -12,11 +12,12 @@ drawn (``drawn``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Iterator
 
 import pyvista as pv
 
-from meshes import REGIONS
+from meshes import REGIONS, TOOTH_NUMBERS
 from viewer.growth.model import load_stage
 
 from .cut import cut_extras, cut_tooth
@@ -66,3 +67,46 @@ class BrowserMeshes:
         """(shape, geometry) of every mesh the browser has (shown or hidden: the actor's state says)."""
         for name, key in self._keys.items():
             yield name, shape_geometry(key, name)
+
+
+WARM_AFTER_S = 1.0  # after the first browser's view is up: its first picture is drawn by then
+_warm_started = False
+
+
+def warm(codes: Iterable[str]) -> None:
+    """Load each tooth and make its whole-tooth meshes, as a first switch to it would (cached for every
+    session). A tooth loaded from the disk cache costs ~100-150 ms of CPU (its full surfaces placed, its
+    volumes measured): over a switch's 50 ms, so it is done ahead, one tooth after another, off the event
+    loop. Costs ~45 MB of memory a tooth, which a server whose sessions look at every tooth holds anyway
+    (``meshes.load_tooth`` keeps 16)."""
+    for code in codes:
+        serialized_regions(code, None, 0.0)
+
+
+def nearest_first(fdi: str) -> list[str]:
+    """Every other tooth, the likelier next choices first: the same side of the same jaw, the same jaw,
+    then the other jaw (FDI: the first digit is the quadrant, 5-6 upper, 7-8 lower).
+
+    >>> nearest_first("85")
+    ['84', '75', '74', '55', '65', '54', '64']
+    """
+    def upper(c: str) -> bool:
+        return c[0] in "56"
+
+    return sorted((c for c in TOOTH_NUMBERS if c != fdi),
+                  key=lambda c: (upper(c) != upper(fdi), c[0] != fdi[0], c[1] != fdi[1], c))
+
+
+def warm_soon(codes: Iterable[str]) -> None:
+    """Once per server process: ``warm(codes)`` in a worker thread, ``WARM_AFTER_S`` from now (nothing
+    without a running event loop: the in-process tests load what they use)."""
+    global _warm_started
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    if _warm_started:
+        return
+    _warm_started = True
+    codes = list(codes)
+    loop.call_later(WARM_AFTER_S, lambda: loop.run_in_executor(None, warm, codes))
