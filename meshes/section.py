@@ -6,6 +6,8 @@ and no UI here: the viewer caches what it sends (viewer/cut.py), the exports wha
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pyvista as pv
 from vtkmodules.vtkCommonDataModel import vtkPlane, vtkPlaneCollection
@@ -29,6 +31,7 @@ def plane_normal(tooth, plane: str) -> np.ndarray:
     return np.asarray(tooth.axes[REMOVED_SIDE[plane]], dtype=float)
 
 
+@lru_cache(maxsize=32)  # asked twice per cut move (the plane, the student's mm): ~2 ms each over every point
 def depth_range(tooth, plane: str) -> tuple[float, float]:
     """(lo, hi) of the tooth along the plane normal, from its centre, in mm."""
     n = plane_normal(tooth, plane)
