@@ -16,6 +16,17 @@ from viewer.procedure.frames import EXTRA_MESHES
 from viewer.wire import serialized_regions
 
 
+@pytest.fixture(autouse=True, scope="module")
+def fresh_cuts():
+    """The shared cuts made anew from the models loaded now: earlier tests may have evicted a tooth and
+    loaded it again (from a test's own cache directory: a build that differs in the last micrometres),
+    while the cuts cached by tooth number were made from the old one."""
+    from viewer.cut import cuttable
+
+    for cached in (cut_tooth, cut_extras, cuttable, serialized_regions):
+        cached.cache_clear()
+
+
 def cap_area(mesh: pv.PolyData, normal, origin) -> float:
     """Area of the faces lying in the plane (the cap), in mm²."""
     tri = mesh.regular_faces
