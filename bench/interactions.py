@@ -42,7 +42,10 @@ DRAWS = """
   };
   wrap(window.WebGL2RenderingContext && WebGL2RenderingContext.prototype);
   wrap(window.WebGLRenderingContext && WebGLRenderingContext.prototype);
-  window.__pmBig = [];  // arrival times of large websocket messages (meshes: a section, a tooth)
+  window.__pmBig = [];  // arrival times of meshes: large websocket messages, or fetches of mesh/*.json
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) if (e.name.includes('/mesh/')) window.__pmBig.push(e.responseEnd);
+  }).observe({type: 'resource', buffered: false});
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (d) {
     if (!this.__pmHooked) {
@@ -177,8 +180,10 @@ def cut_drag(page, steps: int = 12, hold_s: float = 0.25) -> dict:
         time.sleep(hold_s)
     up = page.evaluate("performance.now()")
     page.mouse.up()
-    held = [t for t in page.evaluate("window.__pmBig") if down <= t <= up]
-    return {"moves": steps, "held_s": round((up - down) / 1000, 2), "sections_while_held": len(held)}
+    # a section is one websocket message, or one fetch per region (bursts within 50 ms counted once)
+    held = sorted(t for t in page.evaluate("window.__pmBig") if down <= t <= up)
+    sections = sum(1 for i, t in enumerate(held) if i == 0 or t - held[i - 1] > 50)
+    return {"moves": steps, "held_s": round((up - down) / 1000, 2), "sections_while_held": sections}
 
 
 def next_step(probe: Probe, repeats: int) -> list[dict]:

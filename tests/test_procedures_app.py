@@ -11,6 +11,7 @@ from conftest import unique_name
 from meshes import REGIONS, load_tooth
 from viewer.app import App
 from viewer.colors import INFECTION_COLORS
+from viewer.mesh_store import STORE
 from viewer.procedure.frames import (
     COMPARE_PREFIX,
     PROCEDURES,
@@ -89,7 +90,7 @@ def test_looks_per_step(app):
     app.procedure.next_step()  # crown
     assert s.actor_crown_ssc["visibility"] is True and s.property_crown_ssc["specular"] > 0.5
     assert s.actor_base["visibility"] is True
-    assert s.url_query == "?tooth=85&view=buccal&procedure=pulpotomy&step=5"
+    assert s.url_query == "?tooth=85&view=buccal&procedure=pulpotomy&step=5&infection=crown"  # what it treats
     app.procedure.previous_step()
     assert s.step_index == 4
     choose(app, "pulpectomy")
@@ -244,16 +245,16 @@ def test_steps_show_their_own_section(app, procedure):
     whole = serialized_regions("85", None, 0.0)
     with app.state:
         s.procedure = procedure
-    assert s.mesh_enamel is whole["enamel"]  # healthy: the whole tooth in x-ray
+    assert s.mesh_src["enamel"] == STORE.url(whole["enamel"])  # healthy: the whole tooth in x-ray
     app.procedure.next_step()
     assert app.procedure.moment().step_id == "decay" and app.procedure.moment().cut == "md"
     cut = serialized_regions("85", "md", 0.5)
-    assert s.mesh_enamel is cut["enamel"] and s.mesh_crown_pulp is cut["crown_pulp"]
+    assert s.mesh_src == {r: STORE.url(cut[r]) for r in REGIONS}
     assert cut["crown_pulp"] is not whole["crown_pulp"]
     assert "removal_order" in cut_tooth("85", "md", 0.5)["crown_pulp"].point_data, "the front still colours"
     app.procedure.next_step()  # the access: from above, uncut; the enamel hidden keeps its cut mesh
-    assert s.actor_enamel["visibility"] is False and s.mesh_enamel is cut["enamel"]
-    assert s.mesh_crown_pulp is whole["crown_pulp"]
+    assert s.actor_enamel["visibility"] is False and s.mesh_src["enamel"] == STORE.url(cut["enamel"])
+    assert s.mesh_src["crown_pulp"] == STORE.url(whole["crown_pulp"])
     assert s.mesh_enamel_opened is serialized_extras("85")["enamel_opened"]
     with app.state:
         s.t = s.t_max  # the steel crown (defect 9): a solid metal cap, cut so the inside shows
@@ -261,7 +262,7 @@ def test_steps_show_their_own_section(app, procedure):
     assert s.mesh_crown_ssc is serialized_cut_extras("85", "md", 0.5)["crown_ssc"]
     with app.state:
         s.procedure = None  # back to exploring: the user's own (uncut) tooth
-    assert s.activity == "explore" and s.mesh_enamel is whole["enamel"]
+    assert s.activity == "explore" and s.mesh_src["enamel"] == STORE.url(whole["enamel"])
 
 
 @pytest.mark.parametrize("procedure", PROCEDURES)
@@ -334,15 +335,20 @@ def test_a_frame_is_one_state_update(student):
     assert len(fronts) == 5, f"one front per frame, got {len(fronts)}"
 
 
+def sent(app, name):
+    """What the state carries for a shape: a region's URL (viewer.mesh_store), a part's mesh state."""
+    return (app.state.mesh_src or {}).get(name) if name in REGIONS else app.state[f"mesh_{name}"]
+
+
 def shown_meshes_match_the_section(app) -> list[str]:
     """Every shape either copy shows has the mesh of the section on screen; the shapes shown."""
-    from viewer.shapes import shape_state
+    from viewer.shapes import shape_source
 
     s, key, shown = app.state, app.loaded, []
     for name in SHAPES:
         if any((s[f"actor_{p}{name}"] or {}).get("visibility") for p in ("", COMPARE_PREFIX)):
-            assert s[f"mesh_{name}"] is not None, name
-            assert s[f"mesh_{name}"] is shape_state(key, name), (name, key)
+            assert sent(app, name) is not None, name
+            assert sent(app, name) == shape_source(key, name), (name, key)
             assert app.meshes.key_of(name) == key
             shown.append(name)
     return shown
@@ -353,25 +359,26 @@ def test_a_step_sends_only_the_meshes_it_shows(app, procedure):
     """Issue 16: a step sent every region and every procedure part (1.5-2.7 MB, 0.6-0.9 s on screen).
     Now it sends the shapes it shows, each for its own section; a hidden one follows when shown again."""
     s = app.state
-    sent: list[set[str]] = []
     original = app.meshes.send
 
     def counting(key, names):
-        before = {n: s[f"mesh_{n}"] for n in SHAPES}
+        before = {n: sent_of(app, n) for n in SHAPES}
         original(key, names)
-        sent.append({n for n in SHAPES if s[f"mesh_{n}"] is not before[n]})
+        went.append({n for n in SHAPES if sent_of(app, n) != before[n]})
 
+    sent_of = sent
+    went: list[set[str]] = []
     app.meshes.send = counting
     choose(app, procedure)
     tl = timelines()[procedure]
     for i in range(len(tl.steps)):
-        sent.clear()
+        went.clear()
         if i:
             app.procedure.next_step()
         assert s.step_index == i
         shown = shown_meshes_match_the_section(app)
         # the start shows the whole tooth first (every region); a step sends nothing it hides
-        assert set().union(*sent) <= set(shown) | (set(REGIONS) if i == 0 else set()), i
+        assert set().union(*went) <= set(shown) | (set(REGIONS) if i == 0 else set()), i
     # back to the start of every step, and with the other procedure beside it: still what is shown
     with app.state:
         s.compare = True
@@ -382,12 +389,8 @@ def test_a_step_sends_only_the_meshes_it_shows(app, procedure):
     with app.state:
         s.procedure = None  # exploring again: every region of the user's own (uncut) tooth
     assert s.activity == "explore"
+    from viewer.shapes import shape_source
+
     for name in REGIONS:
-        assert s[f"mesh_{name}"] is shape_state_of(app, name)
-
-
-def shape_state_of(app, name):
-    from viewer.shapes import shape_state
-
-    return shape_state(app.section_key(app.state.cut_plane, app.state.cut_pos), name)
+        assert sent(app, name) == shape_source(app.section_key(s.cut_plane, s.cut_pos), name)
 

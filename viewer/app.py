@@ -12,6 +12,7 @@ object in its own package made with this session and using only ``viewer.activit
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -50,7 +51,7 @@ from .inputs import clean_cut_plane, clean_cut_pos, clean_tooth
 from .pick import first_hit, tap_ray
 from .playback import pace
 from .scene import camera_direction, layer_key, region_look
-from .shapes import BrowserMeshes, nearest_first, shape_state, warm_soon
+from .shapes import BrowserMeshes, nearest_first, shape_source, warm_soon
 from .url_state import ViewParams, parse_query, to_query
 from .vocabulary import CAMERA_VIEWS as CAMERA_PRESETS
 from .vocabulary import CUT_VIEWS
@@ -98,13 +99,18 @@ class App(TrameApp):
         s.tooth_items = [{"title": tooth_title(c), "value": c} for c in TOOTH_NUMBERS]
         for r in REGIONS:
             s[layer_key(r)] = True
-            s[f"mesh_{r}"] = None
+            s[f"mesh_{r}"] = None  # filled by the page from mesh_src's URLs (viewer.mesh_store)
+        s.client_only(*(f"mesh_{r}" for r in REGIONS))
+        s.mesh_src = dict.fromkeys(REGIONS)
+        self._mesh_resent = 0.0
         s.xray = False
         s.cut_plane = "off"
         s.cut_pos = 0.5
         s.camera_view = None
         s.pick_text = ""
         s.panel_open = True
+        s.panel_ready = False  # set by the page once the view has drawn (page/view.py PANEL_READY_JS)
+        s.client_only("panel_ready")
         s.volume_rows = []
         s.dimension_rows = []
         s.tooth_name = ""
@@ -199,11 +205,18 @@ class App(TrameApp):
         if wanted != (None, None):
             self.growth.request(*wanted)
 
+    def page_tooth(self, search: str = "") -> str:
+        """The tooth a page's URL names (the default one for anything unknown)."""
+        return clean_tooth(parse_query(search, self.default_tooth).tooth) or self.default_tooth
+
+    def page_section_key(self, search: str = "") -> tuple:
+        """The meshes a page's URL is first shown with: its tooth, whole (what ``preload`` sends)."""
+        return (self.page_tooth(search), None, 0.0)
+
     def preload(self, search: str = "") -> None:
-        """The page's URL as the server saw it, before the browser mounts (serve.py): the tooth's meshes go
-        out with the first state instead of waiting for the mount's report (issue 16: ~0.5 s sooner)."""
-        self.state.tooth = self.fdi = clean_tooth(parse_query(search, self.default_tooth).tooth) \
-            or self.default_tooth
+        """The page's URL as the server saw it, before the browser mounts (serve.py): the tooth's mesh URLs
+        go out with the first state instead of waiting for the mount's report (issue 16: ~0.5 s sooner)."""
+        self.state.tooth = self.fdi = self.page_tooth(search)
         self.load_meshes(self.section_key(None, None))
 
     def on_client_url(self, search: str = "") -> None:
@@ -446,7 +459,7 @@ class App(TrameApp):
         while self._section_wanted != self._loaded:
             key = self._section_wanted
             for name in self.shown_shapes():  # the heavy part, cached for every session
-                await asyncio.to_thread(shape_state, key, name)
+                await asyncio.to_thread(shape_source, key, name)
             newest = self._section_wanted
             if newest[:2] != key[:2]:
                 continue  # another tooth or plane meanwhile (or a step's own section): this one is stale
@@ -498,6 +511,17 @@ class App(TrameApp):
         if self.story.successor_for == self.tooth_key:
             for name, mesh in load_stage(self.tooth_key).display_successor.items():
                 yield name, mesh, s[f"actor_{name}"]
+
+    @trigger("pm_mesh_failed")
+    def on_mesh_failed(self, *_) -> None:
+        """The page could not fetch a mesh (its entry was let go, the network dropped it): the same URLs
+        are put back and sent again, at most once a second (a client repeating this costs next to nothing)."""
+        now = time.monotonic()
+        if self._loaded is None or now - self._mesh_resent < 1.0:
+            return
+        self._mesh_resent = now
+        self.state.mesh_src = self.meshes.region_urls()  # what the browser was sent, not a newer section
+        self.state.dirty("mesh_src")
 
     @trigger("pm_tap")
     def on_tap(self, tap=None) -> None:

@@ -1,7 +1,8 @@
 """Which mesh of each shape the browser has, and sending only the ones it lacks (issue 16).
 
-A shape (a region, or a procedure part) is drawn from the mesh state ``mesh_<name>``, made for one section
-key (tooth key, cut plane, position). A step of a procedure that hides the enamel needs no new enamel, and
+A shape (a region, or a procedure part) is drawn from a mesh state made for one section key (tooth key, cut
+plane, position): a region's comes over HTTP (its URL in ``mesh_src``, ``viewer.mesh_store``), a procedure
+part's in the state (``mesh_<name>``). A step of a procedure that hides the enamel needs no new enamel, and
 the procedure's parts need none until a step shows them: a hidden shape keeps whatever mesh it had, and gets
 the current one when it is shown again. A step used to send every region and every part (1.5-2.7 MB of
 websocket payload; 0.6-0.9 s to the picture); now it sends what it shows.
@@ -21,6 +22,7 @@ from meshes import REGIONS, TOOTH_NUMBERS
 from viewer.growth.model import load_stage
 
 from .cut import cut_extras, cut_tooth
+from .mesh_store import STORE, region_urls
 from .wire import serialized_cut_extras, serialized_extras, serialized_regions
 
 
@@ -30,6 +32,13 @@ def shape_state(key: tuple, name: str) -> dict | None:
     if name in REGIONS:
         return serialized_regions(fdi, plane, pos)[name]
     return (serialized_cut_extras(fdi, plane, pos) if plane else serialized_extras(fdi))[name]
+
+
+def shape_source(key: tuple, name: str) -> str | dict | None:
+    """What the state carries for a shape: a region's URL (made and kept in the store the first time: JSON
+    and its digest, ~10 ms a MB, so off the loop where it can be), a procedure part's mesh state itself."""
+    state = shape_state(key, name)
+    return STORE.url(state) if name in REGIONS else state
 
 
 def shape_geometry(key: tuple, name: str) -> pv.PolyData:
@@ -58,10 +67,22 @@ class BrowserMeshes:
     def send(self, key: tuple, names: Iterable[str]) -> None:
         """Make sure the browser has section ``key``'s mesh of every shape in ``names`` (only those it
         lacks go out; the states are shared, cached objects, so an unchanged one is not sent again)."""
+        src = None  # the regions' URLs: one new dict, so the state sends it
         for name in names:
-            if self._keys.get(name) != key:
-                self.state[f"mesh_{name}"] = shape_state(key, name)
-                self._keys[name] = key
+            if self._keys.get(name) == key:
+                continue
+            if name in REGIONS:
+                src = dict(src or self.state.mesh_src or {})
+                src[name] = shape_source(key, name)
+            else:
+                self.state[f"mesh_{name}"] = shape_source(key, name)
+            self._keys[name] = key
+        if src is not None:
+            self.state.mesh_src = src
+
+    def region_urls(self) -> dict[str, str | None]:
+        """The URLs of the regions' meshes the browser has (put back in the store if it let one go)."""
+        return {r: shape_source(k, r) if (k := self._keys.get(r)) else None for r in REGIONS}
 
     def drawn(self) -> Iterator[tuple[str, pv.PolyData]]:
         """(shape, geometry) of every mesh the browser has (shown or hidden: the actor's state says)."""
@@ -80,7 +101,7 @@ def warm(codes: Iterable[str]) -> None:
     loop. Costs ~45 MB of memory a tooth, which a server whose sessions look at every tooth holds anyway
     (``meshes.load_tooth`` keeps 16)."""
     for code in codes:
-        serialized_regions(code, None, 0.0)
+        region_urls(code, None, 0.0)
 
 
 def nearest_first(fdi: str) -> list[str]:

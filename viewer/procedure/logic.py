@@ -32,7 +32,7 @@ from viewer.procedure.frames import (
     removal_range,
     timelines,
 )
-from viewer.shapes import shape_state
+from viewer.shapes import shape_source
 
 
 @dataclass
@@ -123,7 +123,7 @@ class ProcedurePlayer:
             m, _, updates = frame(fdi, procedure, tl.step_start(i))
             key = self.session.section_key(m.cut, m.cut_position)
             wanted += [(key, n) for n in SHAPES if updates[f"actor_{n}"]["visibility"]]
-        loop.run_in_executor(None, lambda: [shape_state(key, n) for key, n in wanted])
+        loop.run_in_executor(None, lambda: [shape_source(key, n) for key, n in wanted])
 
     def words(self, tooth=None) -> None:
         """The texts of the chosen procedure that change only with the tooth or the language."""
