@@ -277,7 +277,10 @@ def make_well_composed(labels: np.ndarray, max_rounds: int = 60) -> int:
     """
     changed = 0
     for round_ in range(max_rounds):
-        n = _fix_edge_pinches(labels, bridge=round_ < 8) + _fix_corner_pinches(labels)
+        # Only around the labelled voxels (a view: the fixes land in `labels`): a pinch needs two labels, and
+        # the background is most of the grid (the labelled box is 36-46 % of a molar's, measured).
+        box = labels[_bounds(labels > 0, margin=2)]
+        n = _fix_edge_pinches(box, bridge=round_ < 8) + _fix_corner_pinches(box)
         changed += n
         if n == 0:
             return changed
