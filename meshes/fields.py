@@ -25,6 +25,10 @@ MIN_DENTIN_OVER_PULP = 0.3  # mm of dentin always left between the chamber and t
 ORIFICE_FUNNEL = 0.6  # mm: the fillet where canals open into the chamber floor (estimate)
 MIN_WALL_CANAL = 0.25  # mm of dentin always left around a canal (estimate)
 HORN_RISE = 0.6  # mm: least rise of a pulp horn above the chamber roof (estimate)
+# The dentino-enamel junction is read off the distance to the outer surface blurred over this many voxels: the
+# distance transform's own voxel ripples made it the dentin's noisiest part after the canals (dentin normal
+# noise p95 on 54 6.01 degrees unblurred, 5.93 blurred; 1.4 voxels gained 0.03 more; measured).
+DEJ_BLUR_VOXELS = 1.0
 APEX_TO_CANAL_END = 0.5  # mm: canals end short of the apex, as a file would (estimate)
 
 
@@ -195,7 +199,12 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     root_pulp = pulp & (zz < floor_z)
     root_pulp = _touching(root_pulp, crown_pulp)
 
-    enamel = inside & (z > 0) & (depth < thickness)
+    # Enamel: the crown's voxels within its thickness of the surface (distance blurred: DEJ_BLUR_VOXELS).
+    se = box([lo[0], lo[1], 0.0], hi)
+    blurred = ndimage.gaussian_filter(depth[se], sigma=DEJ_BLUR_VOXELS)
+    enamel = np.zeros(shape, dtype=bool)
+    zs = np.broadcast_to(z, shape)[se]
+    enamel[se] = inside[se] & (zs > 0) & (blurred < np.broadcast_to(thickness, shape)[se])
 
     labels = np.zeros(shape, dtype=np.uint8)
     labels[_largest_component(inside)] = DENTIN

@@ -21,15 +21,16 @@ SMOOTHING_ITERATIONS = 30
 SMOOTHING_PASS_BAND = 0.07
 # The tissues get a firmer pass: 60 and 0.01 bring the crown to 3-6 degrees (measured; 100 or 150 iterations
 # gain under a degree), but thin canals shrink (root pulp -12 %): restore_volume pushes them back out.
-# Before it, a few rounds of SurfaceNets' own constrained smoothing (no vertex moving more than NETS_DISTANCE
-# voxels) relax the voxel staircase where it is built, so the windowed-sinc pass starts
-# from rounded canals and floor: with 8 rounds at 0.6 voxel and 80 windowed-sinc iterations, normal noise
-# p95 on 54 / 55 / 84 / 85: root pulp 9.8 / 9.8 / 8.1 / 9.3 degrees (was 11.7 / 11.5 / 10.2 / 10.0),
-# crown pulp 5.9 / 3.0 / 4.4 / 5.1 (6.5 / 4.1 / 5.6 / 6.4), dentin 5.9 / 5.2 / 3.9 / 4.4 (6.7 / 5.9 / 5.5 /
-# 5.7), enamel 2.7-2.9 (3.7-3.9); enamel and dentin enclose 0.4-0.6 % less than their voxels (measured; 16
-# rounds or 0.5 voxel left 54's root pulp over 10, 0.7 voxel 84's and 85's root pulp noisier).
-FIRM_ITERATIONS = 80
+FIRM_ITERATIONS = 60
 FIRM_PASS_BAND = 0.01
+# The pulp's walls start from SurfaceNets' own constrained smoothing (NETS_ROUNDS rounds, no vertex moving
+# more than NETS_DISTANCE voxels), which relaxes the voxel staircase of canals three to four voxels across
+# where it is built, and get INNER_ITERATIONS. Normal noise p95 on 54 / 55 / 84 / 85, degrees (measured):
+# root pulp 11.7 / 11.5 / 10.2 / 10.0 with the plain pass, 9.8 / 9.8 / 8.1 / 9.3 so; crown pulp 6.5 / 4.1 /
+# 5.6 / 6.4, then 5.9 / 3.0 / 4.4 / 5.1. 16 rounds or 0.5 voxel left 54's root pulp over 10, 0.7 voxel made
+# 84's and 85's noisier, 60 or 70 iterations left 54's crown pulp over 6. The crown keeps the plain pass:
+# relaxed, 85's small distal cusp stood 0.03 mm lower (tests/test_crown_form.py counts it).
+INNER_ITERATIONS = 80
 NETS_ROUNDS = 8
 NETS_DISTANCE = 0.6
 VOLUME_ROUNDS = 3  # offset passes that give a smoothed region back its voxel volume
@@ -64,32 +65,64 @@ def labelled_surface(
     volume: LabelVolume, labels: np.ndarray | None = None, restore: tuple[int, ...] = (), firm: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every boundary face once (points, faces, the two labels on its sides), smoothed (`firm`: the
-    tissues' firmer pass); the regions in `restore` are given back their voxel volume (restore_volume)."""
+    tissues' firmer pass); the regions in `restore` are given back their voxel volume (restore_volume).
+
+    With `firm`, the walls of the regions in `restore` (the pulp: enclosed by the dentin, so they share no
+    vertex with the crown's and roots' surfaces) are made from SurfaceNets' relaxed surface and get the
+    longer pass (INNER_ITERATIONS); the rest keeps the plain one, so the crown's shape does not change.
+    """
     image = label_image(volume, labels)
-    if firm:
-        nets = image.contour_labels(
+    nets = image.contour_labels("all", output_mesh_type="triangles", smoothing=False)
+    points, faces = np.asarray(nets.points, dtype=np.float64), nets.regular_faces
+    sides = np.asarray(nets.cell_data["boundary_labels"]).astype(int)
+    iterations, pass_band = (
+        (FIRM_ITERATIONS, FIRM_PASS_BAND) if firm else (SMOOTHING_ITERATIONS, SMOOTHING_PASS_BAND)
+    )
+    inner = np.isin(sides, restore).any(axis=1)
+    if firm and inner.any() and not np.intersect1d(faces[inner], faces[~inner]).size:
+        # Two groups with no vertex in common: each smoothed on its own, they stay glued within.
+        relaxed = image.contour_labels(
             "all",
             output_mesh_type="triangles",
             smoothing_iterations=NETS_ROUNDS,
             smoothing_distance=NETS_DISTANCE * volume.spacing,
         )
+        relaxed_sides = np.asarray(relaxed.cell_data["boundary_labels"]).astype(int)
+        walls = np.isin(relaxed_sides, restore).any(axis=1)
+        outer_points, outer_faces = _compact_arrays(points, faces[~inner])
+        inner_points, inner_faces = _compact_arrays(
+            np.asarray(relaxed.points, np.float64), relaxed.regular_faces[walls]
+        )
+        points = np.concatenate(
+            [
+                _taubin(outer_points, outer_faces, iterations, pass_band),
+                _taubin(inner_points, inner_faces, INNER_ITERATIONS, pass_band),
+            ]
+        )
+        faces = np.concatenate([outer_faces, inner_faces + len(outer_points)])
+        sides = np.concatenate([sides[~inner], relaxed_sides[walls]])
     else:
-        nets = image.contour_labels("all", output_mesh_type="triangles", smoothing=False)
-    sides = np.asarray(nets.cell_data["boundary_labels"]).astype(int)
-    # One pass over all regions at once moves each shared vertex once: neighbours stay glued together.
-    smooth = nets.smooth_taubin(
-        n_iter=FIRM_ITERATIONS if firm else SMOOTHING_ITERATIONS,
-        pass_band=FIRM_PASS_BAND if firm else SMOOTHING_PASS_BAND,
-        non_manifold_smoothing=True,
-        normalize_coordinates=True,
-    )
-    points = np.asarray(smooth.points, dtype=np.float64)
-    faces = smooth.regular_faces
+        # One pass over all regions at once moves each shared vertex once: neighbours stay glued together.
+        points = _taubin(points, faces, iterations, pass_band)
     grid = volume.labels if labels is None else labels
     for label in restore:
         target = int((grid == label).sum()) * volume.spacing**3
         points = restore_volume(points, faces, sides, label, target)
     return points.astype(np.float32), faces, sides
+
+
+def _taubin(points: np.ndarray, faces: np.ndarray, iterations: int, pass_band: float) -> np.ndarray:
+    """Windowed-sinc smoothing of a labelled surface, junctions (edges of three or more faces) included."""
+    mesh = pv.PolyData.from_regular_faces(points, faces.astype(np.int64))
+    smooth = mesh.smooth_taubin(
+        n_iter=iterations, pass_band=pass_band, non_manifold_smoothing=True, normalize_coordinates=True
+    )
+    return np.asarray(smooth.points, dtype=np.float64)
+
+
+def _compact_arrays(points: np.ndarray, tri: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    used, inverse = np.unique(tri, return_inverse=True)
+    return points[used], inverse.reshape(-1, 3)
 
 
 def restore_volume(
