@@ -138,7 +138,8 @@ class TrameClient:
         """Open a session like a browser does; returns seconds until its scene data is all here."""
         t0 = time.perf_counter()
         connector = aiohttp.TCPConnector(local_addr=(self.local_addr, 0)) if self.local_addr else None
-        self._session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.CookieJar(unsafe=True))
+        self._session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.CookieJar(unsafe=True),
+                                              auto_decompress=False)  # bytes as sent
         # the page first, as a browser loads it: its query (a cookie) lets the server send the meshes at once
         with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
             page = self.url.removesuffix("/ws").replace("ws://", "http://") + "/index.html" + query
@@ -152,14 +153,26 @@ class TrameClient:
         self.state.update(initial.get("state", {}))
         template = str(self.state.get("trame__template_main", ""))
         self.triggers = triggers_by_label(template, self.state.get("ui"))
-        if "mounted" in self.triggers:  # our app: the page reports its URL (the meshes came with the state)
-            got = None if self.state.get("mesh_enamel") else self.wait_for(
-                lambda ch: "mesh_enamel" in ch and ch["mesh_enamel"])
+        if "mounted" in self.triggers:  # ours: the page reports its URL (its mesh URLs came with the state)
+            got = None if any((self.state.get("mesh_src") or {}).values()) else self.wait_for(
+                lambda ch: any((ch.get("mesh_src") or {}).values()))
             await self.call("trame.trigger", [self.triggers["mounted"], [query], {}], timeout=timeout)
             if got is not None:
                 await asyncio.wait_for(got, timeout)
+            await self.fetch_meshes(timeout)
         await self.fetch_arrays(timeout)
         return time.perf_counter() - t0
+
+    async def fetch_meshes(self, timeout: float = 60) -> int:
+        """Fetch the region meshes the state names over HTTP, as the page does (viewer.mesh_store)."""
+        base = self.url.removesuffix("/ws").replace("ws://", "http://") + "/"
+        urls = [u for u in (self.state.get("mesh_src") or {}).values() if u]
+        for url in urls:
+            async with self._session.get(base + url, headers={"Accept-Encoding": "br, gzip"},
+                                         timeout=aiohttp.ClientTimeout(total=timeout)) as r:
+                r.raise_for_status()
+                self.bytes_in += len(await r.content.read())  # as sent (brotli), not as decoded
+        return len(urls)
 
     async def fetch_arrays(self, timeout: float = 60) -> int:
         """Fetch the geometry arrays a VtkLocalView scene refers to (what vtk.js does); returns how many."""

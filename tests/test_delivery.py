@@ -1,6 +1,6 @@
 """Issue 16's delivery, on the real server in real Chromium: compressed, content-addressed assets kept by the
-browser, the icon font cut to the glyphs used (and the icons still drawn), and the meshes sent with the first
-state, once, for the tooth the page's URL names."""
+browser, the icon font cut to the glyphs used (and the icons still drawn), and the meshes over HTTP: asked for
+by the page itself for the tooth its URL names, once, and kept by the browser like the scripts."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def test_assets_are_content_addressed_immutable_and_brotli(server_url, desktop):
     assert page_headers["Cache-Control"] == "no-cache"  # the page itself is always checked
 
 
-def test_second_visit_takes_scripts_from_the_browser_cache(server_url, browser):
+def test_second_visit_takes_scripts_and_meshes_from_the_browser_cache(server_url, browser):
     ctx = browser.new_context(viewport={"width": 900, "height": 640}, device_scale_factor=1)
     try:
         first = ctx.new_page()
@@ -73,6 +73,7 @@ def test_second_visit_takes_scripts_from_the_browser_cache(server_url, browser):
         scripts = {u: r for u, r in seen.items()
                    if u.startswith("http") and not re.search(r"/(index\.html|loading\.tpl)?(\?.*)?$", u)}
         assert any("trame-vtk.js" in u for u in scripts)
+        assert sum("/mesh/" in u for u in scripts) == 4, sorted(scripts)  # the tooth's four regions
         from_cache = {u for u, r in scripts.items() if r.get("fromDiskCache") or r.get("fromMemoryCache")}
         assert from_cache == set(scripts), sorted(set(scripts) - from_cache)
         assert all(r["status"] == 200 for r in scripts.values())  # not even a revalidation (304)
@@ -100,7 +101,7 @@ def test_icon_font_holds_only_the_glyphs_used_and_icons_are_drawn(server_url, de
     assert len(font) < 20_000  # the full font is 403 KB
 
 
-def test_meshes_come_with_the_first_state_once_for_the_urls_tooth(server_url, browser):
+def test_the_pages_own_hints_fetch_its_tooths_meshes_once_over_http(server_url, browser):
     ctx = browser.new_context(viewport={"width": 900, "height": 640}, device_scale_factor=1)
     try:
         page = ctx.new_page()
@@ -113,7 +114,18 @@ def test_meshes_come_with_the_first_state_once_for_the_urls_tooth(server_url, br
         _wait_drawn(page)
         page.wait_for_timeout(1500)  # the mount's report of the URL has been answered
         assert page.evaluate("trame.state.get('tooth')") == "74"
-        big = [n for n in frames if n > 200_000]  # base64 of a ~1 MB mesh state
-        assert len(big) == 1, frames  # with the first state, not again after the mount
+        urls = page.evaluate("Object.values(trame.state.get('mesh_src'))")
+        fetched = page.evaluate("performance.getEntriesByType('resource')"
+                                ".filter(r => r.name.includes('/mesh/'))"
+                                ".map(r => [new URL(r.name).pathname, r.initiatorType])")
+        # each region once, by the page's <link rel=preload> (before any script ran), none again
+        assert sorted(fetched) == sorted(["/" + u, "link"] for u in urls), fetched
+        html, _ = _get(server_url + "index.html?tooth=74")
+        assert all(f'href="{u}" as="fetch"' in html.decode() for u in urls)
+        body, headers = _get(server_url + urls[0], "br")
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert headers["Content-Encoding"] == "br"
+        assert hashlib.sha256(brotli.decompress(body)).hexdigest()[:32] in urls[0]  # it names the content
+        assert max(frames) < 200_000, frames  # no mesh over the websocket
     finally:
         ctx.close()

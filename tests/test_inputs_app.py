@@ -9,6 +9,7 @@ from meshes import load_tooth
 from meshes.model import _load_tooth  # the engine's in-memory cache behind load_tooth
 from meshes.section import section_mm
 from viewer.cut import cut_tooth
+from viewer.mesh_store import STORE
 from viewer.url_state import parse_query
 from viewer.wire import serialized_regions
 
@@ -74,7 +75,7 @@ def test_a_dragged_slider_is_computed_off_the_loop_newest_first(app):
         while "cut=md%3A0.62" not in app.state.url_query:
             await asyncio.sleep(0.01)
         assert cut_tooth.cache_info().misses - before <= 2
-        assert app.state.mesh_enamel is serialized_regions("85", "md", 0.62)["enamel"]
+        assert app.state.mesh_src["enamel"] == STORE.url(serialized_regions("85", "md", 0.62)["enamel"])
 
     asyncio.run(asyncio.wait_for(run(), 60))
 

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from conftest import unique_name
 
-from meshes import load_tooth
+from meshes import REGIONS, load_tooth
 from viewer.app import App
 from viewer.colors import INFECTION_COLORS
+from viewer.mesh_store import STORE
 from viewer.procedure.frames import (
     COMPARE_PREFIX,
     PROCEDURES,
@@ -243,15 +244,15 @@ def test_steps_show_their_own_section(app, procedure):
     whole = serialized_regions("85", None, 0.0)
     with app.state:
         s.procedure = procedure
-    assert s.mesh_enamel is whole["enamel"]  # healthy: the whole tooth in x-ray
+    assert s.mesh_src["enamel"] == STORE.url(whole["enamel"])  # healthy: the whole tooth in x-ray
     app.procedure.next_step()
     assert app.procedure.moment().step_id == "decay" and app.procedure.moment().cut == "md"
     cut = serialized_regions("85", "md", 0.5)
-    assert s.mesh_enamel is cut["enamel"] and s.mesh_crown_pulp is cut["crown_pulp"]
+    assert s.mesh_src == {r: STORE.url(cut[r]) for r in REGIONS}
     assert cut["crown_pulp"] is not whole["crown_pulp"]
     assert "removal_order" in cut_tooth("85", "md", 0.5)["crown_pulp"].point_data, "the front still colours"
     app.procedure.next_step()  # the access: from above, uncut
-    assert s.mesh_enamel is whole["enamel"]
+    assert s.mesh_src["enamel"] == STORE.url(whole["enamel"])
     assert s.mesh_enamel_opened is serialized_extras("85")["enamel_opened"]
     with app.state:
         s.t = s.t_max  # the steel crown (defect 9): a solid metal cap, cut so the inside shows
@@ -259,7 +260,7 @@ def test_steps_show_their_own_section(app, procedure):
     assert s.mesh_crown_ssc is serialized_cut_extras("85", "md", 0.5)["crown_ssc"]
     with app.state:
         s.procedure = None  # back to exploring: the user's own (uncut) tooth
-    assert s.activity == "explore" and s.mesh_enamel is whole["enamel"]
+    assert s.activity == "explore" and s.mesh_src["enamel"] == STORE.url(whole["enamel"])
 
 
 @pytest.mark.parametrize("procedure", PROCEDURES)

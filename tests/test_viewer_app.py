@@ -13,8 +13,10 @@ from meshes import REGIONS, TOOTH_NUMBERS, load_tooth
 from viewer.app import App, tooth_title
 from viewer.colors import REGION_COLORS
 from viewer.cut import cut_tooth, plane_normal
+from viewer.mesh_store import STORE
 from viewer.scene import region_look
 from viewer.url_state import ViewParams, parse_query, to_query
+from viewer.wire import serialized_regions
 
 
 # ---------------------------------------------------------------- URL state
@@ -83,10 +85,11 @@ def test_layer_toggle_changes_representation_and_url(app):
 
 
 def test_tooth_change_sends_new_meshes_and_numbers(app):
-    before = app.state.mesh_enamel
+    before = app.state.mesh_src["enamel"]
     with app.state:
         app.state.tooth = "54"
-    assert app.state.mesh_enamel is not before
+    assert app.state.mesh_src["enamel"] not in (None, before)
+    assert app.state.mesh_src["enamel"] == STORE.url(serialized_regions("54", None, 0.0)["enamel"])
     assert app.state.tooth_name.startswith("54 (B)")
     volumes = {row["region"]: row["value"] for row in app.state.volume_rows}
     assert volumes["crown_pulp"] == f"{load_tooth('54').volumes_mm3['crown_pulp']:.1f} mm³"
@@ -95,18 +98,18 @@ def test_tooth_change_sends_new_meshes_and_numbers(app):
 
 
 def test_cut_replaces_meshes_with_capped_halves(app):
-    whole = app.state.mesh_dentin
+    whole = app.state.mesh_src["dentin"]
     with app.state:
         app.state.cut_plane = "md"
-    cut = app.state.mesh_dentin
+    cut = app.state.mesh_src["dentin"]
     assert cut is not whole and "cut=md%3A0.50" in app.state.url_query
     assert app.state.camera_view == "buccal"  # the view turns to face the cut
     with app.state:
         app.state.cut_pos = 0.3
-    assert app.state.mesh_dentin is not cut
+    assert app.state.mesh_src["dentin"] != cut
     with app.state:
         app.state.cut_plane = "off"
-    assert app.state.mesh_dentin is whole  # shared, cached serialization
+    assert app.state.mesh_src["dentin"] == whole  # shared, cached serialization
 
 
 def test_cut_regions_are_closed_and_on_one_side():

@@ -12,6 +12,7 @@ object in its own package made with this session and using only ``viewer.activit
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 from trame.app import TrameApp
@@ -47,13 +48,14 @@ from .i18n import (
 )
 from .i18n import tooth_title as local_tooth_title
 from .inputs import clean_cut_plane, clean_cut_pos, clean_tooth
+from .mesh_store import region_urls
 from .pick import first_hit, tap_ray
 from .playback import pace
 from .scene import camera_direction, layer_key, region_look
 from .url_state import ViewParams, parse_query, to_query
 from .vocabulary import CAMERA_VIEWS as CAMERA_PRESETS
 from .vocabulary import CUT_VIEWS
-from .wire import serialized_cut_extras, serialized_regions
+from .wire import serialized_cut_extras
 
 STATIC = Path(__file__).parent / "page" / "static"
 
@@ -97,13 +99,18 @@ class App(TrameApp):
         s.tooth_items = [{"title": tooth_title(c), "value": c} for c in TOOTH_NUMBERS]
         for r in REGIONS:
             s[layer_key(r)] = True
-            s[f"mesh_{r}"] = None
+            s[f"mesh_{r}"] = None  # filled by the page from mesh_src's URLs (viewer.mesh_store)
+        s.client_only(*(f"mesh_{r}" for r in REGIONS))
+        s.mesh_src = dict.fromkeys(REGIONS)
+        self._mesh_resent = 0.0
         s.xray = False
         s.cut_plane = "off"
         s.cut_pos = 0.5
         s.camera_view = None
         s.pick_text = ""
         s.panel_open = True
+        s.panel_ready = False  # set by the page once the view has drawn (page/view.py PANEL_READY_JS)
+        s.client_only("panel_ready")
         s.volume_rows = []
         s.dimension_rows = []
         s.tooth_name = ""
@@ -198,11 +205,18 @@ class App(TrameApp):
         if wanted != (None, None):
             self.growth.request(*wanted)
 
+    def page_tooth(self, search: str = "") -> str:
+        """The tooth a page's URL names (the default one for anything unknown)."""
+        return clean_tooth(parse_query(search, self.default_tooth).tooth) or self.default_tooth
+
+    def page_section_key(self, search: str = "") -> tuple:
+        """The meshes a page's URL is first shown with: its tooth, whole (what ``preload`` sends)."""
+        return (self.page_tooth(search), None, 0.0)
+
     def preload(self, search: str = "") -> None:
-        """The page's URL as the server saw it, before the browser mounts (serve.py): the tooth's meshes go
-        out with the first state instead of waiting for the mount's report (issue 16: ~0.5 s sooner)."""
-        self.state.tooth = self.fdi = clean_tooth(parse_query(search, self.default_tooth).tooth) \
-            or self.default_tooth
+        """The page's URL as the server saw it, before the browser mounts (serve.py): the tooth's mesh URLs
+        go out with the first state instead of waiting for the mount's report (issue 16: ~0.5 s sooner)."""
+        self.state.tooth = self.fdi = self.page_tooth(search)
         self.load_meshes(self.section_key(None, None))
 
     def on_client_url(self, search: str = "") -> None:
@@ -233,9 +247,7 @@ class App(TrameApp):
         """Send the regions (and the procedure's parts, once the browser has them) for a section key."""
         s = self.state
         self._loaded = self._section_wanted = key
-        meshes = serialized_regions(*key)
-        for r in REGIONS:
-            s[f"mesh_{r}"] = meshes[r]
+        s.mesh_src = region_urls(*key)  # the page fetches them (page/view.py MESH_JS)
         self.procedure.follow_section(key)
         self.cut_words()
 
@@ -439,7 +451,7 @@ class App(TrameApp):
     async def _section_worker(self) -> None:
         while self._section_wanted != self._loaded:
             key = self._section_wanted
-            await asyncio.to_thread(serialized_regions, *key)  # the heavy part, cached for every session
+            await asyncio.to_thread(region_urls, *key)  # the heavy part, cached for every session
             if key[1] and self.procedure.extras_for == key[0]:
                 await asyncio.to_thread(serialized_cut_extras, *key)
             newest = self._section_wanted
@@ -497,6 +509,17 @@ class App(TrameApp):
         if self.story.successor_for == self.tooth_key:
             for name, mesh in tooth.display_successor.items():
                 yield name, mesh, s[f"actor_{name}"]
+
+    @trigger("pm_mesh_failed")
+    def on_mesh_failed(self, *_) -> None:
+        """The page could not fetch a mesh (its entry was let go, the network dropped it): the same URLs
+        are put back and sent again, at most once a second (a client repeating this costs next to nothing)."""
+        now = time.monotonic()
+        if self._loaded is None or now - self._mesh_resent < 1.0:
+            return
+        self._mesh_resent = now
+        self.state.mesh_src = region_urls(*self._loaded)
+        self.state.dirty("mesh_src")
 
     @trigger("pm_tap")
     def on_tap(self, tap=None) -> None:

@@ -43,6 +43,9 @@ from .access import Passes, Throttle, client_address, required
 from .admission import Admission
 from .export.pool import shutdown_shared
 from .logsafe import quote
+from .mesh_store import PREFIX as MESH_PREFIX
+from .mesh_store import STORE as MESHES
+from .mesh_store import digest_of, region_urls
 from .release import forget, give_back
 from .static_cache import compressed_mirror, content_hashes
 from .wsguard import BoundedUnChunker, MessageRefused, scrub_errors
@@ -53,6 +56,7 @@ COOKIE = "pm3d_access"
 PAGE_COOKIE = "pm3d_page"  # the page's query, read by its websocket: the meshes are sent before the mount
 ASSET_LISTS = {"trame__scripts": "script", "trame__styles": "style"}  # what trame loads after connecting
 IMMUTABLE = "public, max-age=31536000, immutable"  # a content-addressed asset: kept, never asked again
+HINT_WAIT_S = 0.3  # the page waits at most this for its tooth's mesh URLs (a tooth no one has asked for yet)
 LAYOUTS = ("main",)  # the page's trame layouts: ``?ui=`` naming another would show a blank page
 MAX_FRAME = 4 << 20  # bytes in one websocket frame (wslink's chunks; the browser sends a few KB)
 SPARE_AFTER_S = 3.0  # the next session's App is built this long after one is taken
@@ -115,11 +119,15 @@ class SessionServer:
         self._spare: asyncio.Task | None = None  # the next session's App, built ahead (see _take_app)
         self._collect_handle: asyncio.TimerHandle | None = None
         self._collect_due: float | None = None
-        self._www = factory("__www__").server
+        self._www_app = factory("__www__")  # never served: its page and assets, and what a URL first shows
+        self._www = self._www_app.server
         self.web = web.Application(middlewares=[self._gate], client_max_size=64 << 10)
         routes = [
             web.get("/", self._index),
             web.get("/ws", self._ws),
+            web.get("/index.html", self._page),
+            web.get(MESH_PREFIX + "{name}", self._mesh),
+            web.post("/paraview/", self._launcher),
             web.post("/login", self._login),
             web.get("/download/{token}/{name}", self._download),
         ]
@@ -136,8 +144,9 @@ class SessionServer:
                         for key in ASSET_LISTS}
         hints = "".join(f'<link rel="preload" href="{url}" as="{kind}">'
                         for key, kind in ASSET_LISTS.items() for url in self._assets[key])
-        routes.append(web.static("/", compressed_mirror(self._www._www, page_head=hints,
-                                                        page_versions=page_versions)))
+        page_folder = compressed_mirror(self._www._www, page_head=hints, page_versions=page_versions)
+        self._page_html = (page_folder / "index.html").read_text()
+        routes.append(web.static("/", page_folder))
         self.web.add_routes(routes)
         self._runner: web.AppRunner | None = None
         self._listener: asyncio.AbstractServer | None = None
@@ -231,6 +240,45 @@ class SessionServer:
     async def _index(self, request: web.Request) -> web.StreamResponse:
         target = "index.html" + (f"?{request.query_string}" if request.query_string else "")
         raise web.HTTPFound(target)
+
+    async def _page(self, request: web.Request) -> web.StreamResponse:
+        """The page, with hints that fetch its tooth's meshes alongside the scripts (mesh_store.py): they
+        are in the browser's cache when the view asks for them."""
+        hints = ""
+        with contextlib.suppress(Exception):  # a bad query or a slow tooth: the page comes without hints
+            urls = await asyncio.wait_for(asyncio.to_thread(self._page_meshes, request.query_string),
+                                          HINT_WAIT_S)
+            hints = "".join(f'<link rel="preload" href="{u}" as="fetch" crossorigin>'
+                            for u in urls if u)
+        response = web.Response(text=self._page_html.replace("</head>", hints + "</head>", 1),
+                                content_type="text/html", headers={"Cache-Control": "no-cache"})
+        response.enable_compression()
+        return response
+
+    def _page_meshes(self, query: str) -> list[str | None]:
+        preload_key = getattr(self._www_app, "page_section_key", None)  # a test's factory may lack it
+        return list(region_urls(*preload_key(query)).values()) if preload_key else []
+
+    async def _mesh(self, request: web.Request) -> web.StreamResponse:
+        """A region's mesh state by its content hash: brotli where the browser takes it, kept for good."""
+        digest = digest_of(request.match_info["name"])
+        entry = MESHES.get(digest) if digest else None
+        if entry is None:
+            raise web.HTTPNotFound(text="no such mesh", headers={"Cache-Control": "no-store"})
+        headers = {"Cache-Control": IMMUTABLE, "Content-Type": "application/json", "Vary": "Accept-Encoding"}
+        if "br" in request.headers.get("Accept-Encoding", ""):
+            body = await asyncio.to_thread(entry.brotli)  # made once, for every session
+            headers["Content-Encoding"] = "br"
+            return web.Response(body=body, headers=headers)
+        response = web.Response(body=entry.body, headers=headers)
+        response.enable_compression()
+        return response
+
+    async def _launcher(self, request: web.Request) -> web.Response:
+        """trame's client asks a launcher where to connect before it opens its websocket; answering saves
+        it a failed request (and the console error) on every load."""
+        url = "ws://USE_HOST" + request.path.removesuffix("paraview/") + "ws"  # wss: for an https page
+        return web.json_response({"sessionURL": url}, headers={"Cache-Control": "no-store"})
 
     def _refuse(self, why: str, status: type[web.HTTPException], text: str) -> web.HTTPException:
         self.refused[why] += 1

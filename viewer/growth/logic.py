@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, field
 from meshes import resolve_tooth
 from meshes.age import load_age_data
 from viewer.activity import Activity, Session
+from viewer.mesh_store import region_urls
 from viewer.story.model import age_marker
-from viewer.wire import serialized_regions
 
 from .model import (
     age_words,
@@ -139,7 +139,7 @@ class Growth:
             while self._stage_wanted is not None and self._stage_wanted != (self._age, self._variant):
                 wanted = self._stage_wanted
                 key = tooth_key(self.session.fdi, *wanted)
-                await asyncio.to_thread(serialized_regions, key, None, 0.0)  # builds or loads the stage
+                await asyncio.to_thread(region_urls, key, None, 0.0)  # builds or loads the stage
                 if wanted != self._stage_wanted:
                     continue  # the age moved on meanwhile
                 with self.state:

@@ -30,7 +30,8 @@ def build_panel(app) -> None:
         ):
             html.Span("{{ tooth_name }}", classes="pm-title")
             v3.VIcon("{{ panel_open ? 'mdi-chevron-down' : 'mdi-chevron-up' }}", end=True)
-        with html.Div(classes="pm-panel-body", v_show="panel_open"):
+        # mounted after the view's first picture (view.PANEL_READY_JS), then shown or hidden
+        with html.Div(classes="pm-panel-body", v_if="panel_ready", v_show="panel_open"):
             build_chart(app)  # first: tooth, how far, play (three taps from a fresh page)
             build_story_panel(app, "top")
             build_growth_panel(app)

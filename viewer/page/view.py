@@ -42,6 +42,37 @@ TAP_JS = (
     " viewAngle: Number(k.viewAngle), parallelProjection: !!k.parallelProjection,"
     " parallelScale: Number(k.parallelScale)}}]); }, true); })()"
 )
+# The control panel mounts once the 3D view has drawn its first picture (or after 1.5 s): mounted with the
+# view, its few hundred Vuetify components and the layout they force came before the tooth (issue 16:
+# ~0.1-0.15 s of the first frame in software WebGL). The first draw call on any WebGL context is the cue;
+# the hook takes itself off again, and the panel comes after that frame is on screen (rAF, then a task).
+PANEL_READY_JS = (
+    "(() => { const w = window, saved = []; let done = false;"
+    " const show = () => w.trame.state.set('panel_ready', true);"
+    " const finish = () => { if (done) return; done = true;"
+    " for (const [p, m, f, g] of saved) if (p[m] === g) p[m] = f;"
+    " w.requestAnimationFrame(() => w.setTimeout(show, 0)); };"
+    " for (const C of [w.WebGL2RenderingContext, w.WebGLRenderingContext]) { if (!C) continue;"
+    " for (const m of ['drawArrays', 'drawElements']) { const p = C.prototype, f = p[m];"
+    " const g = function (...a) { const r = f.apply(this, a); finish(); return r; };"
+    " saved.push([p, m, f, g]); p[m] = g; } }"
+    " w.setTimeout(finish, 1500); })()"
+)
+# The regions' meshes come over HTTP (viewer.mesh_store): the state names their URLs, the page fetches those
+# that changed (from its cache when it has them) and puts them in its own state at once, so a cut or a tooth
+# never shows half old, half new; a newer set of URLs wins over one still on its way.
+MESH_JS = (
+    "(() => { const w = window, want = mesh_src || {},"
+    " f = w.__pmMeshes || (w.__pmMeshes = {have: {}, serial: 0}), serial = ++f.serial,"
+    " keys = Object.keys(want).filter(k => f.have[k] !== want[k]);"
+    " if (!keys.length) return;"
+    " w.Promise.all(keys.map(k => want[k] ? w.fetch(want[k]).then(r => {"
+    " if (!r.ok) throw new Error('mesh ' + r.status); return r.json(); }) : null))"
+    ".then(states => { if (serial !== f.serial) return; const up = {};"
+    " keys.forEach((k, i) => { up['mesh_' + k] = states[i]; f.have[k] = want[k]; });"
+    " w.trame.state.update(up); })"
+    ".catch(e => { if (serial === f.serial) w.trame.trigger('pm_mesh_failed', [String(e)]); }); })()"
+)
 ROOT_CLASSES = ("['pm-root', panel_open ? '' : 'pm-collapsed', present ? 'pm-present' : '',"
                 " theme === 'dark' ? 'pm-dark' : '']")
 INTERACTOR_SETTINGS = [
@@ -60,6 +91,8 @@ def build_ui(app) -> None:
         client.Style(style.CSS)
         client.ClientTriggers(mounted=(app.on_client_url, "[window.location.search]"))
         client.ClientTriggers(mounted=(app.chairside.on_client_prefs, PREFS_JS))  # theme, reduced motion
+        client.ClientTriggers(mounted=PANEL_READY_JS)
+        client.ClientStateChange(value="mesh_src", trigger_on_create=True, change=MESH_JS)
         client.ClientTriggers(mounted=TAP_JS)  # a tap names a part; a drag names nothing
         client.ClientTriggers(mounted=keys_js())  # keyboard shortcuts (scenes/data/search/keys.toml)
         client.ClientStateChange(

@@ -1,0 +1,104 @@
+"""The tooth's meshes over HTTP: each vtk.js mesh state once, at a content-addressed URL the browser keeps.
+
+Over the websocket every session got its own deflated copy of ~1 MB per tooth, and a second visit or a tooth
+seen before got it again. Here a region's state is JSON at ``/mesh/<sha256>.json``, served immutable and
+brotli-compressed once for every session (issue 16: the second visit takes the meshes from the browser's
+cache; the page asks for its tooth's meshes before its scripts run, ``serve.py``'s preload hints). The state
+names the URLs (``mesh_src``); the page fetches them and fills its own ``mesh_<region>`` (client-only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import brotli
+
+from meshes import REGIONS
+from viewer.wire import serialized_regions
+
+PREFIX = "/mesh/"  # the route
+URL = "mesh/{}.json"  # as the page asks for it: relative to the page, so a proxy's path prefix still holds
+MAX_BYTES = 192 << 20  # bodies and their brotli copies kept for the browsers (~40 tooth states, ~12 cuts)
+BROTLI_QUALITY = 5  # measured on tooth 85: 10 % smaller than the websocket's deflate, ~10 ms a MB
+
+
+@dataclass
+class Entry:
+    body: bytes  # the JSON
+    state: dict  # the object it was made from (kept so the same object maps to the same entry)
+    _br: bytes | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def brotli(self) -> bytes:
+        """The body brotli-compressed, made the first time a browser asks (off the event loop)."""
+        with self._lock:
+            if self._br is None:
+                self._br = brotli.compress(self.body, quality=BROTLI_QUALITY, mode=brotli.MODE_TEXT)
+            return self._br
+
+    @property
+    def size(self) -> int:
+        return 2 * len(self.body) + len(self._br or b"")  # the state object is about as big as its JSON
+
+
+class MeshStore:
+    """Bounded, least recently used first out; safe to fill from worker threads."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES):
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._by_object: dict[int, str] = {}  # id(state) -> digest: serialized states are shared objects
+        self._lock = threading.Lock()
+
+    def url(self, state: dict | None) -> str | None:
+        """The URL the browser fetches `state` from (None stays None: a region with nothing to show)."""
+        if state is None:
+            return None
+        with self._lock:
+            digest = self._by_object.get(id(state))
+            if digest in self._entries:
+                self._entries.move_to_end(digest)
+                return URL.format(digest)
+        body = json.dumps(state, separators=(",", ":")).encode()
+        digest = hashlib.sha256(body).hexdigest()[:32]
+        with self._lock:
+            if digest not in self._entries:
+                self._entries[digest] = Entry(body, state)
+            self._entries.move_to_end(digest)
+            self._by_object[id(self._entries[digest].state)] = digest  # only the object it holds
+            self._shrink()
+        return URL.format(digest)
+
+    def get(self, digest: str) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(digest)
+            if entry is not None:
+                self._entries.move_to_end(digest)
+            return entry
+
+    def _shrink(self) -> None:
+        total = sum(e.size for e in self._entries.values())
+        while total > self.max_bytes and len(self._entries) > 1:
+            digest, entry = self._entries.popitem(last=False)
+            total -= entry.size
+            self._by_object = {k: v for k, v in self._by_object.items() if v != digest}
+
+
+STORE = MeshStore()
+
+
+def region_urls(tooth_key: str, plane: str | None, position: float) -> dict[str, str | None]:
+    """Each region's URL for a section key (serializing it first if no session has; call off the loop)."""
+    meshes = serialized_regions(tooth_key, plane, position)
+    return {r: STORE.url(meshes[r]) for r in REGIONS}
+
+
+def digest_of(name: str) -> str | None:
+    """``<digest>.json`` -> digest (None for anything else: the route answers 404)."""
+    digest, dot, ext = name.partition(".")
+    ok = ext == "json" and len(digest) == 32 and all(c in "0123456789abcdef" for c in digest)
+    return digest if ok else None
