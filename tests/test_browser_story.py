@@ -76,15 +76,23 @@ def test_infection_extents_by_touch(server_url, tablet):
 
 
 def test_no_contradicting_story_beside_a_procedure(server_url, tablet):
-    """A pulpotomy opened from a link on a healthy tooth: no "nothing needs to be done" beside it."""
+    """A pulpotomy opened from a link on a healthy tooth: the "how far" buttons move to what it treats, and
+    nothing says "nothing needs to be done" beside it."""
     open_app(tablet, server_url, "?tooth=85&procedure=pulpotomy&step=3")
     tablet.get_by_role("region", name="Caption").get_by_text("gently removed").wait_for(timeout=15000)
-    assert not indicated(tablet).is_visible()
-    assert tablet.get_by_text("nothing needs to be done").is_visible() is False
-    choose_infection(tablet, "Crown pulp")  # the story: back to exploring, the card says why
+    how_far = tablet.get_by_role("group", name="How far the infection reaches")
     tablet.wait_for_url("**infection=crown**", timeout=15000)
+    pressed = {name: how_far.get_by_role("button", name=name, exact=True).get_attribute("aria-pressed")
+               for name in ("Healthy", "Crown pulp")}
+    assert pressed == {"Healthy": "false", "Crown pulp": "true"}
+    assert tablet.get_by_text("nothing needs to be done").is_visible() is False
+    if indicated(tablet).is_visible():
+        assert indicated(tablet).inner_text().startswith("Pulpotomy")
+    choose_infection(tablet, "Roots")  # the story: another extent, back to exploring, the card says why
+    tablet.wait_for_url("**infection=roots**", timeout=15000)
     indicated(tablet).wait_for(state="visible", timeout=10000)
-    assert indicated(tablet).inner_text().startswith("Pulpotomy")
+    assert indicated(tablet).inner_text().startswith("Pulpectomy")
+    assert "procedure=" not in tablet.url
 
 
 def test_successor_between_the_roots_in_xray(server_url, tablet):
@@ -159,3 +167,14 @@ def test_quiz_judges_taps(server_url, tablet):
         timeout=15000)
     assert "the successor" in answer.inner_text()
     assert tablet.get_by_role("status", name="Score").inner_text().lower().startswith("quiz · 1 of 2 right")
+
+
+def test_a_student_reads_the_extents_precise_name_a_parent_does_not(server_url, tablet):
+    open_app(tablet, server_url, "?tooth=84&infection=crown&mode=student")
+    label = tablet.locator("#pm-extent-label")
+    label.wait_for(state="visible", timeout=15000)
+    assert label.inner_text().startswith("Coronal pulp inflamed")
+    tablet.get_by_role("button", name="Parent", exact=True).tap()
+    tablet.wait_for_url(lambda url: "mode=student" not in url, timeout=15000)
+    label.wait_for(state="hidden", timeout=10000)
+    assert indicated(tablet).inner_text().startswith("Pulpotomy")

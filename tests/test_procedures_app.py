@@ -89,7 +89,7 @@ def test_looks_per_step(app):
     app.procedure.next_step()  # crown
     assert s.actor_crown_ssc["visibility"] is True and s.property_crown_ssc["specular"] > 0.5
     assert s.actor_base["visibility"] is True
-    assert s.url_query == "?tooth=85&view=buccal&procedure=pulpotomy&step=5"
+    assert s.url_query == "?tooth=85&view=buccal&procedure=pulpotomy&step=5&infection=crown"  # what it treats
     app.procedure.previous_step()
     assert s.step_index == 4
     choose(app, "pulpectomy")

@@ -68,7 +68,7 @@ def test_url_restores_infection_mode_and_successor(app):
     s = app.state
     assert (s.tooth, s.infection, s.mode, s.successor_on) == ("84", "crown", "student", True)
     assert s.indicated["title"] == "Pulpotomy" and s.indicated["note"]  # student: the precise note
-    assert s.infection_items[2]["title"].startswith("Coronal pulp inflamed")
+    assert s.indicated["label"].startswith("Coronal pulp inflamed")
     assert s.removal_range == disease_range(load_tooth("84").pulpotomy_fraction)
     assert s.mesh_successor is not None and s.actor_successor["visibility"] is True
     assert s.url_query == "?tooth=84&infection=crown&successor=1&mode=student"
@@ -83,10 +83,10 @@ def test_url_restores_infection_mode_and_successor(app):
 def test_mode_switch_changes_words_not_anatomy(app):
     choose(app, "roots")
     s = app.state
-    assert s.infection_items[3]["title"] == "Infection in the roots"
+    assert s.indicated["label"] == "Infection in the roots"
     with app.state:
         app.state.mode = "student"
-    assert s.infection_items[3]["title"].startswith("Radicular pulp involved")
+    assert s.indicated["label"].startswith("Radicular pulp involved")
     assert "pulpectomy" in s.indicated["note"].lower()
     names = load_tooth("85").canal_names  # the engine's canals (85: two mesial, two distal since issue 13)
     assert s.canal_text == f"{len(names)} canals: {', '.join(names)}"
@@ -242,3 +242,19 @@ def test_parent_mode_draws_softer_colours_than_student_mode(app):
     # Softer: lighter and less saturated than the student's red.
     soft, precise = np.asarray(PARENT_COLORS["crown_pulp"]), np.asarray(REGION_COLORS["crown_pulp"])
     assert soft.mean() > precise.mean() and np.ptp(soft) < np.ptp(precise)
+
+
+@pytest.mark.parametrize(("procedure", "extent", "other"), [("pulpotomy", "crown", "roots"),
+                                                          ("pulpectomy", "roots", "crown")])
+def test_the_how_far_buttons_follow_a_procedure_opened_on_a_healthy_tooth(app, procedure, extent, other):
+    choose(app, "none")
+    with app.state:
+        app.state.procedure = procedure  # a link or the procedure buttons, on a healthy tooth
+    s = app.state
+    assert s.activity == "procedure" and s.procedure == procedure
+    assert s.infection == extent and s.indicated["procedure"] == procedure  # never "Healthy" beside it
+    assert "infection=" + extent in s.url_query
+    choose(app, extent)  # the same extent again: the procedure stays
+    assert s.activity == "procedure" and s.procedure == procedure
+    choose(app, other)  # an extent that calls for the other one (or none): back to exploring that tooth
+    assert s.activity == "explore" and not s.procedure and s.infection == other

@@ -373,16 +373,41 @@ class SessionServer:
     async def _take_app(self, page_query: str) -> tuple[str, object]:
         """The App built ahead for this websocket (a new one is started for the next), made ready for the
         page: a tablet's session does not wait the ~0.3 s a build takes (issue 16's first frame)."""
+        loop = asyncio.get_running_loop()
         spare, self._spare = self._spare, None
+        building = spare or loop.create_task(self._new_app())
         try:
-            name, app = await spare if spare is not None else await self._new_app()
+            # shielded: a page that goes away meanwhile leaves its App to the next page, not to nobody
+            name, app = await asyncio.shield(building)
+        except asyncio.CancelledError:
+            if self._spare is None and not self._closing:
+                self._spare = building
+            else:
+                building.add_done_callback(self._discard_built)
+            raise
         except Exception as exc:  # noqa: BLE001 - the spare failed: build this one now, as before
             log.warning("spare session failed (%s)", type(exc).__name__)
             name, app = await self._new_app()
         # the next one once this page is drawn: built at once, it took the CPU this page needs (GIL, 2 cores)
-        asyncio.get_running_loop().call_later(SPARE_AFTER_S, self._prepare_spare)
-        await asyncio.to_thread(self._ready, name, app, page_query)
+        loop.call_later(SPARE_AFTER_S, self._prepare_spare)
+        ready = asyncio.ensure_future(asyncio.to_thread(self._ready, name, app, page_query))
+        try:
+            await asyncio.shield(ready)
+        except asyncio.CancelledError:  # closed once the thread is done with it, never under its feet
+            ready.add_done_callback(lambda _: self._discard(name, app))
+            raise
         return name, app
+
+    def _discard_built(self, building: asyncio.Task) -> None:
+        if not building.cancelled() and building.exception() is None:
+            self._discard(*building.result())
+
+    def _discard(self, name: str, app) -> None:
+        """An App no page got: its websocket went away before it was handed over."""
+        with contextlib.suppress(Exception):
+            app.close()
+        AVAILABLE_SERVERS.pop(name, None)
+        forget(app.server)
 
     def _ready(self, name: str, app, page_query: str) -> None:
         for key, urls in self._assets.items():  # the same assets, at their content-addressed URLs

@@ -22,7 +22,6 @@ from viewer.story.model import (
     SUCCESSOR_PARTS,
     age_marker,
     indicated,
-    infection_items,
     nb_key,
     neighbour_property,
     procedure_start_step,
@@ -31,6 +30,7 @@ from viewer.story.model import (
     space_duration,
     space_frame,
     successor_looks,
+    treated_extent,
 )
 from viewer.vocabulary import INFECTIONS, MODES, SPACE_SCENES
 from viewer.wire import serialized_neighbours, serialized_successor
@@ -63,7 +63,6 @@ class StoryPlayer:
         self.state = s = session.state
         s.mode = "parent"
         s.infection = "none"
-        s.infection_items = infection_items("parent", s.lang)
         s.space_titles = {k: scene_title(k, "parent", s.lang) for k in SPACE_SCENES}
         s.teaching_line = tr(s.lang, "teaching_not_diagnosis")
         s.indicated = indicated("none")
@@ -85,6 +84,7 @@ class StoryPlayer:
         self._space_task: asyncio.Task | None = None
         self.frames_sent = 0
         s.change("infection")(self._on_infection)
+        s.change("procedure")(self._on_procedure)
         s.change("mode")(self._on_mode)
         s.change("successor_on")(self._on_successor)
 
@@ -95,7 +95,6 @@ class StoryPlayer:
 
     def texts(self) -> None:
         s = self.state
-        s.infection_items = infection_items(s.mode, s.lang)
         s.indicated = indicated(s.infection or "none", s.mode, s.lang)
         s.teaching_line = tr(s.lang, "teaching_not_diagnosis")
         s.space_titles = {k: scene_title(k, s.mode, s.lang) for k in SPACE_SCENES}
@@ -117,13 +116,22 @@ class StoryPlayer:
                 self.state[f"mesh_{nb_key(side)}"] = m
             self._neighbours_for = fdi
 
+    def _on_procedure(self, procedure, **_):
+        """A procedure shown for an infection that does not call for it (a link, the procedure buttons on a
+        healthy tooth): the "how far" buttons move to the least extent it treats, so they never say
+        "Healthy" beside a pulpotomy."""
+        s = self.state
+        if procedure in PROCEDURES and indicated(s.infection or "none")["procedure"] != procedure:
+            s.infection = treated_extent(procedure) or s.infection
+
     def _on_infection(self, infection, **_):
         if not self.state.scene_ready:
             return
         s, session = self.state, self.session
         if infection not in INFECTIONS:
             s.infection = "none"
-        session.enter(Activity.EXPLORE)  # a new infection: nothing running, the tooth as it now is
+        if not (s.procedure in PROCEDURES and indicated(s.infection)["procedure"] == s.procedure):
+            session.enter(Activity.EXPLORE)  # another infection: nothing running, the tooth as it now is
         self.texts()
         session.apply_looks()
         session.sync_url()

@@ -111,9 +111,9 @@ def indicated(extent_id: str, mode: str = "parent", lang: str = "en") -> dict:
     }
 
 
-def infection_items(mode: str = "parent", lang: str = "en") -> list[dict]:
-    field = "label_student" if mode == "student" else "label"
-    return [{"value": k, "title": tr(lang, f"infection.{k}.{field}")} for k in extents()]
+def treated_extent(procedure: str) -> str | None:
+    """The first (least) infection extent that calls for ``procedure`` (None: no extent does)."""
+    return next((k for k, e in extents().items() if e.procedure == procedure), None)
 
 
 def pulp_states(extent_id: str) -> dict[str, str]:

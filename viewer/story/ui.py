@@ -79,11 +79,14 @@ def _mode_switch() -> None:
 def _infection_section(app) -> None:
     with html.Div(classes="pm-section", **named("infection_story", role="group")):
         # the infection is chosen with the chart's "how far" buttons (viewer.chairside.ui): one control
-        # While a procedure is shown that this infection does not call for (opened from a link, or chosen
-        # by hand), "nothing needs to be done" beside it would contradict the picture: the card steps aside.
+        # The infection follows a procedure opened for it (story/logic.py), and the card steps aside while
+        # one is shown that it does not call for: "nothing needs to be done" never sits beside a pulpotomy.
         with html.Div(classes="pm-indicated", v_show="!procedure || indicated.procedure === procedure",
                       **named("indicated_procedure", role="status", aria_live="polite")):
             html.Div("{{ indicated.title }}", classes="pm-indicated-title")
+            # the student's precise name of the extent ("Coronal pulp inflamed, radicular pulp vital")
+            html.Div("{{ indicated.label }}", v_show="mode === 'student'", classes="pm-note",
+                     id="pm-extent-label")
             html.Div("{{ indicated.why }}", classes="pm-indicated-why")
             html.Div("{{ indicated.note }}", v_show="indicated.note", classes="pm-note")
             # the guideline's word when the child's age has resorbed the roots past its line (viewer.growth)
