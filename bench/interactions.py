@@ -7,7 +7,10 @@ Time on screen: from the user's input event (its ``timeStamp``: the tap or press
 first paint after the server's answer reached the page's trame state: the first geometry draw call for a
 change of the 3D picture, the next animation frame for words (a tapped part's name). Server time: CPU of the
 server process (all its threads, ``/proc/<pid>/task/*/schedstat``, nanoseconds) from just before the input
-until the picture is on screen. A cut is dragged too: how many new sections arrive while the thumb is held.
+until the picture is on screen. Each input waits for the server to be quiet first (``settle``: under 10 % of
+a core for a quarter second), so work it does on its own (the other teeth made ready after the first page,
+``viewer.shapes.warm_soon``; what an earlier input left) is not counted as the next input's. A cut is dragged
+too: how many new sections arrive while the thumb is held.
 """
 
 from __future__ import annotations
@@ -39,7 +42,10 @@ DRAWS = """
   };
   wrap(window.WebGL2RenderingContext && WebGL2RenderingContext.prototype);
   wrap(window.WebGLRenderingContext && WebGLRenderingContext.prototype);
-  window.__pmBig = [];  // arrival times of large websocket messages (meshes: a section, a tooth)
+  window.__pmBig = [];  // arrival times of meshes: large websocket messages, or fetches of mesh/*.json
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) if (e.name.includes('/mesh/')) window.__pmBig.push(e.responseEnd);
+  }).observe({type: 'resource', buffered: false});
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (d) {
     if (!this.__pmHooked) {
@@ -86,6 +92,17 @@ def cpu_ns(pid: int) -> int:
     return total
 
 
+def settle(pid: int, window_s: float = 0.25, busy: float = 0.1, timeout_s: float = 20.0) -> float:
+    """Wait until the process used under ``busy`` of one core over a window; the seconds waited."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout_s:
+        c0 = cpu_ns(pid)
+        time.sleep(window_s)
+        if (cpu_ns(pid) - c0) / 1e9 < busy * window_s:
+            break
+    return time.perf_counter() - t0
+
+
 class Probe:
     def __init__(self, page, server):
         self.page, self.server = page, server
@@ -94,6 +111,7 @@ class Probe:
                 timeout_s: float = 30.0) -> dict:
         """Arm, act, wait for the picture; the times from the input event (``start``) in ms."""
         page = self.page
+        settle(self.server.pid)
         page.evaluate(ARM, [keys, draw])
         c0 = cpu_ns(self.server.pid)
         act()
@@ -162,8 +180,10 @@ def cut_drag(page, steps: int = 12, hold_s: float = 0.25) -> dict:
         time.sleep(hold_s)
     up = page.evaluate("performance.now()")
     page.mouse.up()
-    held = [t for t in page.evaluate("window.__pmBig") if down <= t <= up]
-    return {"moves": steps, "held_s": round((up - down) / 1000, 2), "sections_while_held": len(held)}
+    # a section is one websocket message, or one fetch per region (bursts within 50 ms counted once)
+    held = sorted(t for t in page.evaluate("window.__pmBig") if down <= t <= up)
+    sections = sum(1 for i, t in enumerate(held) if i == 0 or t - held[i - 1] > 50)
+    return {"moves": steps, "held_s": round((up - down) / 1000, 2), "sections_while_held": sections}
 
 
 def next_step(probe: Probe, repeats: int) -> list[dict]:

@@ -25,6 +25,10 @@ MIN_DENTIN_OVER_PULP = 0.3  # mm of dentin always left between the chamber and t
 ORIFICE_FUNNEL = 0.6  # mm: the fillet where canals open into the chamber floor (estimate)
 MIN_WALL_CANAL = 0.25  # mm of dentin always left around a canal (estimate)
 HORN_RISE = 0.6  # mm: least rise of a pulp horn above the chamber roof (estimate)
+# The dentino-enamel junction is read off the distance to the outer surface blurred over this many voxels: the
+# distance transform's own voxel ripples made it the dentin's noisiest part after the canals (dentin normal
+# noise p95 on 54 6.01 degrees unblurred, 5.93 blurred; 1.4 voxels gained 0.03 more; measured).
+DEJ_BLUR_VOXELS = 1.0
 APEX_TO_CANAL_END = 0.5  # mm: canals end short of the apex, as a file would (estimate)
 
 
@@ -195,7 +199,12 @@ def build_label_volume(spec: ToothSpec, spacing: float) -> LabelVolume:
     root_pulp = pulp & (zz < floor_z)
     root_pulp = _touching(root_pulp, crown_pulp)
 
-    enamel = inside & (z > 0) & (depth < thickness)
+    # Enamel: the crown's voxels within its thickness of the surface (distance blurred: DEJ_BLUR_VOXELS).
+    se = box([lo[0], lo[1], 0.0], hi)
+    blurred = ndimage.gaussian_filter(depth[se], sigma=DEJ_BLUR_VOXELS)
+    enamel = np.zeros(shape, dtype=bool)
+    zs = np.broadcast_to(z, shape)[se]
+    enamel[se] = inside[se] & (zs > 0) & (blurred < np.broadcast_to(thickness, shape)[se])
 
     labels = np.zeros(shape, dtype=np.uint8)
     labels[_largest_component(inside)] = DENTIN
@@ -277,7 +286,10 @@ def make_well_composed(labels: np.ndarray, max_rounds: int = 60) -> int:
     """
     changed = 0
     for round_ in range(max_rounds):
-        n = _fix_edge_pinches(labels, bridge=round_ < 8) + _fix_corner_pinches(labels)
+        # Only around the labelled voxels (a view: the fixes land in `labels`): a pinch needs two labels, and
+        # the background is most of the grid (the labelled box is 36-46 % of a molar's, measured).
+        box = labels[_bounds(labels > 0, margin=2)]
+        n = _fix_edge_pinches(box, bridge=round_ < 8) + _fix_corner_pinches(box)
         changed += n
         if n == 0:
             return changed

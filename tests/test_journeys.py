@@ -202,10 +202,20 @@ def test_student_on_a_desktop(server_url, desktop):
     thumb = desktop.locator(".v-slider-thumb").last
     tb = thumb.bounding_box()
     desktop.mouse.move(tb["x"] + tb["width"] / 2, tb["y"] + tb["height"] / 2)
+    # count the sections the page puts in its view while the thumb is held (its dentin mesh changing)
+    desktop.evaluate("""() => { const w = window; w.__pmCuts = 0; let last = w.trame.state.get('mesh_dentin');
+        const tick = () => { const m = w.trame.state.get('mesh_dentin');
+        if (m !== last) { last = m; w.__pmCuts++; } w.requestAnimationFrame(tick); };
+        w.requestAnimationFrame(tick); }""")
     desktop.mouse.down()
-    desktop.mouse.move(tb["x"] - 60, tb["y"] + tb["height"] / 2, steps=6)
+    for k in range(1, 9):
+        desktop.mouse.move(tb["x"] + tb["width"] / 2 - 8 * k, tb["y"] + tb["height"] / 2)
+        time.sleep(0.15)
     moved = wait_query(desktop, lacks=["cut=md%3A0.50"])  # before the release
+    time.sleep(0.5)
+    shown_while_held = desktop.evaluate("window.__pmCuts")
     desktop.mouse.up()
+    assert shown_while_held >= 3, shown_while_held  # the cut follows the thumb, not only its release
     assert 0.05 <= float(moved.split("cut=md%3A")[1][:4]) < 0.5, moved  # moved toward the lingual side
     settled(desktop, differs_from(cut_half), what="the moved cut")
     # x-ray on the cut

@@ -179,12 +179,12 @@ def test_regions_are_disjoint(teeth, code):
 
 
 @pytest.mark.parametrize("code", TOOTH_NUMBERS)
-def test_volumes_two_ways_agree_within_2_percent(teeth, code):
+def test_volumes_two_ways_agree_within_1_percent(teeth, code):
     model = teeth[code]
     for region in REGIONS:
         voxel, mesh = model.volumes_mm3[region], model.mesh_volumes_mm3[region]
         assert voxel > 1.0
-        assert abs(mesh - voxel) / voxel < 0.02, f"{code} {region}: voxels {voxel:.3f}, mesh {mesh:.3f} mm3"
+        assert abs(mesh - voxel) / voxel < 0.01, f"{code} {region}: voxels {voxel:.3f}, mesh {mesh:.3f} mm3"
     # The voxel figure is a count of whole voxels.
     for region in REGIONS:
         assert model.volumes_mm3[region] == pytest.approx(
@@ -285,6 +285,72 @@ def test_removal_order_on_the_meshes(teeth, code):
     pts = _local(model, "root_pulp")
     deep = pts[:, 2] < np.percentile(pts[:, 2], 10)
     assert np.median(root[deep]) > np.median(root[~deep])
+
+
+# --- smooth surfaces (issue 13) ----------------------------------------------------------------------------
+
+# Issue 13's targets for the normal noise (meshes/smoothness.py: 95th percentile of the angle between each
+# vertex normal and its two-ring mean normal, degrees), on the full surfaces and on the browser's copies.
+NOISE_TARGET = {"enamel": 4.5, "dentin": 6.0, "crown_pulp": 6.0, "root_pulp": 10.0}
+SMOOTH_TEETH = ("54", "55", "84", "85")  # the four molar kinds; left teeth are their mirror images
+# Where this build misses a target: the figure measured (2026-12-01). Each such (copy, tooth, region) is
+# a strict xfail of its target test (it fails the run once the target is met, so the entry must go) and is
+# held to its measured figure + NOISE_SLACK by the regression test. The full surfaces meet every target
+# (meshes/surfaces.py and meshes/fields.py say how; closest: 54's dentin 5.93 and crown pulp 5.90, 54's and
+# 55's root pulp 9.8). The browser copies do not (before issue 13: 15-24 degrees; now 6.2-14.4): quadric
+# decimation to 13.5-55 % of the faces stretches triangles along the surface, so a vertex's two-ring spans a
+# curved patch unevenly; measured: tangential relaxation onto the full surface, windowed-sinc passes on the
+# copy and VTK's regularized quadric decimation do not lower it; it falls towards the targets only with more
+# faces kept (pyfqmr stopping at 2.5 times the faces: enamel 6.1 on 85), which the first frame's bytes cannot
+# afford.
+NOISE_MISSED = {
+    ("display", code, region): value
+    for code, row in {
+        "54": (10.75, 10.88, 12.38, 14.36),
+        "55": (10.83, 10.05, 6.22, 13.20),
+        "84": (10.12, 8.70, 9.89, 12.34),
+        "85": (10.60, 9.72, 9.63, 13.16),
+    }.items()
+    for region, value in zip(REGIONS, row, strict=True)
+}
+NOISE_SLACK = 0.3  # degrees (estimate): builds here repeat to the digit; another VTK or NumPy may round apart
+
+
+def _noise(model: meshes.ToothModel, copy: str, region: str) -> float:
+    from meshes.smoothness import normal_noise_p95
+
+    local = model.local
+    if copy == "full":
+        return normal_noise_p95(local.points[region], local.faces[region])
+    return normal_noise_p95(local.display_points[region], local.display_faces[region])
+
+
+def _noise_cases(xfail_missed: bool) -> list:
+    cases = []
+    for copy in ("full", "display"):
+        for code in SMOOTH_TEETH:
+            for region in REGIONS:
+                missed = NOISE_MISSED.get((copy, code, region))
+                marks = []
+                if xfail_missed and missed is not None:
+                    why = f"measured {missed}"
+                    marks = [pytest.mark.xfail(raises=AssertionError, strict=True, reason=why)]
+                cases.append(pytest.param(copy, code, region, marks=marks, id=f"{copy}-{code}-{region}"))
+    return cases
+
+
+@pytest.mark.parametrize(("copy", "code", "region"), _noise_cases(xfail_missed=True))
+def test_normal_noise_meets_issue_13_target(teeth, copy, code, region):
+    noise = _noise(teeth[code], copy, region)
+    assert noise <= NOISE_TARGET[region], f"{copy} {code} {region}: {noise:.2f} > {NOISE_TARGET[region]}"
+
+
+@pytest.mark.parametrize(("copy", "code", "region"), _noise_cases(xfail_missed=False))
+def test_normal_noise_no_worse_than_measured(teeth, copy, code, region):
+    """Every figure at its target or, where NOISE_MISSED says it is not yet, no worse than measured."""
+    limit = NOISE_MISSED.get((copy, code, region), NOISE_TARGET[region] - NOISE_SLACK) + NOISE_SLACK
+    noise = _noise(teeth[code], copy, region)
+    assert noise <= limit, f"{copy} {code} {region}: {noise:.2f} > {limit:.2f}"
 
 
 # --- dimensions -------------------------------------------------------------------------------------------

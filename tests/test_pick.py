@@ -62,3 +62,41 @@ def test_a_malformed_tap_is_ignored_and_loses_nothing(app, bad):
     assert named
     app.on_tap(bad)
     assert app.state.pick_text == named
+
+
+def test_a_tap_on_the_cut_face_names_what_is_cut_there(student):
+    """The ray meets the section the browser draws (issue 16: the light copies, cut and capped): a tap on
+    the pulp's cap names the pulp, where the uncut tooth there shows its enamel."""
+    app = student
+    tooth = app.tooth_model()
+    with app.state:
+        app.state.cut_plane = "md"  # the view turns to face the cut, from buccal
+    assert app.meshes.key_of("crown_pulp") == app.loaded and app.loaded[1] == "md"
+    cap = app.state.camera_request
+    pulp = np.asarray(tooth.regions["crown_pulp"].center)
+    away = np.subtract(cap["position"], cap["focalPoint"])
+    app.on_tap(tap_at(app, 0.5, 0.5, focalPoint=list(pulp), position=list(pulp + away)))
+    assert "pulp" in app.state.pick_text.lower(), app.state.pick_text
+    with app.state:
+        app.state.cut_plane = "off"
+    app.on_tap(tap_at(app, 0.5, 0.5, focalPoint=list(pulp), position=list(pulp + away)))
+    assert app.state.pick_text.startswith(("Enamel", "Dentin")), app.state.pick_text
+
+
+def test_a_step_hidden_layer_is_not_tapped(app):
+    """In the access step the enamel and dentin are hidden (their old cut meshes stay in the browser):
+    the ray goes through to the opened layers and the pulp, the meshes drawn for this step."""
+    from viewer.pick import first_hit
+
+    with app.state:
+        app.state.procedure = "pulpotomy"
+    app.procedure.next_step()
+    app.procedure.next_step()  # access: from above, enamel and dentin hidden, the opened layers shown
+    assert app.state.actor_enamel["visibility"] is False and app.meshes.key_of("enamel")[1] == "md"
+    hits = set()
+    for fx in np.linspace(0.3, 0.7, 9):
+        for fy in np.linspace(0.3, 0.7, 9):
+            hit = first_hit(app._drawn_shapes(), *tap_ray(tap_at(app, fx, fy)))
+            hits.add(hit[0] if hit else None)
+    assert not hits & {"enamel", "dentin"}, hits
+    assert hits & {"enamel_opened", "dentin_opened"} and "crown_pulp" in hits, hits

@@ -15,6 +15,7 @@ from viewer.mesh_store import STORE
 from viewer.procedure.frames import (
     COMPARE_PREFIX,
     PROCEDURES,
+    SHAPES,
     compare_offset,
     counter_text,
     removal_range,
@@ -62,7 +63,7 @@ def test_looks_per_step(app):
     s = app.state
     assert s.actor_enamel["visibility"] is True and s.property_enamel["opacity"] < 0.5  # healthy: x-ray
     assert s.actor_enamel_opened["visibility"] is False and s.actor_crown_ssc["visibility"] is False
-    assert s.mesh_crown_ssc is not None and s.mesh_medicament is not None  # sent once, hidden
+    assert s.mesh_crown_ssc is None and s.mesh_medicament is None  # sent when a step first shows them
     assert s.caption.startswith("This is a healthy baby molar")
     app.procedure.next_step()  # decay: enamel and dentin coloured by the decay array
     assert s.step_index == 1
@@ -252,8 +253,9 @@ def test_steps_show_their_own_section(app, procedure):
     assert s.mesh_src == {r: STORE.url(cut[r]) for r in REGIONS}
     assert cut["crown_pulp"] is not whole["crown_pulp"]
     assert "removal_order" in cut_tooth("85", "md", 0.5)["crown_pulp"].point_data, "the front still colours"
-    app.procedure.next_step()  # the access: from above, uncut
-    assert s.mesh_src["enamel"] == STORE.url(whole["enamel"])
+    app.procedure.next_step()  # the access: from above, uncut; the enamel hidden keeps its cut mesh
+    assert s.actor_enamel["visibility"] is False and s.mesh_src["enamel"] == STORE.url(cut["enamel"])
+    assert s.mesh_src["crown_pulp"] == STORE.url(whole["crown_pulp"])
     assert s.mesh_enamel_opened is serialized_extras("85")["enamel_opened"]
     with app.state:
         s.t = s.t_max  # the steel crown (defect 9): a solid metal cap, cut so the inside shows
@@ -319,3 +321,64 @@ def test_a_frame_is_one_state_update(student):
             app.procedure.tick(0.0337)
         assert app.procedure.t == pytest.approx(t_before + 0.0337, abs=1e-9), "the player's own time kept"
     assert len(fronts) == 5, f"one front per frame, got {len(fronts)}"
+
+
+def sent(app, name):
+    """What the state carries for a shape: a region's URL (viewer.mesh_store), a part's mesh state."""
+    return (app.state.mesh_src or {}).get(name) if name in REGIONS else app.state[f"mesh_{name}"]
+
+
+def shown_meshes_match_the_section(app) -> list[str]:
+    """Every shape either copy shows has the mesh of the section on screen; the shapes shown."""
+    from viewer.shapes import shape_source
+
+    s, key, shown = app.state, app.loaded, []
+    for name in SHAPES:
+        if any((s[f"actor_{p}{name}"] or {}).get("visibility") for p in ("", COMPARE_PREFIX)):
+            assert sent(app, name) is not None, name
+            assert sent(app, name) == shape_source(key, name), (name, key)
+            assert app.meshes.key_of(name) == key
+            shown.append(name)
+    return shown
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES)
+def test_a_step_sends_only_the_meshes_it_shows(app, procedure):
+    """Issue 16: a step sent every region and every procedure part (1.5-2.7 MB, 0.6-0.9 s on screen).
+    Now it sends the shapes it shows, each for its own section; a hidden one follows when shown again."""
+    s = app.state
+    original = app.meshes.send
+
+    def counting(key, names):
+        before = {n: sent_of(app, n) for n in SHAPES}
+        original(key, names)
+        went.append({n for n in SHAPES if sent_of(app, n) != before[n]})
+
+    sent_of = sent
+    went: list[set[str]] = []
+    app.meshes.send = counting
+    choose(app, procedure)
+    tl = timelines()[procedure]
+    for i in range(len(tl.steps)):
+        went.clear()
+        if i:
+            app.procedure.next_step()
+        assert s.step_index == i
+        shown = shown_meshes_match_the_section(app)
+        # the start shows the whole tooth first (every region); a step sends nothing it hides
+        assert set().union(*went) <= set(shown) | (set(REGIONS) if i == 0 else set()), i
+    # back to the start of every step, and with the other procedure beside it: still what is shown
+    with app.state:
+        s.compare = True
+    for i in reversed(range(len(tl.steps))):
+        with app.state:
+            s.t = tl.step_start(i)
+        shown_meshes_match_the_section(app)
+    with app.state:
+        s.procedure = None  # exploring again: every region of the user's own (uncut) tooth
+    assert s.activity == "explore"
+    from viewer.shapes import shape_source
+
+    for name in REGIONS:
+        assert sent(app, name) == shape_source(app.section_key(s.cut_plane, s.cut_pos), name)
+

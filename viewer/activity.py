@@ -8,7 +8,7 @@ them keeps it running.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -102,7 +102,7 @@ class Session(Protocol):
 
     def section_key(self, plane: str | None, position: float | None) -> tuple: ...  # a mesh cache's key
 
-    def load_meshes(self, key: tuple) -> None: ...  # send the regions of a section key
+    def load_meshes(self, key: tuple, shown: Iterable[str] | None = None) -> None: ...  # show a section
 
     def load_scene(self) -> None: ...  # the tooth's meshes (the user's section) and texts
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from trame.app import TrameApp
@@ -24,7 +25,7 @@ from meshes.section import KEPT_SIDE, REMOVED_SIDE, section_mm
 from viewer.chairside.logic import Chairside
 from viewer.growth.logic import Growth
 from viewer.page.view import build_ui
-from viewer.procedure.frames import COMPARE_PREFIX, idle_looks
+from viewer.procedure.frames import COMPARE_PREFIX, EXTRA_MESHES, idle_looks
 from viewer.procedure.logic import ProcedurePlayer
 from viewer.quiz.logic import Quiz
 from viewer.share.logic import Exports
@@ -33,7 +34,6 @@ from viewer.story.model import infection_looks, neighbour_looks, successor_looks
 
 from .activity import Activities, Activity
 from .colors import DECAY_RANGE, css_rgb
-from .cut import cut_extras, cut_tooth
 from .growth.model import clean_age, clean_variant, load_stage, shown_variant
 from .i18n import (
     canal_name,
@@ -48,14 +48,13 @@ from .i18n import (
 )
 from .i18n import tooth_title as local_tooth_title
 from .inputs import clean_cut_plane, clean_cut_pos, clean_tooth
-from .mesh_store import region_urls
 from .pick import first_hit, tap_ray
 from .playback import FrameGate
 from .scene import camera_direction, layer_key, region_look
+from .shapes import BrowserMeshes, nearest_first, shape_source, warm_soon
 from .url_state import ViewParams, parse_query, to_query
 from .vocabulary import CAMERA_VIEWS as CAMERA_PRESETS
 from .vocabulary import CUT_VIEWS
-from .wire import serialized_cut_extras
 
 STATIC = Path(__file__).parent / "page" / "static"
 
@@ -94,6 +93,7 @@ class App(TrameApp):
         s.tooth = self.default_tooth
         self.fdi = self.default_tooth  # canonical: every computation uses it, never the raw value
         self._loaded: tuple | None = None  # (tooth, cut plane, cut position) whose meshes the browser has
+        self.meshes = BrowserMeshes(s)  # per shape, the section its mesh in the browser was made for
         self._section_wanted: tuple | None = None  # the newest section asked for
         self._section_task: asyncio.Task | None = None
         s.cut_text = ""
@@ -221,8 +221,10 @@ class App(TrameApp):
         self.load_meshes(self.section_key(None, None))
 
     def on_client_url(self, search: str = "") -> None:
-        """The browser reports its URL query once mounted: restore the view it describes."""
+        """The browser reports its URL query once mounted: restore the view it describes (and, once per
+        server, the other teeth are made ready soon after: ``shapes.warm_soon``)."""
         self.apply_params(parse_query(search or "", self.default_tooth))
+        warm_soon(nearest_first(self.fdi))
 
     # ------------------------------------------------------------------ scene
     def _unknown_tooth_text(self, code: str) -> str:
@@ -244,13 +246,18 @@ class App(TrameApp):
         self.state.cut_plane = self._last_cut_plane = "off"
         self.load_scene()
 
-    def load_meshes(self, key: tuple) -> None:
-        """Send the regions (and the procedure's parts, once the browser has them) for a section key."""
-        s = self.state
+    def load_meshes(self, key: tuple, shown: Iterable[str] | None = None) -> None:
+        """Make ``key`` the section shown: the browser gets its meshes of the shapes ``shown`` (by default
+        every region and each procedure part drawn now); a hidden shape's follows when it is shown."""
         self._loaded = self._section_wanted = key
-        s.mesh_src = region_urls(*key)  # the page fetches them (page/view.py MESH_JS)
-        self.procedure.follow_section(key)
+        self.meshes.send(key, self.shown_shapes() if shown is None else shown)
         self.cut_words()
+
+    def shown_shapes(self) -> list[str]:
+        """Every region, and each procedure part either tooth copy draws now."""
+        s = self.state
+        return [*REGIONS, *(n for n in EXTRA_MESHES if any(
+            (s[f"actor_{p}{n}"] or {}).get("visibility") for p in ("", COMPARE_PREFIX)))]
 
     def cut_words(self) -> None:
         """Where the user's cut is: its side for a parent, its position in mm for a student."""
@@ -334,8 +341,8 @@ class App(TrameApp):
             s.update(neighbour_looks(tooth, None))
             return
         wanted = self.section_key(s.cut_plane, s.cut_pos)
-        if s.scene_ready and self._loaded != wanted:  # back from a step's own cut: the user's section
-            self.load_meshes(wanted)
+        if s.scene_ready and (self._loaded != wanted or self.meshes.lacks(wanted, REGIONS)):
+            self.load_meshes(wanted)  # back from a step's own cut (or its hidden layers): the user's section
         if activity == Activity.SPACE:
             self.story.redraw_space()
             return
@@ -445,9 +452,8 @@ class App(TrameApp):
     async def _section_worker(self) -> None:
         while self._section_wanted != self._loaded:
             key = self._section_wanted
-            await asyncio.to_thread(region_urls, *key)  # the heavy part, cached for every session
-            if key[1] and self.procedure.extras_for == key[0]:
-                await asyncio.to_thread(serialized_cut_extras, *key)
+            for name in self.shown_shapes():  # the heavy part, cached for every session
+                await asyncio.to_thread(shape_source, key, name)
             newest = self._section_wanted
             if newest[:2] != key[:2]:
                 continue  # another tooth or plane meanwhile (or a step's own section): this one is stale
@@ -491,17 +497,13 @@ class App(TrameApp):
     def _drawn_shapes(self):
         """(id, mesh, actor state) of every shape the browser draws now: the meshes it was sent."""
         s = self.state
-        key, plane, pos = self._loaded or (self.tooth_key, None, 0.0)
-        tooth = load_stage(key)
-        regions = cut_tooth(key, plane, pos) if plane else tooth.display_regions
-        extras = (cut_extras(key, plane, pos) if plane else tooth.display_extras) \
-            if self.procedure.extras_for == key else {}
         copies = ("", COMPARE_PREFIX) if s.compare and s.procedure else ("",)
+        drawn = list(self.meshes.drawn())
         for prefix in copies:
-            for name, mesh in (*regions.items(), *extras.items()):
+            for name, mesh in drawn:
                 yield f"{prefix}{name}", mesh, s[f"actor_{prefix}{name}"]
         if self.story.successor_for == self.tooth_key:
-            for name, mesh in tooth.display_successor.items():
+            for name, mesh in load_stage(self.tooth_key).display_successor.items():
                 yield name, mesh, s[f"actor_{name}"]
 
     @trigger("pm_mesh_failed")
@@ -512,7 +514,7 @@ class App(TrameApp):
         if self._loaded is None or now - self._mesh_resent < 1.0:
             return
         self._mesh_resent = now
-        self.state.mesh_src = region_urls(*self._loaded)
+        self.state.mesh_src = self.meshes.region_urls()  # what the browser was sent, not a newer section
         self.state.dirty("mesh_src")
 
     @trigger("pm_tap")

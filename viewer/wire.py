@@ -66,7 +66,7 @@ def mesh_state(mesh: pv.PolyData, field_to_keep: str | None = None, smooth: bool
 def serialized_regions(fdi: str, cut: str | None, cut_pos: float) -> dict[str, dict | None]:
     """vtk.js mesh state per region, shared by every session (serializing is the costly part)."""
     out = {}
-    if cut:  # the full surfaces cut (the display copies are not closed), colour arrays carried over
+    if cut:  # the display copies cut and capped (viewer/cut.py), colour arrays carried over
         for name, mesh in cut_tooth(fdi, cut, cut_pos).items():
             colored, field = with_color_array(mesh, name)
             out[name] = mesh_state(colored, field_to_keep=field, smooth=name in SMOOTH) \

@@ -156,8 +156,7 @@ class Growth:
         s.pick_text = ""
         session.load_scene()
         session.update_story_texts()
-        if s.procedure:  # a procedure from the URL plays on the staged tooth
-            session.procedure.ensure_extras()
+        if s.procedure:  # a procedure from the URL plays on the staged tooth (its step's meshes with it)
             session.procedure.redraw()
         else:
             session.apply_looks()

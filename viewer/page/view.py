@@ -60,15 +60,16 @@ PANEL_READY_JS = (
 )
 # The regions' meshes come over HTTP (viewer.mesh_store): the state names their URLs, the page fetches those
 # that changed (from its cache when it has them) and puts them in its own state at once, so a cut or a tooth
-# never shows half old, half new; a newer set of URLs wins over one still on its way.
+# never shows half old, half new. Each set is shown when it arrives unless a newer one already is: a dragged
+# cut shows the sections on the way, never an older one after a newer.
 MESH_JS = (
     "(() => { const w = window, want = mesh_src || {},"
-    " f = w.__pmMeshes || (w.__pmMeshes = {have: {}, serial: 0}), serial = ++f.serial,"
+    " f = w.__pmMeshes || (w.__pmMeshes = {have: {}, serial: 0, shown: 0}), serial = ++f.serial,"
     " keys = Object.keys(want).filter(k => f.have[k] !== want[k]);"
     " if (!keys.length) return;"
     " w.Promise.all(keys.map(k => want[k] ? w.fetch(want[k]).then(r => {"
     " if (!r.ok) throw new Error('mesh ' + r.status); return r.json(); }) : null))"
-    ".then(states => { if (serial !== f.serial) return; const up = {};"
+    ".then(states => { if (serial < f.shown) return; f.shown = serial; const up = {};"
     " keys.forEach((k, i) => { up['mesh_' + k] = states[i]; f.have[k] = want[k]; });"
     " w.trame.state.update(up); })"
     ".catch(e => { if (serial === f.serial) w.trame.trigger('pm_mesh_failed', [String(e)]); }); })()"

@@ -2,8 +2,9 @@
 
 A composed feature: ``App`` makes one ``ProcedurePlayer(session)``; it talks to the session only through
 ``viewer.activity.Session`` (its change handlers registered with ``state.change``). It is the one owner of
-the player's time (``t``) and of which tooth's procedure geometry the browser has (``extras_for``). The
-frames themselves are the pure ``viewer.procedure.frames.frame``.
+the player's time (``t``). The frames themselves are the pure ``viewer.procedure.frames.frame``; a step's
+meshes are sent for the shapes it shows only (``Session.load_meshes``): the procedure's parts go out when a
+step first shows them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from viewer.procedure.frames import (
     COMPARE_PREFIX,
     EXTRA_MESHES,
     PROCEDURES,
+    SHAPES,
     SPEEDS,
     compare_offset,
     compare_time,
@@ -30,7 +32,7 @@ from viewer.procedure.frames import (
     removal_range,
     timelines,
 )
-from viewer.wire import serialized_cut_extras, serialized_extras
+from viewer.shapes import shape_source
 
 
 @dataclass
@@ -63,7 +65,7 @@ KEPT_ON_EXIT = ("speed", "t_max", "removal_range", "cmp_removal_range")
 
 class ProcedurePlayer:
     """The procedure player of one session: ``start``, ``show``/``redraw``, ``next_step``, ``previous_step``,
-    ``play``, ``pause``, ``tick``, ``cycle_speed``, ``moment``; ``t``, ``counters``, ``extras_for``; ``exit``
+    ``play``, ``pause``, ``tick``, ``cycle_speed``, ``moment``; ``t``, ``counters``; ``exit``
     is the activity's way out (the session's ``Activities`` calls it)."""
 
     def __init__(self, session: Session):
@@ -71,7 +73,6 @@ class ProcedurePlayer:
         self.state = s = session.state
         for name in EXTRA_MESHES:
             s[f"mesh_{name}"] = None
-        self._extras_for = None  # the tooth whose procedure geometry the browser has
         s.update(asdict(ProcedureState()))
         self._cmp_step = None
         self._cmp_side: str | None = None  # where the compare copy shows, from the last camera preset
@@ -92,29 +93,6 @@ class ProcedurePlayer:
         """Seconds into the chosen procedure's timeline, as last shown."""
         return self._t
 
-    @property
-    def extras_for(self) -> str | None:
-        """The tooth key whose procedure geometry the browser has (None: not sent yet)."""
-        return self._extras_for
-
-    def ensure_extras(self) -> None:
-        """Send the procedure geometry of the current tooth once (hidden until a step shows it)."""
-        key = self.session.tooth_key
-        if self._extras_for != key:
-            self._extras_for = key
-            self._send_extras(self.session.loaded or (key, None, 0.0))
-
-    def follow_section(self, key: tuple) -> None:
-        """The session sent a section's meshes: the procedure geometry follows, once the browser has it."""
-        if self._extras_for == key[0]:
-            self._send_extras(key)
-
-    def _send_extras(self, key: tuple) -> None:
-        fdi, plane, pos = key
-        meshes = serialized_cut_extras(fdi, plane, pos) if plane else serialized_extras(fdi)
-        for name, m in meshes.items():
-            self.state[f"mesh_{name}"] = m
-
     def start(self, procedure: str, step: int = 0) -> None:
         """Enter the procedure (or compare) activity and show ``procedure`` at the start of ``step``."""
         s = self.state
@@ -124,7 +102,6 @@ class ProcedurePlayer:
         s.procedure = procedure
         if s.cut_plane != "off":  # the removal front is coloured on the whole pulp surface
             self.session.uncut()
-        self.ensure_extras()
         tl = timelines()[procedure]
         s.t_max = float(tl.total_duration)
         step = min(max(int(step), 0), len(tl.steps) - 1)
@@ -132,6 +109,21 @@ class ProcedurePlayer:
         self.words(tooth)
         self._step = None
         self.show(tl.step_start(step), force=True)
+        self._prepare_steps(procedure)
+
+    def _prepare_steps(self, procedure: str) -> None:
+        """Every step's meshes made off the event loop while the first is read (cached for every session):
+        a step's own section, and the parts it first shows, cost up to ~130 ms of CPU the first time."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # the in-process tests: each step makes its own when shown
+            return
+        fdi, tl, wanted = self.session.tooth_key, timelines()[procedure], []
+        for i in range(len(tl.steps)):
+            m, _, updates = frame(fdi, procedure, tl.step_start(i))
+            key = self.session.section_key(m.cut, m.cut_position)
+            wanted += [(key, n) for n in SHAPES if updates[f"actor_{n}"]["visibility"]]
+        loop.run_in_executor(None, lambda: [shape_source(key, n) for key, n in wanted])
 
     def words(self, tooth=None) -> None:
         """The texts of the chosen procedure that change only with the tooth or the language."""
@@ -212,8 +204,9 @@ class ProcedurePlayer:
         step_changed = m.step_index != self._step
         if step_changed or force:
             key = session.section_key(m.cut, m.cut_position)  # the step's own section (the video's too)
-            if key != session.loaded:
-                session.load_meshes(key)
+            # only what this step shows (either copy): a hidden layer's mesh follows when it is shown
+            session.load_meshes(key, [n for n in SHAPES if any(
+                (updates.get(f"actor_{p}{n}") or {}).get("visibility") for p in ("", COMPARE_PREFIX))])
             caption, note = step_texts(procedure, tl.steps[m.step_index].id, lang)
             updates.update(
                 caption=caption,
