@@ -46,6 +46,8 @@ def test_meshes_with_normals_come_and_go_without_errors(server_url, desktop):
         shown = settled(desktop, differs_from(one), what="both copies again")
     theme = desktop.get_by_role("button", name="Dark theme")
     theme.click()  # a theme remakes the whole view: every mesh unmounts and mounts again
+    desktop.locator(".pm-root.pm-dark").wait_for(timeout=10000)
+    desktop.wait_for_timeout(1500)  # the old canvas is gone, the new one in place
     settled(desktop, has_tooth, what="the view in the other theme")
     desktop.wait_for_timeout(500)
     assert not errors, errors
