@@ -29,6 +29,8 @@ def test_a_regions_url_names_its_content_and_serves_it_in_brotli():
     assert len(entry.brotli()) < 0.5 * len(entry.body)
     assert STORE.url(state) == url and STORE.url(json.loads(entry.body)) == url  # equal content, one URL
     assert region_urls("85", None, 0.0)["enamel"] == url
+    again = json.loads(entry.body)  # an equal state made anew (its cache let the first go)
+    assert STORE.url(again) == url and STORE.get(_digest(url)).state is again  # found by identity next time
 
 
 def test_the_store_is_bounded_and_lets_the_oldest_go():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from viewer.wire import serialized_regions
 
 PREFIX = "/mesh/"  # the route
 URL = "mesh/{}.json"  # as the page asks for it: relative to the page, so a proxy's path prefix still holds
+NAME = re.compile(r"([0-9a-f]{32})\.json")  # the route's file name: a digest, nothing else
 MAX_BYTES = 192 << 20  # bodies and their brotli copies kept for the browsers (~40 tooth states, ~12 cuts)
 BROTLI_QUALITY = 5  # measured on tooth 85: 10 % smaller than the websocket's deflate, ~10 ms a MB
 
@@ -66,10 +68,14 @@ class MeshStore:
         body = json.dumps(state, separators=(",", ":")).encode()
         digest = hashlib.sha256(body).hexdigest()[:32]
         with self._lock:
-            if digest not in self._entries:
+            entry = self._entries.get(digest)
+            if entry is None:
                 self._entries[digest] = Entry(body, state)
+            elif entry.state is not state:  # an equal state made again (its cache let the first go): hold
+                self._by_object.pop(id(entry.state), None)  # the live one, so it is found by identity next
+                entry.state = state
             self._entries.move_to_end(digest)
-            self._by_object[id(self._entries[digest].state)] = digest  # only the object it holds
+            self._by_object[id(state)] = digest  # only for the object the entry holds (ids are reused)
             self._shrink()
         return URL.format(digest)
 
@@ -83,9 +89,9 @@ class MeshStore:
     def _shrink(self) -> None:
         total = sum(e.size for e in self._entries.values())
         while total > self.max_bytes and len(self._entries) > 1:
-            digest, entry = self._entries.popitem(last=False)
+            _, entry = self._entries.popitem(last=False)
             total -= entry.size
-            self._by_object = {k: v for k, v in self._by_object.items() if v != digest}
+            self._by_object.pop(id(entry.state), None)
 
 
 STORE = MeshStore()
@@ -99,6 +105,5 @@ def region_urls(tooth_key: str, plane: str | None, position: float) -> dict[str,
 
 def digest_of(name: str) -> str | None:
     """``<digest>.json`` -> digest (None for anything else: the route answers 404)."""
-    digest, dot, ext = name.partition(".")
-    ok = ext == "json" and len(digest) == 32 and all(c in "0123456789abcdef" for c in digest)
-    return digest if ok else None
+    match = NAME.fullmatch(name)
+    return match.group(1) if match else None

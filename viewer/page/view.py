@@ -44,19 +44,14 @@ TAP_JS = (
 )
 # The control panel mounts once the 3D view has drawn its first picture (or after 1.5 s): mounted with the
 # view, its few hundred Vuetify components and the layout they force came before the tooth (issue 16:
-# ~0.1-0.15 s of the first frame in software WebGL). The first draw call on any WebGL context is the cue;
-# the hook takes itself off again, and the panel comes after that frame is on screen (rAF, then a task).
+# ~0.1-0.15 s of the first frame in software WebGL). The first draw call (webgl.js counts them) is the cue;
+# the panel comes after that frame is on screen (rAF, then a task).
 PANEL_READY_JS = (
-    "(() => { const w = window, saved = []; let done = false;"
-    " const show = () => w.trame.state.set('panel_ready', true);"
-    " const finish = () => { if (done) return; done = true;"
-    " for (const [p, m, f, g] of saved) if (p[m] === g) p[m] = f;"
-    " w.requestAnimationFrame(() => w.setTimeout(show, 0)); };"
-    " for (const C of [w.WebGL2RenderingContext, w.WebGLRenderingContext]) { if (!C) continue;"
-    " for (const m of ['drawArrays', 'drawElements']) { const p = C.prototype, f = p[m];"
-    " const g = function (...a) { const r = f.apply(this, a); finish(); return r; };"
-    " saved.push([p, m, f, g]); p[m] = g; } }"
-    " w.setTimeout(finish, 1500); })()"
+    "(() => { const w = window, t0 = w.performance.now();"
+    " const tick = () => { if (!w.__pmDraws && w.performance.now() - t0 < 1500) {"
+    " w.requestAnimationFrame(tick); return; }"
+    " w.requestAnimationFrame(() => w.setTimeout(() => w.trame.state.set('panel_ready', true), 0)); };"
+    " w.requestAnimationFrame(tick); })()"
 )
 # The regions' meshes come over HTTP (viewer.mesh_store): the state names their URLs, the page fetches those
 # that changed (from its cache when it has them) and puts them in its own state at once, so a cut or a tooth
