@@ -129,3 +129,53 @@ def test_the_pages_own_hints_fetch_its_tooths_meshes_once_over_http(server_url, 
         assert max(frames) < 200_000, frames  # no mesh over the websocket
     finally:
         ctx.close()
+
+
+# The page's early script (viewer/page/static/early.js): when each event happened, in ms since navigation.
+ORDER_PROBE = """
+window.__pmOrder = {socket: null, state: null, scripts: {}};
+const Socket = window.WebSocket;
+window.WebSocket = function (...args) {
+  const ws = new Socket(...args);
+  window.__pmOrder.socket = window.__pmOrder.socket ?? performance.now();
+  ws.addEventListener('message', (e) => {  // the session's state: the first large message (the template)
+    if ((e.data.size || e.data.length || 0) > 10000) window.__pmOrder.state ??= performance.now();
+  });
+  return ws;
+};
+window.WebSocket.prototype = Socket.prototype;
+Object.assign(window.WebSocket, Socket);
+document.addEventListener('load', (e) => {  // load does not bubble: caught on the way down
+  const src = e.target && e.target.src;
+  if (src) window.__pmOrder.scripts[new URL(src).pathname] = performance.now();
+}, true);
+"""
+
+
+def test_the_page_runs_its_scripts_once_while_it_connects_straight_to_its_server(server_url, browser):
+    ctx = browser.new_context(viewport={"width": 900, "height": 640}, device_scale_factor=1)
+    try:
+        ctx.add_init_script(ORDER_PROBE)
+        page = ctx.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        # a link naming another socket is not followed: the page always connects to its own server
+        page.goto(server_url + "?tooth=84&sessionURL=ws%3A%2F%2F127.0.0.1%3A9%2Fws")
+        _wait_drawn(page)
+        assert page.evaluate("trame.state.get('tooth')") == "84"
+        assert "sessionURL" not in page.url  # trame's client took it out of the address bar
+        assert not any("/paraview/" in u for u in requests)  # no launcher round trip before the socket
+        order = page.evaluate("window.__pmOrder")
+        scripts = ["/" + s.split("?")[0] for s in page.evaluate("trame.state.get('trame__scripts')")]
+        assert any(s.endswith("trame-vtk.js") for s in scripts)
+        for path in scripts:
+            # run once: one element for it, not trame's second one
+            assert page.evaluate(f"document.querySelectorAll('script[src*=\"{path}\"]').length") == 1, path
+            # while the socket connected, before the session's state came (trame's own loader starts then)
+            assert order["socket"] < order["scripts"][path] < order["state"], (path, order)
+        assert page.evaluate("typeof window.vue_vtk.install") == "function"  # what trame's Vue.use takes
+        assert not errors, errors
+    finally:
+        ctx.close()

@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 
 COOKIE = "pm3d_access"
 PAGE_COOKIE = "pm3d_page"  # the page's query, read by its websocket: the meshes are sent before the mount
+EARLY_SCRIPT = Path(__file__).parent / "page" / "static" / "early.js"  # scripts run while the page connects
 ASSET_LISTS = {"trame__scripts": "script", "trame__styles": "style"}  # what trame loads after connecting
 IMMUTABLE = "public, max-age=31536000, immutable"  # a content-addressed asset: kept, never asked again
 HINT_WAIT_S = 0.3  # the page waits at most this for its tooth's mesh URLs (a tooth no one has asked for yet)
@@ -145,7 +146,8 @@ class SessionServer:
         hints = "".join(f'<link rel="preload" href="{url}" as="{kind}">'
                         for key, kind in ASSET_LISTS.items() for url in self._assets[key])
         page_folder = compressed_mirror(self._www._www, page_head=hints, page_versions=page_versions)
-        self._page_html = (page_folder / "index.html").read_text()
+        early = f"<script>{EARLY_SCRIPT.read_text()}</script>"  # first: before trame's client, and no request
+        self._page_html = (page_folder / "index.html").read_text().replace("<head>", "<head>" + early, 1)
         routes.append(web.static("/", page_folder))
         self.web.add_routes(routes)
         self._runner: web.AppRunner | None = None
