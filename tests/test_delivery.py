@@ -179,3 +179,32 @@ def test_the_page_runs_its_scripts_once_while_it_connects_straight_to_its_server
         assert not errors, errors
     finally:
         ctx.close()
+
+
+LOADING_PROBE = """
+window.__pmLoading = {ours: null, trames: false};
+new MutationObserver(() => {
+  if (document.querySelector('.trame__loader')) window.__pmLoading.trames = true;
+  if (window.__pmLoading.ours === null && document.querySelector('.pm-loading'))
+    window.__pmLoading.ours = document.getAnimations().length;
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def test_the_page_waits_for_its_view_on_a_still_screen_in_the_views_colour(server_url, browser):
+    """trame's loading screen spins three rings every frame until the view draws: CPU the first picture
+    needs on two cores. Ours is still: the view's background and an outline."""
+    ctx = browser.new_context(viewport={"width": 900, "height": 640}, device_scale_factor=1)
+    try:
+        ctx.add_init_script(LOADING_PROBE)
+        page = ctx.new_page()
+        page.goto(server_url + "?tooth=85")
+        _wait_drawn(page)
+        assert page.evaluate("window.__pmLoading") == {"ours": 0, "trames": False}
+        html, headers = _get(server_url + "loading.tpl")
+        assert b"pm-loading" in html and b"@keyframes" not in html
+        assert headers["Cache-Control"] == "no-cache"
+        background = page.evaluate("trame.state.get('view_background')")
+        assert f"rgb({', '.join(str(round(255 * c)) for c in background)})".encode() in html
+    finally:
+        ctx.close()
