@@ -208,3 +208,25 @@ def test_the_page_waits_for_its_view_on_a_still_screen_in_the_views_colour(serve
         assert f"rgb({', '.join(str(round(255 * c)) for c in background)})".encode() in html
     finally:
         ctx.close()
+
+
+def test_a_meshs_arrays_reach_vtk_js_decoded_by_the_browser_and_equal_to_the_servers(server_url, desktop):
+    import base64
+    import json
+
+    desktop.goto(server_url + "?tooth=85")
+    _wait_drawn(desktop)
+    url = desktop.evaluate("trame.state.get('mesh_src').enamel")
+    sent = json.loads(_get(server_url + url)[0])
+    shown = desktop.evaluate("""() => { const m = trame.state.get('mesh_enamel');
+        const arrays = [m.mesh.points, m.mesh.strips, ...(m.pointArrays || []).map(a => a.values)];
+        return arrays.map(a => [a.constructor.name, a.length, Array.from(a.slice(0, 64)),
+                                Array.from(a.slice(-64))]); }""")
+    wanted = [sent["mesh"]["points"], sent["mesh"]["strips"],
+              *(a["values"] for a in sent.get("pointArrays", []))]
+    assert len(shown) == len(wanted) >= 3  # points, strips and the shading normals
+    for (kind, length, head, tail), array in zip(shown, wanted, strict=True):
+        values = np.frombuffer(base64.b64decode(array["bvals"]), dtype=array["dtype"])
+        assert kind == array["dtype"].capitalize() + "Array", (kind, array["dtype"])  # uint16: Uint16Array
+        assert length == values.size
+        assert np.array_equal(head, values[:64]) and np.array_equal(tail, values[-64:])
