@@ -77,10 +77,11 @@ class App(TrameApp):
 
     def __init__(self, server=None, default_tooth: str = "85"):
         super().__init__(server, client_type="vue3")
-        # loaded before the UI mounts: keeps the WebGL picture readable for the Screenshot button, and
-        # vtk.js data arrays removed by name on unmount (vtk_arrays.js: shading normals beside a colour field)
+        # loaded before the UI mounts: keeps the WebGL picture readable for the Screenshot button, vtk.js
+        # data arrays removed by name on unmount (vtk_arrays.js: shading normals beside a colour field), and
+        # the regions' meshes fetched over HTTP (meshes.js)
         self.server.enable_module({"serve": {"pm3d": str(STATIC)},
-                                   "scripts": ["pm3d/webgl.js", "pm3d/vtk_arrays.js"]})
+                                   "scripts": ["pm3d/webgl.js", "pm3d/vtk_arrays.js", "pm3d/meshes.js"]})
         self.default_tooth = resolve_tooth(default_tooth).fdi
         self._extra_query: dict = {}
         s = self.state

@@ -53,22 +53,6 @@ PANEL_READY_JS = (
     " w.requestAnimationFrame(() => w.setTimeout(() => w.trame.state.set('panel_ready', true), 0)); };"
     " w.requestAnimationFrame(tick); })()"
 )
-# The regions' meshes come over HTTP (viewer.mesh_store): the state names their URLs, the page fetches those
-# that changed (from its cache when it has them) and puts them in its own state at once, so a cut or a tooth
-# never shows half old, half new. Each set is shown when it arrives unless a newer one already is: a dragged
-# cut shows the sections on the way, never an older one after a newer.
-MESH_JS = (
-    "(() => { const w = window, want = mesh_src || {},"
-    " f = w.__pmMeshes || (w.__pmMeshes = {have: {}, serial: 0, shown: 0}), serial = ++f.serial,"
-    " keys = Object.keys(want).filter(k => f.have[k] !== want[k]);"
-    " if (!keys.length) return;"
-    " w.Promise.all(keys.map(k => want[k] ? w.fetch(want[k]).then(r => {"
-    " if (!r.ok) throw new Error('mesh ' + r.status); return r.json(); }) : null))"
-    ".then(states => { if (serial < f.shown) return; f.shown = serial; const up = {};"
-    " keys.forEach((k, i) => { up['mesh_' + k] = states[i]; f.have[k] = want[k]; });"
-    " w.trame.state.update(up); })"
-    ".catch(e => { if (serial === f.serial) w.trame.trigger('pm_mesh_failed', [String(e)]); }); })()"
-)
 ROOT_CLASSES = ("['pm-root', panel_open ? '' : 'pm-collapsed', present ? 'pm-present' : '',"
                 " theme === 'dark' ? 'pm-dark' : '']")
 INTERACTOR_SETTINGS = [
@@ -88,7 +72,8 @@ def build_ui(app) -> None:
         client.ClientTriggers(mounted=(app.on_client_url, "[window.location.search]"))
         client.ClientTriggers(mounted=(app.chairside.on_client_prefs, PREFS_JS))  # theme, reduced motion
         client.ClientTriggers(mounted=PANEL_READY_JS)
-        client.ClientStateChange(value="mesh_src", trigger_on_create=True, change=MESH_JS)
+        client.ClientStateChange(value="mesh_src", trigger_on_create=True,  # static/meshes.js
+                                 change="window.pm3dShowMeshes(mesh_src)")
         client.ClientTriggers(mounted=TAP_JS)  # a tap names a part; a drag names nothing
         client.ClientTriggers(mounted=keys_js())  # keyboard shortcuts (scenes/data/search/keys.toml)
         client.ClientStateChange(
