@@ -69,15 +69,24 @@ def pulp_point(page, img) -> tuple[float, float]:
     return mask_point(page, red)
 
 
-def meshes_in_place(page, timeout: float = 15000) -> None:
-    """Wait until the page holds every region mesh the server named: the state carries their URLs
-    (``mesh_src``), the page fetches them after (viewer/page/view.py MESH_JS), so on a loaded machine the
+def whole_tooth_points(tooth: str = "85") -> dict[str, int]:
+    """Per region, the points of the whole tooth's mesh the server sends (the engine's, made here the same
+    way: ``viewer.wire``), to know the page has those and not a cut's."""
+    from viewer.wire import serialized_regions
+
+    return {r: int(state["mesh"]["points"]["shape"][0])
+            for r, state in serialized_regions(tooth, None, 0.0).items() if state}
+
+
+def meshes_in_place(page, points: dict[str, int], timeout: float = 15000) -> None:
+    """Wait until the page draws the meshes with these point counts: the state only names their URLs
+    (``mesh_src``), the page fetches them after (viewer/page/static/meshes.js), so on a loaded machine the
     picture can show the last section's meshes for a while, settled, after the server moved on."""
     page.wait_for_function(
-        """() => { const src = window.trame.state.get('mesh_src') || {},
-                         have = (window.__pmMeshes || {}).have || {};
-                   return Object.keys(src).every((k) => !src[k] || have[k] === src[k]); }""",
-        timeout=timeout)
+        """(want) => Object.entries(want).every(([r, n]) => {
+             const m = window.trame.state.get('mesh_' + r), p = m && m.mesh && m.mesh.points;
+             return !!p && (p.shape ? p.shape[0] : p.length / 3) === n; })""",
+        arg=points, timeout=timeout)
 
 
 def question_view(page, also=lambda img: True, what: str = "the quiz question's view") -> np.ndarray:
@@ -86,7 +95,7 @@ def question_view(page, also=lambda img: True, what: str = "the quiz question's 
     the page's ``xray`` is the question's), and ``also``; settled. No fixed sleep: under load the looks and
     the meshes come when they come."""
     page.get_by_role("region", name="Quiz question").wait_for(state="visible", timeout=10000)
-    meshes_in_place(page)
+    meshes_in_place(page, whole_tooth_points(page.evaluate("window.trame.state.get('tooth')")))
     xray = bool(page.evaluate("window.trame.state.get('xray')"))
 
     def shown(img: np.ndarray) -> bool:
