@@ -328,7 +328,7 @@ def test_a_quiz_tap_beside_the_tooth_is_answered(server_url, desktop):
     img = question_view(desktop)
     tooth = tooth_mask(img)
     ys, xs = np.nonzero(tooth)
-    rows, cols = np.indices(tooth.shape)
+    rows = np.indices(tooth.shape)[0]
     beside = inside(~tooth, 6) & (rows > ys.min()) & (rows < ys.max())  # the background, within the tooth's
     by, bx = np.nonzero(beside)                                         # height: between the roots
     i = np.argsort((by - ys.mean()) ** 2 + (bx - xs.mean()) ** 2)[0]
