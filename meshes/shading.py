@@ -14,6 +14,8 @@ neighbouring faces of the surfaces themselves the turn is far smaller, even on t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyvista as pv
 
@@ -37,3 +39,54 @@ def with_normals(mesh: pv.PolyData) -> pv.PolyData:
 def quantized(normals: np.ndarray) -> np.ndarray:
     """`normals` as the wire carries them (int8, SCALE steps per unit)."""
     return np.clip(np.round(np.asarray(normals) * SCALE), -SCALE, SCALE).astype(np.int8)
+
+
+def face_keys(tri: np.ndarray, n_points: int) -> np.ndarray:
+    """Each triangle (its point ids) as one integer, whatever the order of its corners."""
+    a = np.sort(np.asarray(tri, dtype=np.int64), axis=1)
+    n = np.int64(n_points)
+    return (a[:, 0] * n + a[:, 1]) * n + a[:, 2]
+
+
+@dataclass(frozen=True, eq=False)
+class CornerNormals:
+    """A surface's shading normals (``with_normals``) by face corner, made once so that a piece of the
+    surface (a cut keeps most of its faces whole) is shaded by lookup instead of by recomputing them."""
+
+    normals: np.ndarray  # (split points, 3) float32
+    faces: np.ndarray  # (faces, 3) the surface's own point ids
+    corners: np.ndarray  # (faces, 3) the split point at each corner
+    keys: np.ndarray  # the faces' ``face_keys``, sorted
+    face_of_key: np.ndarray  # the face of each sorted key
+    single: np.ndarray  # (points,) the split point of a point that has one, -1 on a crease
+    averaged: np.ndarray  # (points, 3) float32: a point's normal, on a crease the mean of its sides'
+    by_point: np.ndarray  # the split points, by the point they are made from: point p's are
+    first: np.ndarray  # by_point[first[p]:first[p + 1]]
+
+    def side(self, point: int, facing: np.ndarray) -> int:
+        """The split point of ``point`` whose normal is nearest ``facing`` (a face's own normal)."""
+        mine = self.by_point[self.first[point]:self.first[point + 1]]
+        return int(mine[np.argmax(self.normals[mine] @ facing)])
+
+
+def corner_normals(mesh: pv.PolyData) -> CornerNormals:
+    """``mesh``'s normals as ``with_normals`` splits them, by face corner (triangles only)."""
+    ids = mesh.copy(deep=False)
+    ids.point_data.clear()
+    ids.point_data["source"] = np.arange(mesh.n_points, dtype=np.int64)
+    split = with_normals(ids)
+    source = np.asarray(split.point_data["source"])  # vtkPolyDataNormals keeps the faces and their order
+    faces, corners = np.asarray(mesh.regular_faces), np.asarray(split.regular_faces)
+    normals = np.asarray(split.point_data[NORMALS], dtype=np.float32)
+    copies = np.bincount(source, minlength=mesh.n_points)
+    single = np.full(mesh.n_points, -1, dtype=np.int64)
+    single[source[copies[source] == 1]] = np.flatnonzero(copies[source] == 1)
+    averaged = np.zeros((mesh.n_points, 3))
+    np.add.at(averaged, source, normals)
+    averaged /= np.maximum(np.linalg.norm(averaged, axis=1, keepdims=True), 1e-12)
+    keys = face_keys(faces, mesh.n_points)
+    order = np.argsort(keys)
+    by_point = np.argsort(source, kind="stable")
+    first = np.searchsorted(source[by_point], np.arange(mesh.n_points + 1))
+    return CornerNormals(normals, faces, corners, keys[order], order, single, averaged.astype(np.float32),
+                         by_point, first)

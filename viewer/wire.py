@@ -22,15 +22,12 @@ from viewer.growth.model import load_stage as load_tooth  # a tooth key: "85", "
 from viewer.procedure.frames import EXTRA_MESHES, with_color_array
 from viewer.story.model import SIDES
 
-from .cut import cut_extras, cut_tooth
+from .cut import SMOOTH, cut_extras, cut_tooth
+
+__all__ = ["SMOOTH", "mesh_state", "serialized_regions"]
 
 GRID_MM = 1 / 128  # the points' grid in the browser's copy (a power of two: exact in float32)
 FIELD_STEP = 1 / 1024  # the colour field's steps (values 0-1)
-# Regions sent with shading normals (int8, split along creases: meshes/shading.py), cut or not: the surfaces
-# one looks at (+48 KB deflated for tooth 85; the dentin's would be 47 KB more). They need the page's
-# viewer/page/static/vtk_arrays.js: vue-vtk-js left a deleted array in a mesh's point data on unmount, and a
-# second array there (normals beside the colour field) logged vtk.js "instance deleted" when it unmounted.
-SMOOTH: frozenset[str] = frozenset({"enamel", "crown_pulp", "root_pulp"})
 
 
 def on_grid(values, step: float) -> np.ndarray:
@@ -39,8 +36,10 @@ def on_grid(values, step: float) -> np.ndarray:
 
 def mesh_state(mesh: pv.PolyData, field_to_keep: str | None = None, smooth: bool = False) -> dict:
     """The vtk.js state of `mesh` as the browser gets it: on the grid, in strips, its arrays kept and, if
-    `smooth`, its shading normals (vtk.js would shade it flat)."""
-    light = with_normals(mesh) if smooth else mesh.copy(deep=False)  # normals from the exact points
+    `smooth`, its shading normals (vtk.js would shade it flat): those it carries (a section's, made with
+    the cut: ``meshes.section.clip_shaded``), else made here from its exact points."""
+    made = smooth and NORMALS not in mesh.point_data
+    light = with_normals(mesh) if made else mesh.copy(deep=False)
     # new vtkPoints: a shallow copy (or unsplit normals) shares the engine's, and setting an array on
     # them would move the cached meshes themselves onto the grid (picking, volumes, the other copies)
     light.points = pv.vtk_points(on_grid(light.points, GRID_MM))
@@ -67,10 +66,16 @@ def serialized_regions(fdi: str, cut: str | None, cut_pos: float) -> dict[str, d
     """vtk.js mesh state per region, shared by every session (serializing is the costly part)."""
     out = {}
     if cut:  # the display copies cut and capped (viewer/cut.py), colour arrays carried over
-        for name, mesh in cut_tooth(fdi, cut, cut_pos).items():
-            colored, field = with_color_array(mesh, name)
-            out[name] = mesh_state(colored, field_to_keep=field, smooth=name in SMOOTH) \
-                if mesh.n_points else None
+        halves = cut_tooth(fdi, cut, cut_pos)
+        for name, mesh in halves.items():
+            if not mesh.n_points:
+                out[name] = None
+                continue
+            shaded = halves.shaded.get(name)  # a smooth region's: its normals made with the cut
+            colored, field = with_color_array(mesh if shaded is None else shaded, name)
+            if shaded is not None and NORMALS not in colored.point_data:  # the colour copy keeps one array
+                colored.point_data[NORMALS] = shaded.point_data[NORMALS]
+            out[name] = mesh_state(colored, field_to_keep=field, smooth=name in SMOOTH)
         return out
     # The browser gets the lighter display surfaces (same shape, same arrays, no cracks; meshes/surfaces.py).
     for name, mesh in load_tooth(fdi).display_regions.items():
