@@ -137,8 +137,9 @@ def _clip_closed(mesh: pv.PolyData, normal, origin, pass_arrays: bool, labels: b
     return out
 
 
-SOURCE, AVERAGED = "pm_source", "pm_averaged"  # what ``cut`` carries through the clip: a point's id in the
-# surface (exact on the points it keeps) and its averaged normal (interpolated onto the new points)
+# What ``cut`` carries through the clip: a point's id in the surface (exact on the points it keeps), its
+# averaged normal (interpolated onto the new points) and whether it is on a crease (> 0: a new point by one)
+SOURCE, AVERAGED, CREASE = "pm_source", "pm_averaged", "pm_crease"
 BAND_MM = 1e-6  # a face this near the plane goes through the clip too
 COS_FEATURE = float(np.cos(np.radians(FEATURE_ANGLE)))
 
@@ -161,6 +162,7 @@ def cuttable(surface: pv.PolyData, smooth: bool = False) -> Cuttable:
     arrays = {name: np.asarray(surface.point_data[name]) for name in surface.point_data}
     if shading is not None:
         arrays[AVERAGED] = shading.averaged
+        arrays[CREASE] = (shading.single < 0).astype(np.float32)
     return Cuttable(surface, np.asarray(surface.regular_faces, dtype=np.int64), np.asarray(surface.points),
                     arrays, shading)
 
@@ -211,7 +213,7 @@ def cut(shape: Cuttable, normal, origin) -> tuple[pv.PolyData, pv.PolyData | Non
     faces = (np.cumsum(used) - 1)[faces]
     kept = np.flatnonzero(used[:len(pts)])
     points = np.concatenate([pts[kept], cpts[fresh]])
-    surface_arrays = {name: values for name, values in shape.arrays.items() if name != AVERAGED}
+    surface_arrays = {name: values for name, values in shape.arrays.items() if name not in (AVERAGED, CREASE)}
     arrays = {name: np.concatenate([values[kept], new[name][fresh]]) if name in new else values[kept]
               for name, values in surface_arrays.items()} if len(cpts) or len(kept) else {}
     half = _triangles(points, faces, arrays)
@@ -229,8 +231,8 @@ def cut(shape: Cuttable, normal, origin) -> tuple[pv.PolyData, pv.PolyData | Non
     key[len(behind):] = np.where(single >= 0, single, n_split + rest)
     key[len(behind):][cap] = n_split + n_half + rest[cap]
     # On a crease (the enamel's cervical rim) a cut face's kept corner takes the side nearest the face's
-    # own normal; a new corner whose normal turns from the face's beyond the feature angle (a cut edge off
-    # a crease point) takes the face's own normal: a handful of points a section.
+    # own normal, and a new corner beside one (or whose averaged normal turns from the face's beyond the
+    # feature angle) the face's own normal: a handful of points a section.
     own_normal = np.zeros((len(key), 3))  # the face's normal, for the corners that take it
     walls = len(behind) + np.flatnonzero(~cap)
     if len(walls):
@@ -242,6 +244,9 @@ def cut(shape: Cuttable, normal, origin) -> tuple[pv.PolyData, pv.PolyData | Non
         guess = averaged_of(s, kept, new, fresh)[np.clip(key[walls] - n_split, 0, n_half - 1)]
         turned = (key[walls] >= n_split) & ((guess * facing[:, None, :]).sum(axis=2) < COS_FEATURE
                                             * np.linalg.norm(guess, axis=2))
+        if CREASE in new:  # a new point on an edge from a crease point
+            beside = np.concatenate([np.zeros(len(kept), dtype=bool), new[CREASE][fresh] > 0])
+            turned |= (wall_source < 0) & beside[faces[walls]]
         for row, corner in np.argwhere(on_crease | turned):
             face = walls[row]
             if on_crease[row, corner]:
