@@ -15,6 +15,7 @@ import numpy as np
 import pyvista as pv
 from trame_vtk.modules.vtk.serializers.mesh import mesh as vtkjs_state
 from trame_vtk.modules.vtk.serializers.mesh import np_encode
+from vtkmodules.vtkCommonDataModel import vtkPolyData
 from vtkmodules.vtkFiltersCore import vtkStripper
 
 from meshes.shading import NORMALS, SCALE, quantized, with_normals
@@ -61,6 +62,31 @@ def mesh_state(mesh: pv.PolyData, field_to_keep: str | None = None, smooth: bool
     return state
 
 
+def section_state(mesh: pv.PolyData, field_to_keep: str | None = None, smooth: bool = False) -> dict:
+    """``mesh_state`` of a section (``viewer.cut``: triangles, a smooth region's normals made with the cut),
+    the same state made from its arrays: only points and triangles go through VTK (the stripper); the
+    copies and array checks of the general path were a third of a section's serializing."""
+    bare = vtkPolyData()
+    bare.SetPoints(pv.vtk_points(on_grid(mesh.points, GRID_MM)))
+    bare.SetPolys(mesh.GetPolys())
+    stripper = vtkStripper()
+    stripper.SetInputData(bare)
+    stripper.SetMaximumLength(1 << 20)
+    stripper.Update()
+    state = vtkjs_state(stripper.GetOutput())  # points and strips (the stripper keeps the points' order)
+    if field_to_keep in mesh.point_data:  # a colour ramp's position: 1/1024 steps are not seen
+        values = on_grid(mesh.point_data[field_to_keep], FIELD_STEP)
+        magnitude = np.abs(values)  # vtkDataArray.GetRange(-1), as trame-vtk's serializer reads it
+        state["field"] = {"name": field_to_keep, "values": np_encode(values), "numberOfComponents": 1,
+                          "type": "Float32Array", "location": "PointData",
+                          "dataRange": (float(magnitude.min()), float(magnitude.max()))}
+    if smooth:
+        state["pointArrays"] = [{"name": NORMALS, "values": np_encode(quantized(mesh.point_data[NORMALS])),
+                                 "numberOfComponents": 3, "type": "Int8Array", "location": "PointData",
+                                 "registration": "setNormals", "dataRange": [-SCALE, SCALE]}]
+    return state
+
+
 @lru_cache(maxsize=64)
 def serialized_regions(fdi: str, cut: str | None, cut_pos: float) -> dict[str, dict | None]:
     """vtk.js mesh state per region, shared by every session (serializing is the costly part)."""
@@ -75,7 +101,7 @@ def serialized_regions(fdi: str, cut: str | None, cut_pos: float) -> dict[str, d
             colored, field = with_color_array(mesh if shaded is None else shaded, name)
             if shaded is not None and NORMALS not in colored.point_data:  # the colour copy keeps one array
                 colored.point_data[NORMALS] = shaded.point_data[NORMALS]
-            out[name] = mesh_state(colored, field_to_keep=field, smooth=name in SMOOTH)
+            out[name] = section_state(colored, field_to_keep=field, smooth=name in SMOOTH)
         return out
     # The browser gets the lighter display surfaces (same shape, same arrays, no cracks; meshes/surfaces.py).
     for name, mesh in load_tooth(fdi).display_regions.items():
