@@ -247,13 +247,12 @@ def cut(shape: Cuttable, normal, origin) -> tuple[pv.PolyData, pv.PolyData | Non
         if CREASE in new:  # a new point on an edge from a crease point
             beside = np.concatenate([np.zeros(len(kept), dtype=bool), new[CREASE][fresh] > 0])
             turned |= (wall_source < 0) & beside[faces[walls]]
-        for row, corner in np.argwhere(on_crease | turned):
-            face = walls[row]
-            if on_crease[row, corner]:
-                key[face, corner] = s.side(wall_source[row, corner], facing[row])
-            else:
-                key[face, corner] = n_split + 2 * n_half + 3 * face + corner
-                own_normal[face] = facing[row]
+        rows, corners = np.nonzero(on_crease)
+        if len(rows):
+            key[walls[rows], corners] = s.side(wall_source[rows, corners], facing[rows])
+        rows, corners = np.nonzero(turned & ~on_crease)
+        key[walls[rows], corners] = n_split + 2 * n_half + 3 * walls[rows] + corners
+        own_normal[walls[rows]] = facing[rows]
     taken = np.zeros(n_split + 2 * n_half + 3 * len(key), dtype=bool)  # np.unique without its sort
     taken[key] = True
     keys = np.flatnonzero(taken)
@@ -282,7 +281,7 @@ def averaged_of(shading: CornerNormals, kept: np.ndarray, new: dict, fresh: np.n
 
 def _cells(tri: np.ndarray) -> vtkCellArray:
     cells = vtkCellArray()
-    cells.SetData(3, numpy_to_vtkIdTypeArray(np.ascontiguousarray(tri, dtype=np.int64).ravel(), deep=True))
+    cells.SetData(3, numpy_to_vtkIdTypeArray(np.ascontiguousarray(tri, dtype=np.int64).ravel()))
     return cells
 
 
@@ -293,10 +292,11 @@ def _triangles(points: np.ndarray, tri: np.ndarray, arrays: dict[str, np.ndarray
 
 def _polydata(points: np.ndarray, tri: np.ndarray, arrays: dict[str, np.ndarray]) -> vtkPolyData:
     out = vtkPolyData()
-    out.SetPoints(pv.vtk_points(np.ascontiguousarray(points)))
+    # not deep: the arrays are made for this mesh (numpy_to_vtk keeps a reference to each)
+    out.SetPoints(pv.vtk_points(np.ascontiguousarray(points), deep=False))
     out.SetPolys(_cells(tri))
     for name, values in arrays.items():
-        array = numpy_to_vtk(np.ascontiguousarray(values), deep=True)
+        array = numpy_to_vtk(np.ascontiguousarray(values))
         array.SetName(name)
         out.GetPointData().AddArray(array)
     return out

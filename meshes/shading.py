@@ -63,10 +63,14 @@ class CornerNormals:
     by_point: np.ndarray  # the split points, by the point they are made from: point p's are
     first: np.ndarray  # by_point[first[p]:first[p + 1]]
 
-    def side(self, point: int, facing: np.ndarray) -> int:
-        """The split point of ``point`` whose normal is nearest ``facing`` (a face's own normal)."""
-        mine = self.by_point[self.first[point]:self.first[point + 1]]
-        return int(mine[np.argmax(self.normals[mine] @ facing)])
+    def side(self, points: np.ndarray, facing: np.ndarray) -> np.ndarray:
+        """For each point (on a crease), its split point whose normal is nearest ``facing`` (its face's)."""
+        start, count = self.first[points], self.first[points + 1] - self.first[points]
+        mine = start[:, None] + np.arange(count.max())
+        mine = self.by_point[np.minimum(mine, len(self.by_point) - 1)]
+        score = np.einsum("ikj,ij->ik", self.normals[mine], facing)
+        score[np.arange(mine.shape[1]) >= count[:, None]] = -np.inf
+        return mine[np.arange(len(points)), np.argmax(score, axis=1)]
 
 
 def corner_normals(mesh: pv.PolyData) -> CornerNormals:
