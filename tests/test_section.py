@@ -120,3 +120,134 @@ def test_every_light_copy_can_be_closed():
             assert closed_surface(tooth.display_regions[name]) is not None, (fdi, name)
         for name in EXTRA_MESHES:
             assert closed_surface(tooth.display_extras[name]) is not None, (fdi, name)
+
+
+def triangles_by_position(mesh: pv.PolyData) -> np.ndarray:
+    """Each triangle as its corners' coordinates, from its lowest corner on (its winding kept), sorted: two
+    meshes with the same rows draw the same faces, however their points are numbered."""
+    c = np.asarray(mesh.points, dtype=np.float64)[np.asarray(mesh.regular_faces)]
+    first = np.argmin(c[:, :, 0] * 1e6 + c[:, :, 1] * 1e3 + c[:, :, 2], axis=1)
+    c = np.stack([c[np.arange(len(c)), (first + k) % 3] for k in range(3)], axis=1).reshape(len(c), 9)
+    return c[np.lexsort(c.T[::-1])]
+
+
+def arrays_by_position(mesh: pv.PolyData) -> dict[str, np.ndarray]:
+    order = np.lexsort(np.asarray(mesh.points, dtype=np.float64).T[::-1])
+    return {name: np.asarray(mesh.point_data[name])[order] for name in mesh.point_data}
+
+
+@pytest.mark.parametrize("fdi", ["54", "55", "84", "85"])  # the four molar kinds (left: their mirrors)
+def test_a_cut_is_the_clip_of_the_whole_surface(fdi):
+    """``section.cut`` sends only the faces the plane meets through vtkClipClosedSurface and keeps the
+    rest by index: the very faces, points and arrays the clip of the whole surface gives."""
+    from meshes import section
+    from viewer.cut import cuttable
+
+    tooth = load_stage(fdi)
+    for plane in ("md", "bl"):
+        n = plane_normal(tooth, plane)
+        for pos in (0.05, 0.4, 0.75):
+            o = plane_origin(tooth, plane, pos)
+            for name in (*REGIONS, *EXTRA_MESHES):
+                shape = cuttable(fdi, name)
+                ref = clip_region(shape.surface, n, o, keep_arrays=True)
+                half, shaded = section.cut(shape, n, o)
+                where = (fdi, plane, pos, name)
+                assert (half.n_points, half.n_cells) == (ref.n_points, ref.n_cells), where
+                if ref.n_cells == 0:
+                    continue
+                assert np.array_equal(triangles_by_position(half), triangles_by_position(ref)), where
+                got, want = arrays_by_position(half), arrays_by_position(ref)
+                assert set(got) == set(want), where
+                for array in want:
+                    assert np.allclose(got[array], want[array], atol=1e-6), (*where, array)
+                if name in REGIONS:  # an opened layer's full surface need not be closed (so neither its clip)
+                    assert is_closed_manifold(half), where
+                if shaded is not None:  # the browser's copy: the same faces, drawn the same way round
+                    assert np.array_equal(triangles_by_position(shaded), triangles_by_position(half)), where
+
+
+def _angles(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    cos = (a * b).sum(axis=-1) / np.linalg.norm(a, axis=-1) / np.linalg.norm(b, axis=-1)
+    return np.degrees(np.arccos(np.clip(cos, -1, 1)))
+
+
+@pytest.mark.parametrize(("plane", "pos"), [("md", 0.35), ("md", 0.5), ("bl", 0.5), ("bl", 0.65)])
+def test_a_section_is_shaded_as_the_whole_tooth_and_its_cap_flat(plane, pos):
+    """The normals carried into a section: away from the plane exactly the whole tooth's (what the page
+    shows uncut), the cap the plane's own, and at the cut's edge close to the normals of the cut
+    computed anew (vtkPolyDataNormals on the half, as every section was shaded before)."""
+    from scipy.spatial import cKDTree
+
+    from meshes.shading import NORMALS, with_normals
+    from viewer.cut import SMOOTH, cuttable
+
+    tooth = load_stage("85")
+    n, o = plane_normal(tooth, plane), plane_origin(tooth, plane, pos)
+    halves = cut_tooth("85", plane, pos)
+    assert set(halves.shaded) == {r for r in SMOOTH if halves[r].n_points}
+    far_points = 0
+    for name, shaded in halves.shaded.items():
+        pts, normals = np.asarray(shaded.points), np.asarray(shaded.point_data[NORMALS])
+        depth = (pts - o) @ n
+        faces = np.asarray(shaded.regular_faces)
+        a, b, c = pts[faces[:, 0]], pts[faces[:, 1]], pts[faces[:, 2]]
+        facing = np.cross(b - a, c - a)
+        facing /= np.maximum(np.linalg.norm(facing, axis=1, keepdims=True), 1e-30)
+        cap = (np.abs(depth[faces]).max(axis=1) < 2e-5) & (facing @ n > 0.999)  # in the plane, facing out
+        assert cap.sum() > 50 or np.abs(depth).min() > 1e-3, name  # or the plane passes beside it
+        assert (normals[faces[cap]] == n.astype(np.float32)).all(), f"{name}: a flat cap"
+        assert not np.isin(faces[cap], faces[~cap]).any(), f"{name}: the cap's points are its own (a crease)"
+
+        def nearest(reference: pv.PolyData, pts=pts, normals=normals) -> np.ndarray:
+            """Each point's angle to the closest normal the reference has at the same place."""
+            ref = np.asarray(reference.point_data[NORMALS])
+            near = cKDTree(np.asarray(reference.points)).query_ball_point(pts, 1e-6)
+            return np.array([_angles(ref[j], normals[i]).min() if j else 180.0 for i, j in enumerate(near)])
+
+        whole = nearest(with_normals(cuttable("85", name).surface))
+        far = np.abs(depth) > 0.5
+        assert not far.any() or whole[far].max() < 0.1, name  # float32 rounding
+        far_points += far.sum()
+        anew = nearest(with_normals(halves[name]))
+        wall = np.abs(depth) > 1e-4
+        assert np.percentile(anew[wall], 90) < 1.0 and np.percentile(anew[wall], 99) < 10.0, name
+    assert far_points > 1000
+
+
+def test_a_cut_cube_shades_every_corner_with_its_face():
+    """Every edge of a cube is a crease: a cut keeps each side's normal at its kept corners, takes the
+    face's own at new points on a crease edge, and the cap's is the plane's: flat faces stay flat."""
+    from meshes import section
+    from meshes.shading import NORMALS
+
+    cube = pv.Cube().triangulate().subdivide(2, "linear").clean()
+    half, shaded = section.cut(section.cuttable(cube, smooth=True), (0.0, 0.0, 1.0), (0.1, 0.1, 0.13))
+    assert is_closed_manifold(half) and np.asarray(half.points)[:, 2].max() <= 0.13 + 1e-6
+    pts, faces = np.asarray(shaded.points), np.asarray(shaded.regular_faces)
+    a, b, c = pts[faces[:, 0]], pts[faces[:, 1]], pts[faces[:, 2]]
+    own = np.cross(b - a, c - a)
+    corner = np.asarray(shaded.point_data[NORMALS])[faces]
+    assert _angles(corner, own[:, None, :]).max() < 1e-3
+
+
+def test_a_sections_state_is_the_general_serializers():
+    """viewer.wire.section_state (from the arrays) makes exactly mesh_state's state of the same section."""
+    import json
+
+    from meshes.shading import NORMALS
+    from viewer.procedure.frames import with_color_array
+    from viewer.wire import SMOOTH, mesh_state, section_state
+
+    for plane, pos in (("md", 0.5), ("bl", 0.3)):
+        halves = cut_tooth("85", plane, pos)
+        for name in REGIONS:
+            mesh = halves.shaded.get(name, halves[name])
+            if not mesh.n_points:
+                continue
+            colored, field = with_color_array(mesh, name)
+            if name in halves.shaded and NORMALS not in colored.point_data:
+                colored.point_data[NORMALS] = mesh.point_data[NORMALS]
+            fast = json.dumps(section_state(colored, field, name in SMOOTH), sort_keys=True)
+            assert fast == json.dumps(mesh_state(colored, field, name in SMOOTH), sort_keys=True), name
+            assert json.loads(fast) == json.loads(json.dumps(serialized_regions("85", plane, pos)[name]))
