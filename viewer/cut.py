@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pyvista as pv
 
 from meshes import section
-from meshes.section import Cuttable, clip_region, closed_surface, plane_normal, plane_origin
+from meshes.section import Cuttable, Shown, clip_region, closed_surface, plane_normal, plane_origin
 from viewer.growth.model import load_stage as load_tooth  # a tooth key: "85", "85@7.5~variant"
+from viewer.procedure.frames import with_color_array
 
 __all__ = ["SMOOTH", "clip_region", "cut_extras", "cut_tooth", "plane_normal", "plane_origin"]
 
@@ -29,12 +31,14 @@ SMOOTH: frozenset[str] = frozenset({"enamel", "crown_pulp", "root_pulp"})
 
 
 class Halves(dict):
-    """Each region's closed, capped half (``cut_tooth``), and in ``shaded`` the smooth ones as the browser
-    shades them (the same faces, points split where their normals differ, ``NORMALS`` per point)."""
+    """Each region's closed, capped half (``cut_tooth``), and in ``shown`` each as the browser draws it
+    (``meshes.section.Shown``: the same faces; its colour field, if it has one, named in ``fields``; a
+    smooth region's points split where their normals differ, ``NORMALS`` per point)."""
 
-    def __init__(self, halves: dict[str, pv.PolyData], shaded: dict[str, pv.PolyData]):
+    def __init__(self, halves: dict[str, pv.PolyData], shown: dict[str, Shown],
+                 fields: dict[str, str | None]):
         super().__init__(halves)
-        self.shaded = shaded
+        self.shown, self.fields = shown, fields
 
 
 @lru_cache(maxsize=160)
@@ -46,7 +50,14 @@ def cuttable(fdi: str, name: str) -> Cuttable:
     light = tooth.display_regions.get(name, tooth.display_extras.get(name))
     closed = closed_surface(light) if light is not None and light.n_points else None
     surface = closed if closed is not None else {**tooth.regions, **tooth.extras}[name]
-    return section.cuttable(surface, smooth=name in SMOOTH)
+    colored, field = with_color_array(surface, name)  # the colour field, made once and carried by the cut
+    shown = {field: np.asarray(colored.point_data[field])} if field else None
+    return section.cuttable(surface, smooth=name in SMOOTH, shown=shown)
+
+
+def color_field(fdi: str, name: str) -> str | None:
+    """The colour field a shape's section carries (``viewer.procedure.frames.with_color_array``)."""
+    return next(iter(cuttable(fdi, name).shown), None)
 
 
 @lru_cache(maxsize=128)
@@ -56,12 +67,10 @@ def cut_tooth(fdi: str, plane: str, position: float) -> Halves:
     tooth = load_tooth(fdi)
     n = plane_normal(tooth, plane)
     o = plane_origin(tooth, plane, position)
-    halves, shaded = {}, {}
+    halves, shown = {}, {}
     for name in tooth.regions:
-        halves[name], smooth = section.cut(cuttable(fdi, name), n, o)
-        if smooth is not None:
-            shaded[name] = smooth
-    return Halves(halves, shaded)
+        halves[name], shown[name] = section.cut(cuttable(fdi, name), n, o)
+    return Halves(halves, shown, {name: color_field(fdi, name) for name in tooth.regions})
 
 
 @lru_cache(maxsize=16)

@@ -13,11 +13,14 @@ from functools import lru_cache
 
 import numpy as np
 import pyvista as pv
+from trame_vtk.modules.vtk.serializers.mesh import b64_encode_numpy, np_encode
 from trame_vtk.modules.vtk.serializers.mesh import mesh as vtkjs_state
-from trame_vtk.modules.vtk.serializers.mesh import np_encode
-from vtkmodules.vtkCommonDataModel import vtkPolyData
+from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray, vtk_to_numpy
+from vtkmodules.vtkCommonCore import vtkIdTypeArray, vtkPoints
+from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkFiltersCore import vtkStripper
 
+from meshes.section import Shown
 from meshes.shading import NORMALS, SCALE, quantized, with_normals
 from viewer.growth.model import load_stage as load_tooth  # a tooth key: "85", "85@7.5~variant"
 from viewer.procedure.frames import EXTRA_MESHES, with_color_array
@@ -62,26 +65,34 @@ def mesh_state(mesh: pv.PolyData, field_to_keep: str | None = None, smooth: bool
     return state
 
 
-def section_state(mesh: pv.PolyData, field_to_keep: str | None = None, smooth: bool = False) -> dict:
-    """``mesh_state`` of a section (``viewer.cut``: triangles, a smooth region's normals made with the cut),
-    the same state made from its arrays: only points and triangles go through VTK (the stripper); the
-    copies and array checks of the general path were a third of a section's serializing."""
+def section_state(shown: Shown, field_to_keep: str | None = None) -> dict:
+    """``mesh_state`` of a section as the browser draws it (``viewer.cut``'s ``Halves.shown``), made from its
+    arrays: only its points and triangles go through VTK, to be stripped (in a server with its teeth
+    loaded each VTK or PyVista object made costs ~0.1 ms, and the general path made dozens)."""
+    points = on_grid(shown.points, GRID_MM)
     bare = vtkPolyData()
-    bare.SetPoints(pv.vtk_points(on_grid(mesh.points, GRID_MM)))
-    bare.SetPolys(mesh.GetPolys())
+    vtk_points = vtkPoints()
+    vtk_points.SetData(numpy_to_vtk(points, deep=True))
+    bare.SetPoints(vtk_points)
+    cells = vtkCellArray()
+    faces = np.ascontiguousarray(shown.faces, dtype=np.int64).ravel()
+    cells.SetData(3, numpy_to_vtkIdTypeArray(faces, deep=True))
+    bare.SetPolys(cells)
     stripper = vtkStripper()
     stripper.SetInputData(bare)
     stripper.SetMaximumLength(1 << 20)
     stripper.Update()
-    state = vtkjs_state(stripper.GetOutput())  # points and strips (the stripper keeps the points' order)
-    if field_to_keep in mesh.point_data:  # a colour ramp's position: 1/1024 steps are not seen
-        values = on_grid(mesh.point_data[field_to_keep], FIELD_STEP)
+    strips = vtkIdTypeArray()
+    stripper.GetOutput().GetStrips().ExportLegacyFormat(strips)  # a lone triangle is a strip of three
+    state = {"mesh": {"points": b64_encode_numpy(points), "strips": b64_encode_numpy(vtk_to_numpy(strips))}}
+    if field_to_keep is not None:  # a colour ramp's position: 1/1024 steps are not seen
+        values = on_grid(shown.arrays[field_to_keep], FIELD_STEP)
         magnitude = np.abs(values)  # vtkDataArray.GetRange(-1), as trame-vtk's serializer reads it
         state["field"] = {"name": field_to_keep, "values": np_encode(values), "numberOfComponents": 1,
                           "type": "Float32Array", "location": "PointData",
                           "dataRange": (float(magnitude.min()), float(magnitude.max()))}
-    if smooth:
-        state["pointArrays"] = [{"name": NORMALS, "values": np_encode(quantized(mesh.point_data[NORMALS])),
+    if NORMALS in shown.arrays:
+        state["pointArrays"] = [{"name": NORMALS, "values": np_encode(quantized(shown.arrays[NORMALS])),
                                  "numberOfComponents": 3, "type": "Int8Array", "location": "PointData",
                                  "registration": "setNormals", "dataRange": [-SCALE, SCALE]}]
     return state
@@ -93,15 +104,8 @@ def serialized_regions(fdi: str, cut: str | None, cut_pos: float) -> dict[str, d
     out = {}
     if cut:  # the display copies cut and capped (viewer/cut.py), colour arrays carried over
         halves = cut_tooth(fdi, cut, cut_pos)
-        for name, mesh in halves.items():
-            if not mesh.n_points:
-                out[name] = None
-                continue
-            shaded = halves.shaded.get(name)  # a smooth region's: its normals made with the cut
-            colored, field = with_color_array(mesh if shaded is None else shaded, name)
-            if shaded is not None and NORMALS not in colored.point_data:  # the colour copy keeps one array
-                colored.point_data[NORMALS] = shaded.point_data[NORMALS]
-            out[name] = section_state(colored, field_to_keep=field, smooth=name in SMOOTH)
+        for name, shown in halves.shown.items():
+            out[name] = section_state(shown, halves.fields[name]) if len(shown.faces) else None
         return out
     # The browser gets the lighter display surfaces (same shape, same arrays, no cracks; meshes/surfaces.py).
     for name, mesh in load_tooth(fdi).display_regions.items():
