@@ -41,23 +41,15 @@ def quantized(normals: np.ndarray) -> np.ndarray:
     return np.clip(np.round(np.asarray(normals) * SCALE), -SCALE, SCALE).astype(np.int8)
 
 
-def face_keys(tri: np.ndarray, n_points: int) -> np.ndarray:
-    """Each triangle (its point ids) as one integer, whatever the order of its corners."""
-    a = np.sort(np.asarray(tri, dtype=np.int64), axis=1)
-    n = np.int64(n_points)
-    return (a[:, 0] * n + a[:, 1]) * n + a[:, 2]
-
-
 @dataclass(frozen=True, eq=False)
 class CornerNormals:
     """A surface's shading normals (``with_normals``) by face corner, made once so that a piece of the
-    surface (a cut keeps most of its faces whole) is shaded by lookup instead of by recomputing them."""
+    surface (a cut keeps most of its faces whole: ``meshes.section.cut``) is shaded by lookup instead of
+    by recomputing them."""
 
     normals: np.ndarray  # (split points, 3) float32
     faces: np.ndarray  # (faces, 3) the surface's own point ids
     corners: np.ndarray  # (faces, 3) the split point at each corner
-    keys: np.ndarray  # the faces' ``face_keys``, sorted
-    face_of_key: np.ndarray  # the face of each sorted key
     single: np.ndarray  # (points,) the split point of a point that has one, -1 on a crease
     averaged: np.ndarray  # (points, 3) float32: a point's normal, on a crease the mean of its sides'
     by_point: np.ndarray  # the split points, by the point they are made from: point p's are
@@ -88,9 +80,6 @@ def corner_normals(mesh: pv.PolyData) -> CornerNormals:
     averaged = np.zeros((mesh.n_points, 3))
     np.add.at(averaged, source, normals)
     averaged /= np.maximum(np.linalg.norm(averaged, axis=1, keepdims=True), 1e-12)
-    keys = face_keys(faces, mesh.n_points)
-    order = np.argsort(keys)
     by_point = np.argsort(source, kind="stable")
     first = np.searchsorted(source[by_point], np.arange(mesh.n_points + 1))
-    return CornerNormals(normals, faces, corners, keys[order], order, single, averaged.astype(np.float32),
-                         by_point, first)
+    return CornerNormals(normals, faces, corners, single, averaged.astype(np.float32), by_point, first)

@@ -62,8 +62,8 @@ def color_field(fdi: str, name: str) -> str | None:
 
 @lru_cache(maxsize=128)
 def cut_tooth(fdi: str, plane: str, position: float) -> Halves:
-    """All regions of a tooth cut by one plane, capped, their colour arrays kept, and the smooth ones'
-    shaded copies (``Halves``; cached, read-only)."""
+    """All regions of a tooth cut by one plane, capped, their colour arrays kept, and each as the browser
+    draws it (``Halves``; cached, read-only)."""
     tooth = load_tooth(fdi)
     n = plane_normal(tooth, plane)
     o = plane_origin(tooth, plane, position)

@@ -40,8 +40,8 @@ def on_grid(values, step: float) -> np.ndarray:
 
 def mesh_state(mesh: pv.PolyData, field_to_keep: str | None = None, smooth: bool = False) -> dict:
     """The vtk.js state of `mesh` as the browser gets it: on the grid, in strips, its arrays kept and, if
-    `smooth`, its shading normals (vtk.js would shade it flat): those it carries (a section's, made with
-    the cut: ``meshes.section.clip_shaded``), else made here from its exact points."""
+    `smooth`, its shading normals (vtk.js would shade it flat): those it carries if it has them, else made
+    here from its exact points."""
     made = smooth and NORMALS not in mesh.point_data
     light = with_normals(mesh) if made else mesh.copy(deep=False)
     # new vtkPoints: a shallow copy (or unsplit normals) shares the engine's, and setting an array on
@@ -82,9 +82,13 @@ def section_state(shown: Shown, field_to_keep: str | None = None) -> dict:
     stripper.SetInputData(bare)
     stripper.SetMaximumLength(1 << 20)
     stripper.Update()
-    strips = vtkIdTypeArray()
-    stripper.GetOutput().GetStrips().ExportLegacyFormat(strips)  # a lone triangle is a strip of three
-    state = {"mesh": {"points": b64_encode_numpy(points), "strips": b64_encode_numpy(vtk_to_numpy(strips))}}
+    out = stripper.GetOutput()
+    state = {"mesh": {"points": b64_encode_numpy(points)}}
+    for key, cells in (("polys", out.GetPolys()), ("strips", out.GetStrips())):  # as trame-vtk's serializer
+        if cells.GetNumberOfCells():  # (a lone triangle is a strip of three: no polys seen)
+            legacy = vtkIdTypeArray()
+            cells.ExportLegacyFormat(legacy)
+            state["mesh"][key] = b64_encode_numpy(vtk_to_numpy(legacy))
     if field_to_keep is not None:  # a colour ramp's position: 1/1024 steps are not seen
         values = on_grid(shown.arrays[field_to_keep], FIELD_STEP)
         magnitude = np.abs(values)  # vtkDataArray.GetRange(-1), as trame-vtk's serializer reads it
