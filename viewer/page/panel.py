@@ -33,7 +33,7 @@ def build_panel(app) -> None:
         ):
             html.Span("{{ tooth_name }}", classes="pm-title")
             v3.VIcon("{{ panel_open ? 'mdi-chevron-down' : 'mdi-chevron-up' }}", end=True)
-        # mounted after the view's first picture (view.PANEL_READY_JS), then shown or hidden
+        # mounted after the view's first picture (static/page.js), then shown or hidden
         with html.Div(classes="pm-panel-body", v_if="panel_ready", v_show="panel_open"):
             client.ServerTemplate(name=PANEL_TEMPLATE)
         # Its own template, which the browser compiles only when the panel first mounts: as part of the
