@@ -47,6 +47,7 @@ from .mesh_store import PREFIX as MESH_PREFIX
 from .mesh_store import STORE as MESHES
 from .mesh_store import digest_of, region_urls
 from .release import forget, give_back
+from .shapes import release as release_teeth
 from .static_cache import compressed_mirror, content_hashes
 from .wsguard import BoundedUnChunker, MessageRefused, scrub_errors
 
@@ -431,7 +432,10 @@ class SessionServer:
 
         def collect() -> None:
             self._collect_handle = self._collect_due = None
-            give_back()
+            if self._per_client:
+                give_back()
+            else:  # the last session has closed: the teeth made ready for sessions go too (issue 16)
+                release_teeth([t] if (t := getattr(self._www_app, "default_tooth", None)) else [])
 
         self._collect_handle = loop.call_at(at, collect)
 
