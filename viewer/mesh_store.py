@@ -88,7 +88,7 @@ class MeshStore:
 
     def clear(self) -> None:
         """Let every entry go: once the last session has closed, no page will ask for them (a browser keeps
-        what it fetched; a page that still asks gets 404 and its session puts them back, ``pm_mesh_failed``)."""
+        what it fetched; a page that still asks gets 404 and its session puts them back: pm_mesh_failed)."""
         with self._lock:
             self._entries.clear()
             self._by_object.clear()
