@@ -14,6 +14,7 @@ drawn (``drawn``).
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 import threading
 from collections.abc import Iterable, Iterator
@@ -95,6 +96,7 @@ class BrowserMeshes:
             yield name, shape_geometry(key, name)
 
 
+log = logging.getLogger(__name__)
 WARM_AFTER_S = 1.0  # after the first browser's view is up: its first picture is drawn by then
 _warm_started = False  # since the server started, or since the teeth were last let go
 _generation = 0  # counts releases: a warm-up scheduled before one stops at its next tooth
@@ -174,10 +176,12 @@ def release(keep: Iterable[str] = ()) -> asyncio.Future | None:
     with _lock:
         _generation += 1
         _warm_started = False
+        teeth = model._load_tooth.cache_info().currsize
         for cache in _tooth_caches():
             cache.cache_clear()
         STORE.clear()
         clear_locators()
+    log.info("no session left: %d teeth let go", teeth)
     keep = tuple(keep)
     try:
         loop = asyncio.get_running_loop()
