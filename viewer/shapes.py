@@ -105,12 +105,13 @@ _lock = threading.Lock()  # one tooth made ready, or every tooth let go, at a ti
 
 def warm(codes: Iterable[str], generation: int | None = None) -> None:
     """Load each tooth and make its whole-tooth meshes, as a first switch to it would (cached for every
-    session). A tooth loaded from the disk cache costs ~100-150 ms of CPU (its full surfaces placed, its
-    volumes measured): over a switch's 50 ms, so it is done ahead, one tooth after another, off the event
-    loop. Costs ~40-50 MB of memory a tooth (measured: the engine's ``ToothModel``, its full surfaces and
-    procedure parts as VTK objects beside the arrays they came from; its browser states are ~4 MB), held
-    while sessions are open and let go with the last (``release``). A ``generation`` older than the last
-    release stops it: those teeth were asked for by sessions that have gone."""
+    session). A tooth loaded from the disk cache costs ~100 ms of CPU (its surfaces placed, its volumes
+    measured): over a switch's 50 ms, so it is done ahead, one tooth after another, off the event loop.
+    Costs ~27 MB of memory a tooth (measured: the engine's ``ToothModel`` ~24.5 MB, its surfaces as VTK
+    objects beside the arrays they came from; its browser states ~2.5 MB; 45 MB before its connectivity
+    went 32-bit and its full-resolution procedure parts lazy), held while sessions are open and let go with
+    the last (``release``). A ``generation`` older than the last release stops it: those teeth were asked
+    for by sessions that have gone."""
     for code in codes:
         with _lock:
             if generation is not None and generation != _generation:
@@ -169,9 +170,9 @@ def release(keep: Iterable[str] = ()) -> asyncio.Future | None:
 
     The caches are cleared at once, on the event loop (~10-50 ms, while no session is there to wait, and
     with nothing else clearing or warming meanwhile); the next page warms the other teeth again
-    (``warm_soon``). Loading ``keep`` (~100-150 ms a tooth) and handing the freed heap back to the system
-    (glibc keeps freed arena pages otherwise: ``release.give_back``) run in a worker thread when there is
-    an event loop, whose future is returned; without one, here and now."""
+    (``warm_soon``). Loading ``keep`` (~100 ms a tooth) runs in a worker thread when there is an event
+    loop (its future is returned), then the freed heap is handed back to the system (glibc keeps freed
+    arena pages otherwise: ``release.give_back``); without a loop, both here and now."""
     global _warm_started, _generation
     with _lock:
         _generation += 1
@@ -186,12 +187,16 @@ def release(keep: Iterable[str] = ()) -> asyncio.Future | None:
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
-        _reload(keep)
+        _load(keep)
+        give_back()
         return None
-    return loop.run_in_executor(None, _reload, keep)
+    loading = loop.run_in_executor(None, _load, keep)
+    # the collection on the loop, as every session's close has it: finalizers of the closed sessions' loop
+    # objects are not run from a worker thread
+    loading.add_done_callback(lambda _: give_back())
+    return loading
 
 
-def _reload(keep: tuple[str, ...]) -> None:
+def _load(keep: tuple[str, ...]) -> None:
     for key in keep:
         load_stage(key)
-    give_back()
