@@ -13,7 +13,7 @@ import numpy as np
 from meshes import TOOTH_NUMBERS, model
 from viewer import cut, pick, shapes, wire
 from viewer.growth.model import load_stage
-from viewer.mesh_store import STORE, digest_of
+from viewer.mesh_store import STORE, digest_of, region_urls
 from viewer.release import give_back
 
 
@@ -50,6 +50,10 @@ def test_warm_soon_runs_once_per_server_off_the_loop(monkeypatch):
     assert calls == [(["84", "75"], False)]  # once, in a worker thread
 
 
+def _digest(url: str) -> str | None:
+    return digest_of(url.rsplit("/", 1)[-1])
+
+
 def _rss_mb() -> float:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -76,8 +80,11 @@ def test_release_lets_every_warm_tooth_go_and_its_memory_with_it():
     gc.collect()
     assert gone() is None, "something still holds a tooth that was let go"
     assert model._load_tooth.cache_info().currsize == 1  # 85 again, as at start
-    assert STORE.nbytes == 0
-    for cache in (wire.serialized_regions, wire.serialized_extras, cut.cut_tooth, cut.cuttable):
+    kept = [STORE.get(_digest(u)) for u in region_urls("85", None, 0.0).values() if u]
+    assert all(e is not None and e._br is not None for e in kept)  # its page's meshes made ready again
+    assert STORE.nbytes == sum(e.size for e in kept)  # and nothing else
+    assert wire.serialized_regions.cache_info().currsize == 1  # 85's, whole
+    for cache in (wire.serialized_extras, cut.cut_tooth, cut.cuttable):
         assert cache.cache_info().currsize == 0, cache
     r2 = _rss_mb()
     assert r2 - r0 < 0.2 * (r1 - r0), (r0, r1, r2)  # measured: within 3 MB of where it started
@@ -87,18 +94,18 @@ def test_a_switch_after_release_sends_the_same_meshes_again(app):
     with app.state:
         app.state.tooth = "84"
     before = dict(app.state.mesh_src)
-    bodies = {r: STORE.get(digest_of(u.removeprefix("mesh/"))).body for r, u in before.items() if u}
+    bodies = {r: STORE.get(_digest(u)).body for r, u in before.items() if u}
     volumes = list(app.state.volume_rows)
     with app.state:
         app.state.tooth = "85"
     shapes.release(["85"])  # what the last session's close does (this App stands for the next page's)
-    assert STORE.nbytes == 0
+    assert all(STORE.get(_digest(u)) is None for u in before.values() if u)
     with app.state:
         app.state.tooth = "84"
     assert app.state.mesh_src == before  # content-addressed: the very same URLs
     for r, u in app.state.mesh_src.items():
         if u:
-            assert STORE.get(digest_of(u.removeprefix("mesh/"))).body == bodies[r], r
+            assert STORE.get(_digest(u)).body == bodies[r], r
     assert app.state.volume_rows == volumes and app.state.tooth_name.startswith("84 (")
     assert {name for name, _ in app.meshes.drawn()} >= {"enamel", "dentin"}  # a tap has geometry to meet
 
