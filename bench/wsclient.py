@@ -151,7 +151,8 @@ class TrameClient:
         self.client_id = (await asyncio.wait_for(hello, timeout)).get("clientID")
         initial = await self.call("trame.state.get", timeout=timeout)
         self.state.update(initial.get("state", {}))
-        template = str(self.state.get("trame__template_main", ""))
+        # every template the page renders (the panel has its own: viewer/page/panel.py)
+        template = "".join(str(v) for k, v in self.state.items() if k.startswith("trame__template_"))
         self.triggers = triggers_by_label(template, self.state.get("ui"))
         if "mounted" in self.triggers:  # ours: the page reports its URL (its mesh URLs came with the state)
             got = None if any((self.state.get("mesh_src") or {}).values()) else self.wait_for(

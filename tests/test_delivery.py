@@ -129,3 +129,104 @@ def test_the_pages_own_hints_fetch_its_tooths_meshes_once_over_http(server_url, 
         assert max(frames) < 200_000, frames  # no mesh over the websocket
     finally:
         ctx.close()
+
+
+# The page's early script (viewer/page/static/early.js): when each event happened, in ms since navigation.
+ORDER_PROBE = """
+window.__pmOrder = {socket: null, state: null, scripts: {}};
+const Socket = window.WebSocket;
+window.WebSocket = function (...args) {
+  const ws = new Socket(...args);
+  window.__pmOrder.socket = window.__pmOrder.socket ?? performance.now();
+  ws.addEventListener('message', (e) => {  // the session's state: the first large message (the template)
+    if ((e.data.size || e.data.length || 0) > 10000) window.__pmOrder.state ??= performance.now();
+  });
+  return ws;
+};
+window.WebSocket.prototype = Socket.prototype;
+Object.assign(window.WebSocket, Socket);
+document.addEventListener('load', (e) => {  // load does not bubble: caught on the way down
+  const src = e.target && e.target.src;
+  if (src) window.__pmOrder.scripts[new URL(src).pathname] = performance.now();
+}, true);
+"""
+
+
+def test_the_page_runs_its_scripts_once_while_it_connects_straight_to_its_server(server_url, browser):
+    ctx = browser.new_context(viewport={"width": 900, "height": 640}, device_scale_factor=1)
+    try:
+        ctx.add_init_script(ORDER_PROBE)
+        page = ctx.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        # a link naming another socket is not followed: the page always connects to its own server
+        page.goto(server_url + "?tooth=84&sessionURL=ws%3A%2F%2F127.0.0.1%3A9%2Fws")
+        _wait_drawn(page)
+        assert page.evaluate("trame.state.get('tooth')") == "84"
+        assert "sessionURL" not in page.url  # trame's client took it out of the address bar
+        assert not any("/paraview/" in u for u in requests)  # no launcher round trip before the socket
+        order = page.evaluate("window.__pmOrder")
+        scripts = ["/" + s.split("?")[0] for s in page.evaluate("trame.state.get('trame__scripts')")]
+        assert any(s.endswith("trame-vtk.js") for s in scripts)
+        for path in scripts:
+            # run once: one element for it, not trame's second one
+            assert page.evaluate(f"document.querySelectorAll('script[src*=\"{path}\"]').length") == 1, path
+            # while the socket connected, before the session's state came (trame's own loader starts then)
+            assert order["socket"] < order["scripts"][path] < order["state"], (path, order)
+        assert page.evaluate("typeof window.vue_vtk.install") == "function"  # what trame's Vue.use takes
+        assert not errors, errors
+    finally:
+        ctx.close()
+
+
+LOADING_PROBE = """
+window.__pmLoading = {ours: null, trames: false};
+new MutationObserver(() => {
+  if (document.querySelector('.trame__loader')) window.__pmLoading.trames = true;
+  if (window.__pmLoading.ours === null && document.querySelector('.pm-loading'))
+    window.__pmLoading.ours = document.getAnimations().length;
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def test_the_page_waits_for_its_view_on_a_still_screen_in_the_views_colour(server_url, browser):
+    """trame's loading screen spins three rings every frame until the view draws: CPU the first picture
+    needs on two cores. Ours is still: the view's background and an outline."""
+    ctx = browser.new_context(viewport={"width": 900, "height": 640}, device_scale_factor=1)
+    try:
+        ctx.add_init_script(LOADING_PROBE)
+        page = ctx.new_page()
+        page.goto(server_url + "?tooth=85")
+        _wait_drawn(page)
+        assert page.evaluate("window.__pmLoading") == {"ours": 0, "trames": False}
+        html, headers = _get(server_url + "loading.tpl")
+        assert b"pm-loading" in html and b"@keyframes" not in html
+        assert headers["Cache-Control"] == "no-cache"
+        background = page.evaluate("trame.state.get('view_background')")
+        assert f"rgb({', '.join(str(round(255 * c)) for c in background)})".encode() in html
+    finally:
+        ctx.close()
+
+
+def test_a_meshs_arrays_reach_vtk_js_decoded_by_the_browser_and_equal_to_the_servers(server_url, desktop):
+    import base64
+    import json
+
+    desktop.goto(server_url + "?tooth=85")
+    _wait_drawn(desktop)
+    url = desktop.evaluate("trame.state.get('mesh_src').enamel")
+    sent = json.loads(_get(server_url + url)[0])
+    shown = desktop.evaluate("""() => { const m = trame.state.get('mesh_enamel');
+        const arrays = [m.mesh.points, m.mesh.strips, ...(m.pointArrays || []).map(a => a.values)];
+        return arrays.map(a => [a.constructor.name, a.length, Array.from(a.slice(0, 64)),
+                                Array.from(a.slice(-64))]); }""")
+    wanted = [sent["mesh"]["points"], sent["mesh"]["strips"],
+              *(a["values"] for a in sent.get("pointArrays", []))]
+    assert len(shown) == len(wanted) >= 3  # points, strips and the shading normals
+    for (kind, length, head, tail), array in zip(shown, wanted, strict=True):
+        values = np.frombuffer(base64.b64decode(array["bvals"]), dtype=array["dtype"])
+        assert kind == array["dtype"].capitalize() + "Array", (kind, array["dtype"])  # uint16: Uint16Array
+        assert length == values.size
+        assert np.array_equal(head, values[:64]) and np.array_equal(tail, values[-64:])

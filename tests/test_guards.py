@@ -118,7 +118,7 @@ def test_export_buttons_take_nothing_from_the_client(app, monkeypatch):
             return None
 
     monkeypatch.setattr(exports, "shared_pool", lambda: FakePool())
-    template = str(app.state["trame__template_main"])
+    template = str(app.state["trame__template_panel"])  # the panel's own template (viewer/page/panel.py)
     name = triggers_by_label(template, app.state.ui)["Video"]
     fn = app.server.controller.trigger_fn(name)
 

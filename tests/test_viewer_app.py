@@ -204,3 +204,18 @@ def test_cli_rejects_bad_tooth_and_ports(capsys):
         port = busy.getsockname()[1]
         assert main(["--host", "127.0.0.1", "--port", str(port)]) == 2
     assert "already in use" in capsys.readouterr().err
+
+
+def test_the_panel_is_its_own_template_compiled_when_it_first_mounts(app):
+    """The browser compiles a template string when it first renders it: the panel's is not the page's, so
+    it is compiled once the panel mounts, after the view's first picture (issue 16)."""
+    from viewer.page.panel import PANEL_TEMPLATE
+
+    main = app.server.state["trame__template_main"]
+    panel = app.server.state[f"trame__template_{PANEL_TEMPLATE}"]
+    assert f'<trame-template templateName="{PANEL_TEMPLATE}" />' in main
+    body = main[main.index('class="pm-panel-body"'):]
+    assert body.index('v-if="panel_ready"') < body.index("<trame-template")  # mounted after the picture
+    for control in ('v-model="cut_pos"', 'v-model="cut_plane"', "volume_rows", "dimension_rows"):
+        assert control in panel and control not in main, control
+    assert len(panel) > len(main) / 2  # most of what was compiled before the first picture

@@ -77,10 +77,12 @@ class App(TrameApp):
 
     def __init__(self, server=None, default_tooth: str = "85"):
         super().__init__(server, client_type="vue3")
-        # loaded before the UI mounts: keeps the WebGL picture readable for the Screenshot button, and
-        # vtk.js data arrays removed by name on unmount (vtk_arrays.js: shading normals beside a colour field)
+        # loaded before the UI mounts: keeps the WebGL picture readable for the Screenshot button, vtk.js
+        # data arrays removed by name on unmount (vtk_arrays.js: shading normals beside a colour field), and
+        # the regions' meshes fetched over HTTP (meshes.js), and the page's taps, keys and acks (page.js)
         self.server.enable_module({"serve": {"pm3d": str(STATIC)},
-                                   "scripts": ["pm3d/webgl.js", "pm3d/vtk_arrays.js"]})
+                                   "scripts": ["pm3d/webgl.js", "pm3d/vtk_arrays.js", "pm3d/meshes.js",
+                                               "pm3d/page.js"]})
         self.default_tooth = resolve_tooth(default_tooth).fdi
         self._extra_query: dict = {}
         s = self.state
@@ -111,7 +113,7 @@ class App(TrameApp):
         s.camera_view = None
         s.pick_text = ""
         s.panel_open = True
-        s.panel_ready = False  # set by the page once the view has drawn (page/view.py PANEL_READY_JS)
+        s.panel_ready = False  # set by the page once the view has drawn (page/static/page.js)
         s.client_only("panel_ready")
         s.volume_rows = []
         s.dimension_rows = []

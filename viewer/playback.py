@@ -19,17 +19,10 @@ MIN_PERIOD = 1 / 30  # s: never more than 30 frames a second, however fast the p
 ACK_TIMEOUT = 1.0  # s: an unacked frame (a lost ack, a hidden tab, a page gone) holds the next no longer
 IDLE_FRAMES = 3  # animation frames without a draw after which the page acks anyway (the update drew nothing)
 
-# On each new ``frame_no``: wait for the animation frame after WebGL drew (the draw calls webgl.js counts),
-# then trigger ``pm_drawn`` with that number. A frame that changes nothing in 3D (only a slider or a caption)
-# is acked after IDLE_FRAMES animation frames with no draw, so the text still moves. One pending frame at a
-# time: a newer number replaces the older. Vue templates see only ``window``'s globals.
-ACK_JS = (
-    "(() => { const w = window, a = w.__pmAck || (w.__pmAck = {n: 0, seen: 0, idle: 0, waiting: false});"
-    f" a.n = {FRAME_KEY}; a.seen = w.__pmDraws; a.idle = 0; if (a.waiting || !a.n) return; a.waiting = true;"
-    " const tick = () => { if (w.__pmDraws !== a.seen || ++a.idle >= IDLE) { a.waiting = false;"
-    f" w.trame.trigger('{ACK_TRIGGER}', [a.n]); return; }} w.requestAnimationFrame(tick); }};"
-    " w.requestAnimationFrame(tick); })()"
-).replace("IDLE", str(IDLE_FRAMES))
+# On each new ``frame_no`` the page waits for the animation frame after WebGL drew, then triggers
+# ``pm_drawn`` with that number; a frame that draws nothing is acked after IDLE_FRAMES animation frames
+# (viewer/page/static/page.js).
+ACK_JS = f"window.pm3dAckWhenDrawn({FRAME_KEY}, {IDLE_FRAMES}, '{ACK_TRIGGER}')"
 
 
 class FrameGate:

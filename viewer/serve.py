@@ -55,6 +55,9 @@ log = logging.getLogger(__name__)
 
 COOKIE = "pm3d_access"
 PAGE_COOKIE = "pm3d_page"  # the page's query, read by its websocket: the meshes are sent before the mount
+PAGE_STATIC = Path(__file__).parent / "page" / "static"
+EARLY_SCRIPT = PAGE_STATIC / "early.js"  # the page runs its scripts while it connects
+LOADING = PAGE_STATIC / "loading.tpl"  # what it shows until the view draws
 ASSET_LISTS = {"trame__scripts": "script", "trame__styles": "style"}  # what trame loads after connecting
 IMMUTABLE = "public, max-age=31536000, immutable"  # a content-addressed asset: kept, never asked again
 HINT_WAIT_S = 0.3  # the page waits at most this for its tooth's mesh URLs (a tooth no one has asked for yet)
@@ -127,6 +130,7 @@ class SessionServer:
             web.get("/", self._index),
             web.get("/ws", self._ws),
             web.get("/index.html", self._page),
+            web.get("/loading.tpl", self._loading),
             web.get(MESH_PREFIX + "{name}", self._mesh),
             web.post("/paraview/", self._launcher),
             web.post("/login", self._login),
@@ -146,7 +150,8 @@ class SessionServer:
         hints = "".join(f'<link rel="preload" href="{url}" as="{kind}">'
                         for key, kind in ASSET_LISTS.items() for url in self._assets[key])
         page_folder = compressed_mirror(self._www._www, page_head=hints, page_versions=page_versions)
-        self._page_html = (page_folder / "index.html").read_text()
+        early = f"<script>{EARLY_SCRIPT.read_text()}</script>"  # first: before trame's client, and no request
+        self._page_html = (page_folder / "index.html").read_text().replace("<head>", "<head>" + early, 1)
         routes.append(web.static("/", page_folder))
         self.web.add_routes(routes)
         self._runner: web.AppRunner | None = None
@@ -255,6 +260,11 @@ class SessionServer:
                                 content_type="text/html", headers={"Cache-Control": "no-cache"})
         response.enable_compression()
         return response
+
+    async def _loading(self, request: web.Request) -> web.Response:
+        """What the page shows until its view draws (trame's client fetches it first): ours, still."""
+        return web.Response(text=LOADING.read_text(), content_type="text/html",
+                            headers={"Cache-Control": "no-cache"})
 
     def _page_meshes(self, query: str) -> list[str | None]:
         preload_key = getattr(self._www_app, "page_section_key", None)  # a test's factory may lack it

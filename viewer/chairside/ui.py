@@ -21,18 +21,8 @@ PREFS_JS = ("[window.matchMedia('(prefers-color-scheme: dark)').matches,"
 
 
 def keys_js() -> str:
-    """A page-wide listener that sends a shortcut's key name (never while typing, or a focused control's
-    own keys: Space on a button, arrows on a slider)."""
-    keys = "[" + ",".join(f"'{k}'" for k in key_actions()) + "]"
-    return (
-        "window.addEventListener('keydown', (e) => { const t = e.target || {};"
-        " if (e.ctrlKey || e.metaKey || e.altKey || t.isContentEditable) return;"
-        " if (/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName || '')) return;"
-        " const role = t.getAttribute ? t.getAttribute('role') : null;"
-        " if (e.key === ' ' && (t.tagName === 'BUTTON' || role === 'button')) return;"
-        " if (e.key.startsWith('Arrow') && (role === 'slider' || role === 'option')) return;"
-        f" if ({keys}.includes(e.key)) {{ e.preventDefault(); trigger('pm_key', [e.key]); }} }})"
-    )
+    """A page-wide listener that sends a shortcut's key name (viewer/page/static/page.js)."""
+    return f"window.pm3dListenForKeys({list(key_actions())!r}, 'pm_key')"
 
 
 def build_chart(app) -> None:

@@ -3,7 +3,8 @@ student's numbers (each section's logic lives in the App and its players)."""
 
 from __future__ import annotations
 
-from trame.widgets import html
+from trame.ui.html import DivLayout
+from trame.widgets import client, html
 from trame.widgets import vuetify3 as v3
 
 from meshes import REGIONS
@@ -16,6 +17,8 @@ from viewer.procedure.ui import build_procedure_controls
 from viewer.scene import layer_key
 from viewer.share.ui import build_export_section
 from viewer.story.ui import build_story_panel
+
+PANEL_TEMPLATE = "panel"  # trame__template_panel
 
 
 def build_panel(app) -> None:
@@ -30,8 +33,12 @@ def build_panel(app) -> None:
         ):
             html.Span("{{ tooth_name }}", classes="pm-title")
             v3.VIcon("{{ panel_open ? 'mdi-chevron-down' : 'mdi-chevron-up' }}", end=True)
-        # mounted after the view's first picture (view.PANEL_READY_JS), then shown or hidden
+        # mounted after the view's first picture (static/page.js), then shown or hidden
         with html.Div(classes="pm-panel-body", v_if="panel_ready", v_show="panel_open"):
+            client.ServerTemplate(name=PANEL_TEMPLATE)
+        # Its own template, which the browser compiles only when the panel first mounts: as part of the
+        # page's, its ~30 KB were compiled before the view's first picture (issue 16).
+        with DivLayout(app.server, template_name=PANEL_TEMPLATE, connect_parent=False):
             build_chart(app)  # first: tooth, how far, play (three taps from a fresh page)
             build_story_panel(app, "top")
             build_growth_panel(app)

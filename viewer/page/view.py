@@ -23,52 +23,6 @@ CAMERA_JS = (
     "camera_request && window.setTimeout(() => { const v = trame.refs.view;"
     " if (v) { v.setCamera(camera_request); v.resetCamera(); } }, 50)"
 )
-# A tap names what is under it: the browser sends where the tap was and its camera, the server casts the
-# ray (viewer.pick): no vtk.js GPU pick, which re-renders the scene in several passes (over a second a tap
-# in software WebGL). A drag is not a tap: the browser still fires "click" when a mouse drag ends on the
-# view, so a click after the pointer moved more than a finger's jitter since it went down names nothing.
-TAP_JS = (
-    "(() => { const t = window.__pmTap = {x: 0, y: 0, moved: false};"
-    " window.addEventListener('pointerdown', e => {"
-    " t.x = e.clientX; t.y = e.clientY; t.moved = false; }, true);"
-    " window.addEventListener('pointermove', e => { if (e.buttons"
-    " && Math.hypot(e.clientX - t.x, e.clientY - t.y) > 8) t.moved = true; }, true);"
-    " window.addEventListener('click', e => { const v = window.trame.refs.view,"
-    " c = e.target && e.target.closest && e.target.closest('.pm-view') && e.target.closest('.pm-view')"
-    ".querySelector('canvas'); if (t.moved || !v || !c) return;"
-    " const b = c.getBoundingClientRect(), k = v.getCamera(), a = (x) => Array.from(x || []).map(Number);"
-    " window.trame.trigger('pm_tap', [{x: e.clientX - b.left, y: e.clientY - b.top, width: b.width,"
-    " height: b.height, camera: {position: a(k.position), focalPoint: a(k.focalPoint), viewUp: a(k.viewUp),"
-    " viewAngle: Number(k.viewAngle), parallelProjection: !!k.parallelProjection,"
-    " parallelScale: Number(k.parallelScale)}}]); }, true); })()"
-)
-# The control panel mounts once the 3D view has drawn its first picture (or after 1.5 s): mounted with the
-# view, its few hundred Vuetify components and the layout they force came before the tooth (issue 16:
-# ~0.1-0.15 s of the first frame in software WebGL). The first draw call (webgl.js counts them) is the cue;
-# the panel comes after that frame is on screen (rAF, then a task).
-PANEL_READY_JS = (
-    "(() => { const w = window, t0 = w.performance.now();"
-    " const tick = () => { if (!w.__pmDraws && w.performance.now() - t0 < 1500) {"
-    " w.requestAnimationFrame(tick); return; }"
-    " w.requestAnimationFrame(() => w.setTimeout(() => w.trame.state.set('panel_ready', true), 0)); };"
-    " w.requestAnimationFrame(tick); })()"
-)
-# The regions' meshes come over HTTP (viewer.mesh_store): the state names their URLs, the page fetches those
-# that changed (from its cache when it has them) and puts them in its own state at once, so a cut or a tooth
-# never shows half old, half new. Each set is shown when it arrives unless a newer one already is: a dragged
-# cut shows the sections on the way, never an older one after a newer.
-MESH_JS = (
-    "(() => { const w = window, want = mesh_src || {},"
-    " f = w.__pmMeshes || (w.__pmMeshes = {have: {}, serial: 0, shown: 0}), serial = ++f.serial,"
-    " keys = Object.keys(want).filter(k => f.have[k] !== want[k]);"
-    " if (!keys.length) return;"
-    " w.Promise.all(keys.map(k => want[k] ? w.fetch(want[k]).then(r => {"
-    " if (!r.ok) throw new Error('mesh ' + r.status); return r.json(); }) : null))"
-    ".then(states => { if (serial < f.shown) return; f.shown = serial; const up = {};"
-    " keys.forEach((k, i) => { up['mesh_' + k] = states[i]; f.have[k] = want[k]; });"
-    " w.trame.state.update(up); })"
-    ".catch(e => { if (serial === f.serial) w.trame.trigger('pm_mesh_failed', [String(e)]); }); })()"
-)
 ROOT_CLASSES = ("['pm-root', panel_open ? '' : 'pm-collapsed', present ? 'pm-present' : '',"
                 " theme === 'dark' ? 'pm-dark' : '']")
 INTERACTOR_SETTINGS = [
@@ -87,9 +41,10 @@ def build_ui(app) -> None:
         client.Style(style.CSS)
         client.ClientTriggers(mounted=(app.on_client_url, "[window.location.search]"))
         client.ClientTriggers(mounted=(app.chairside.on_client_prefs, PREFS_JS))  # theme, reduced motion
-        client.ClientTriggers(mounted=PANEL_READY_JS)
-        client.ClientStateChange(value="mesh_src", trigger_on_create=True, change=MESH_JS)
-        client.ClientTriggers(mounted=TAP_JS)  # a tap names a part; a drag names nothing
+        client.ClientTriggers(mounted="window.pm3dPanelAfterFirstPicture()")  # static/page.js
+        client.ClientStateChange(value="mesh_src", trigger_on_create=True,  # static/meshes.js
+                                 change="window.pm3dShowMeshes(mesh_src)")
+        client.ClientTriggers(mounted="window.pm3dListenForTaps()")  # a tap names a part, a drag nothing
         client.ClientTriggers(mounted=keys_js())  # keyboard shortcuts (scenes/data/search/keys.toml)
         client.ClientStateChange(
             value="url_query",
@@ -121,7 +76,7 @@ def build_view(app) -> None:
                 ref="view",
                 key="String(view_background)",
                 background=("view_background", list(BACKGROUND)),
-                picking_modes=("picking_modes", []),  # taps are picked on the server (TAP_JS)
+                picking_modes=("picking_modes", []),  # taps are cast on the server (static/page.js)
                 interactor_settings=("interactor_settings", INTERACTOR_SETTINGS),
             ),
         ):
