@@ -51,8 +51,13 @@ def test_the_last_session_closing_lets_the_teeth_go_and_one_still_open_keeps_the
         await asyncio.sleep(0.1)
         assert (released, collected) == ([], [True])  # its memory collected, the teeth kept for the one left
         server._per_client.clear()  # noqa: SLF001 - and that one closed too
+        loop = asyncio.get_running_loop()
+        server._page_served = loop.time()  # noqa: SLF001 - but a page was just served: its socket comes
         server._give_back_soon()  # noqa: SLF001
         await asyncio.sleep(0.1)
+        assert released == []  # the meshes its hints fetch are not dropped under it
+        server._ws_came = loop.time()  # noqa: SLF001 - its websocket came (and has gone)
+        await asyncio.sleep(0.1)  # the collection tried again
         assert released == [["54"]]  # every tooth let go but the one a fresh server loads
         await server.stop()
 
