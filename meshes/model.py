@@ -8,7 +8,7 @@ kind are mirror images: their local frames differ by a reflection, and the faces
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 import numpy as np
 import pyvista as pv
@@ -92,7 +92,15 @@ class ToothModel:
             for name, values in self.regions[region].point_data.items():
                 mesh.point_data[name] = np.asarray(values)[source]
             self.display_regions[region] = mesh
-        self._mirrored = mirrored
+        # Procedure geometry (restorations.py): opened enamel and dentin, medicament, base, paste, crown.
+        self.extras = {
+            n: self._place(local.extra_points[n], local.extra_faces[n], mirrored) for n in local.extra_points
+        }
+        # The premolar forming between the roots, and its crypt (successor.py).
+        self.successor = {
+            n: self._place(local.successor_points[n], local.successor_faces[n], mirrored)
+            for n in local.successor_points
+        }
         self.successor_info = dict(local.successor)
         # Lighter copies for the browser, cut from the same labelled surfaces (no cracks between parts).
         self.display_extras = {
@@ -131,28 +139,9 @@ class ToothModel:
         self.roots = {name: dict(figures) for name, figures in local.roots.items()}
         self.resorbed_fraction = resorbed_fraction(self.roots)  # 0 without an age: complete roots
 
-    # The full-resolution procedure parts and the successor are placed when first asked for: the browser,
-    # the cuts and a tap use their lighter copies, and a server keeps several teeth ready for a switch
-    # (issue 16: ~7 MB less a tooth, and ~30 % less time to load one).
-    @cached_property
-    def extras(self) -> dict[str, pv.PolyData]:
-        """Procedure geometry (restorations.py): opened enamel and dentin, medicament, base, paste, crown."""
-        local = self.local
-        return {n: self._place(local.extra_points[n], local.extra_faces[n], self._mirrored)
-                for n in local.extra_points}
-
-    @cached_property
-    def successor(self) -> dict[str, pv.PolyData]:
-        """The premolar forming between the roots, and its crypt (successor.py)."""
-        local = self.local
-        return {n: self._place(local.successor_points[n], local.successor_faces[n], self._mirrored)
-                for n in local.successor_points}
-
     def _place(self, points: np.ndarray, faces: np.ndarray, mirrored: bool) -> pv.PolyData:
         world = (points @ self.matrix.T).astype(np.float32)
-        # 32-bit connectivity, which VTK keeps as it is (no tooth nears 2**31 points): half the bytes of the
-        # int64 it had, ~10 MB a tooth (issue 16: measured 43.6 -> 33.2 MB a tooth loaded)
-        return pv.PolyData.from_regular_faces(world, (faces[:, ::-1] if mirrored else faces).astype(np.int32))
+        return pv.PolyData.from_regular_faces(world, (faces[:, ::-1] if mirrored else faces).astype(np.int64))
 
     # --- the arch segment and the successor (the story of why the tooth is kept) ---------------------------
 

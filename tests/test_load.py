@@ -43,9 +43,9 @@ def test_soak_memory_returns_to_its_level(soaked):
 
 
 def test_memory_back_to_its_level_after_the_last_session_closes():
-    # bench's own measure on a fresh server: the other teeth made ready after the first page (~27 MB a
+    # bench's own measure on a fresh server: the other teeth made ready after the first page (~45 MB a
     # tooth) are held while sessions are open and let go with the last (viewer.shapes.release). Measured:
-    # idle 301 MB, 497 with sessions open, 318-321 after they closed (before: 321, 640, 647).
+    # idle 321 MB, 640 with sessions open, 333-338 after they closed (647 before).
     srv = servers.start("ours")
     try:
         r = asyncio.run(load.memory(srv, 3))

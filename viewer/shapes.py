@@ -105,13 +105,12 @@ _lock = threading.Lock()  # one tooth made ready, or every tooth let go, at a ti
 
 def warm(codes: Iterable[str], generation: int | None = None) -> None:
     """Load each tooth and make its whole-tooth meshes, as a first switch to it would (cached for every
-    session). A tooth loaded from the disk cache costs ~100 ms of CPU (its surfaces placed, its volumes
-    measured): over a switch's 50 ms, so it is done ahead, one tooth after another, off the event loop.
-    Costs ~27 MB of memory a tooth (measured: the engine's ``ToothModel`` ~24.5 MB, its surfaces as VTK
-    objects beside the arrays they came from; its browser states ~2.5 MB; 45 MB before its connectivity
-    went 32-bit and its full-resolution procedure parts lazy), held while sessions are open and let go with
-    the last (``release``). A ``generation`` older than the last release stops it: those teeth were asked
-    for by sessions that have gone."""
+    session). A tooth loaded from the disk cache costs ~100-150 ms of CPU (its full surfaces placed, its
+    volumes measured): over a switch's 50 ms, so it is done ahead, one tooth after another, off the event
+    loop. Costs ~45 MB of memory a tooth (measured: the engine's ``ToothModel`` ~43 MB, its surfaces and
+    procedure parts as VTK objects with 64-bit connectivity beside the arrays they came from; its browser
+    states ~2.5 MB), held while sessions are open and let go with the last (``release``). A ``generation``
+    older than the last release stops it: those teeth were asked for by sessions that have gone."""
     for code in codes:
         with _lock:
             if generation is not None and generation != _generation:
