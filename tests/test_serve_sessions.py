@@ -33,3 +33,32 @@ def test_a_page_gone_while_its_session_is_built_leaves_its_app_to_the_next():
     built, spare, left = asyncio.run(asyncio.wait_for(run(), 60))
     assert built == spare  # one App was built, and it is the spare
     assert not left, sorted(left)  # and stopping the server let it go
+
+
+def test_the_last_session_closing_lets_the_teeth_go_and_one_still_open_keeps_them(monkeypatch):
+    import viewer.serve as serve
+
+    released: list[list[str]] = []
+    collected: list[bool] = []
+    monkeypatch.setattr(serve, "release_teeth", lambda keep: released.append(list(keep)))
+    monkeypatch.setattr(serve, "give_back", lambda: collected.append(True))
+    monkeypatch.setattr(serve, "COLLECT_AFTER_S", 0.01)
+
+    async def run() -> None:
+        server = SessionServer(lambda name: App(name, default_tooth="54"))
+        server._per_client["127.0.0.1"] = 1  # noqa: SLF001 - one tablet still there
+        server._give_back_soon()  # noqa: SLF001 - another one closed
+        await asyncio.sleep(0.1)
+        assert (released, collected) == ([], [True])  # its memory collected, the teeth kept for the one left
+        server._per_client.clear()  # noqa: SLF001 - and that one closed too
+        loop = asyncio.get_running_loop()
+        server._page_served = loop.time()  # noqa: SLF001 - but a page was just served: its socket comes
+        server._give_back_soon()  # noqa: SLF001
+        await asyncio.sleep(0.1)
+        assert released == []  # the meshes its hints fetch are not dropped under it
+        server._ws_came = loop.time()  # noqa: SLF001 - its websocket came (and has gone)
+        await asyncio.sleep(0.1)  # the collection tried again
+        assert released == [["54"]]  # every tooth let go but the one a fresh server loads
+        await server.stop()
+
+    asyncio.run(asyncio.wait_for(run(), 60))

@@ -91,6 +91,19 @@ class MeshStore:
                 self._entries.move_to_end(digest)
             return entry
 
+    def clear(self) -> None:
+        """Let every entry go: once the last session has closed, no page will ask for them (a browser keeps
+        what it fetched; a page that still asks gets 404 and its session puts them back: pm_mesh_failed)."""
+        with self._lock:
+            self._entries.clear()
+            self._by_object.clear()
+
+    @property
+    def nbytes(self) -> int:
+        """What the entries hold, as the bound counts it."""
+        with self._lock:
+            return sum(e.size for e in self._entries.values())
+
     def _shrink(self) -> None:
         total = sum(e.size for e in self._entries.values())
         while total > self.max_bytes and len(self._entries) > 1:

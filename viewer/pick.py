@@ -76,6 +76,11 @@ def _locator(mesh) -> vtk.vtkStaticCellLocator:
     return loc
 
 
+def clear_locators() -> None:
+    """Let every locator go, and the meshes they keep alive (the teeth let go: ``viewer.shapes.release``)."""
+    _LOCATORS.clear()
+
+
 def first_hit(shapes: Iterable[tuple[str, object, dict | None]], origin, direction,
               reach: float = 1000.0) -> tuple[str, list[float]] | None:
     """The shape the ray meets first and the world point where: ``shapes`` are (id, mesh, actor state);

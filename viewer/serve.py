@@ -47,6 +47,7 @@ from .mesh_store import PREFIX as MESH_PREFIX
 from .mesh_store import STORE as MESHES
 from .mesh_store import digest_of, region_urls
 from .release import forget, give_back
+from .shapes import release as release_teeth
 from .static_cache import compressed_mirror, content_hashes
 from .wsguard import BoundedUnChunker, MessageRefused, scrub_errors
 
@@ -65,6 +66,9 @@ MAX_FRAME = 4 << 20  # bytes in one websocket frame (wslink's chunks; the browse
 SPARE_AFTER_S = 3.0  # the next session's App is built this long after one is taken
 SESSION_GAP_S = 0.25  # one client's new sessions are spread this far apart (each App build holds the loop)
 CLIENT_ERRORS_LOGGED = 5  # browser-side errors logged per session (the rest are counted)
+# A page's websocket comes within a few seconds of the page (its scripts first; 1-3 s on a loaded machine):
+# until then, or this long, the teeth are not let go (a page fetching meshes just dropped got 404s)
+PAGE_COMES_S = 10.0
 COLLECT_AFTER_S, COLLECT_MAX_DELAY_S = 1.0, 5.0  # closed sessions' memory: after 1 s quiet, 5 s at most
 LOGIN_PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
@@ -122,6 +126,7 @@ class SessionServer:
         self._spare: asyncio.Task | None = None  # the next session's App, built ahead (see _take_app)
         self._collect_handle: asyncio.TimerHandle | None = None
         self._collect_due: float | None = None
+        self._page_served = self._ws_came = float("-inf")  # loop times of the last page and websocket
         self._www_app = factory("__www__")  # never served: its page and assets, and what a URL first shows
         self._www = self._www_app.server
         self.web = web.Application(middlewares=[self._gate], client_max_size=64 << 10)
@@ -249,6 +254,7 @@ class SessionServer:
     async def _page(self, request: web.Request) -> web.StreamResponse:
         """The page, with hints that fetch its tooth's meshes alongside the scripts (mesh_store.py): they
         are in the browser's cache when the view asks for them."""
+        self._page_served = asyncio.get_running_loop().time()
         hints = ""
         with contextlib.suppress(Exception):  # a bad query or a slow tooth: the page comes without hints
             urls = await asyncio.wait_for(asyncio.to_thread(self._page_meshes, request.query_string),
@@ -309,6 +315,7 @@ class SessionServer:
             raise self._refuse("max_sessions", web.HTTPServiceUnavailable, "the server is full")
         name = "s" + uuid.uuid4().hex
         self._per_client[client] += 1
+        self._ws_came = asyncio.get_running_loop().time()
         app = None
         task = None
         connection = None
@@ -441,7 +448,12 @@ class SessionServer:
 
         def collect() -> None:
             self._collect_handle = self._collect_due = None
-            give_back()
+            if self._per_client:
+                give_back()
+            elif self._ws_came < self._page_served > loop.time() - PAGE_COMES_S:  # a page served since
+                self._give_back_soon()  # the last websocket: its session is coming, its meshes stay
+            else:  # the last session has closed: the teeth made ready for sessions go too (issue 16)
+                release_teeth([t] if (t := getattr(self._www_app, "default_tooth", None)) else [])
 
         self._collect_handle = loop.call_at(at, collect)
 

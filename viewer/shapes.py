@@ -14,15 +14,21 @@ drawn (``drawn``).
 from __future__ import annotations
 
 import asyncio
+import logging
+import sys
+import threading
 from collections.abc import Iterable, Iterator
 
 import pyvista as pv
 
-from meshes import REGIONS, TOOTH_NUMBERS
+from meshes import REGIONS, TOOTH_NUMBERS, model, section
 from viewer.growth.model import load_stage
 
+from . import cut, wire
 from .cut import cut_extras, cut_tooth
-from .mesh_store import STORE, quality_for, region_urls
+from .mesh_store import STORE, digest_of, quality_for, region_urls
+from .pick import clear_locators
+from .release import give_back
 from .wire import serialized_cut_extras, serialized_extras, serialized_regions
 
 
@@ -90,18 +96,26 @@ class BrowserMeshes:
             yield name, shape_geometry(key, name)
 
 
+log = logging.getLogger(__name__)
 WARM_AFTER_S = 1.0  # after the first browser's view is up: its first picture is drawn by then
-_warm_started = False
+_warm_started = False  # since the server started, or since the teeth were last let go
+_generation = 0  # counts releases: a warm-up scheduled before one stops at its next tooth
+_lock = threading.Lock()  # one tooth made ready, or every tooth let go, at a time
 
 
-def warm(codes: Iterable[str]) -> None:
+def warm(codes: Iterable[str], generation: int | None = None) -> None:
     """Load each tooth and make its whole-tooth meshes, as a first switch to it would (cached for every
     session). A tooth loaded from the disk cache costs ~100-150 ms of CPU (its full surfaces placed, its
     volumes measured): over a switch's 50 ms, so it is done ahead, one tooth after another, off the event
-    loop. Costs ~45 MB of memory a tooth, which a server whose sessions look at every tooth holds anyway
-    (``meshes.load_tooth`` keeps 16)."""
+    loop. Costs ~45 MB of memory a tooth (measured: the engine's ``ToothModel`` ~43 MB, its surfaces and
+    procedure parts as VTK objects with 64-bit connectivity beside the arrays they came from; its browser
+    states ~2.5 MB), held while sessions are open and let go with the last (``release``). A ``generation``
+    older than the last release stops it: those teeth were asked for by sessions that have gone."""
     for code in codes:
-        region_urls(code, None, 0.0)
+        with _lock:
+            if generation is not None and generation != _generation:
+                return
+            region_urls(code, None, 0.0)
 
 
 def nearest_first(fdi: str) -> list[str]:
@@ -129,5 +143,66 @@ def warm_soon(codes: Iterable[str]) -> None:
     if _warm_started:
         return
     _warm_started = True
-    codes = list(codes)
-    loop.call_later(WARM_AFTER_S, lambda: loop.run_in_executor(None, warm, codes))
+    codes, generation = list(codes), _generation
+    loop.call_later(WARM_AFTER_S, lambda: loop.run_in_executor(None, warm, codes, generation))
+
+
+def _tooth_caches() -> list:
+    """Every cache that holds a tooth's geometry or what was made from it, the engine's own included."""
+    caches = [
+        model._load_tooth,  # the engine's 16 teeth (its public load_tooth has no way to let go)
+        section.depth_range,  # keyed by the ToothModel itself: it would keep every tooth alive
+        cut.cuttable, cut.cut_tooth, cut.cut_extras,
+        wire.serialized_regions, wire.serialized_successor, wire.serialized_neighbours,
+        wire.serialized_extras, wire.serialized_cut_extras,
+    ]
+    stage = sys.modules.get("viewer.export.stage")  # only if an export ran in this process
+    if stage is not None:
+        caches.append(stage.stage_geometry)
+    return caches
+
+
+def release(keep: Iterable[str] = ()) -> asyncio.Future | None:
+    """Let every tooth go once the last session has closed, and make ``keep`` (the teeth a fresh server
+    loads before any page: its default tooth) ready again with its page's meshes, so the server is back
+    where it started but for those (~4 MB; issue 16: 321 MB idle, 647 after the sessions closed, the warm
+    teeth and the meshes served all held).
+
+    The caches are cleared at once, on the event loop (~10-50 ms, while no session is there to wait, and
+    with nothing else clearing or warming meanwhile); the next page warms the other teeth again
+    (``warm_soon``). Loading ``keep`` (~100 ms a tooth) runs in a worker thread when there is an event
+    loop (its future is returned), then the freed heap is handed back to the system (glibc keeps freed
+    arena pages otherwise: ``release.give_back``); without a loop, both here and now."""
+    global _warm_started, _generation
+    with _lock:
+        _generation += 1
+        _warm_started = False
+        teeth = model._load_tooth.cache_info().currsize
+        for cache in _tooth_caches():
+            cache.cache_clear()
+        STORE.clear()
+        clear_locators()
+    log.info("no session left: %d teeth let go", teeth)
+    keep = tuple(keep)
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        _load(keep)
+        give_back()
+        return None
+    loading = loop.run_in_executor(None, _load, keep)
+    # the collection on the loop, as every session's close has it: finalizers of the closed sessions' loop
+    # objects are not run from a worker thread
+    loading.add_done_callback(lambda _: give_back())
+    return loading
+
+
+def _load(keep: tuple[str, ...]) -> None:
+    """Each tooth kept loaded with its page's meshes (states, JSON, brotli) made again: the next page then
+    costs the server what a page costs on a server that has served one (~70 ms of CPU less: 43 to make
+    and store tooth 85's states, 29 to compress them, measured), not what the very first page does."""
+    for key in keep:
+        for url in region_urls(key, None, 0.0).values():
+            entry = STORE.get(digest_of(url.rsplit("/", 1)[-1])) if url else None
+            if entry is not None:
+                entry.brotli()
