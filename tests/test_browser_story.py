@@ -3,11 +3,10 @@ in x-ray, the two space scenes, the student quiz."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from test_browser import MARGIN_TOP, open_app, settled, tooth_mask
+from test_journeys import question_view
 
 from meshes import load_tooth
 
@@ -153,14 +152,14 @@ def test_quiz_judges_taps(server_url, tablet):
         raise AssertionError("the question never came")
 
     ask_until(lambda p: p == "Tap the successor premolar")
-    img = settled(tablet, lambda im: successor_mask(im).sum() > 300, what="successor for the quiz")
+    # the question's own view (its looks and meshes in place), not the last question's still on screen
+    img = question_view(tablet, lambda im: successor_mask(im).sum() > 300, what="successor for the quiz")
     tap_pixel(tablet, successor_mask(img))
     answer = tablet.get_by_role("status", name="Quiz answer")
     answer.wait_for(state="visible", timeout=15000)
     assert answer.inner_text().startswith("Right")
     ask_until(lambda p: "pulp" in p)
-    img = settled(tablet, lambda im: successor_mask(im).sum() > 300, what="x-ray for a pulp question")
-    time.sleep(0.5)
+    img = question_view(tablet, lambda im: successor_mask(im).sum() > 300, what="x-ray for a pulp question")
     tap_pixel(tablet, successor_mask(img))  # the premolar is not the pulp asked for
     tablet.wait_for_function(
         "() => document.querySelector('[aria-label=\"Quiz answer\"]').innerText.startsWith('Not quite')",

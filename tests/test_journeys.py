@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_browser import MARGIN_TOP, canvas_image, differs_from, open_app, red_mask, settled, tooth_mask
+from test_browser import MARGIN_TOP, differs_from, open_app, red_mask, settled, tooth_mask
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir()) / "pm3d-journeys"  # screenshots to look at; never part of the repo
@@ -40,14 +40,77 @@ def watch_errors(page) -> list[str]:
     return errors
 
 
-def pulp_point(page, img) -> tuple[float, float]:
-    """Page coordinates of the red (pulp) pixel nearest the centroid of the red pixels."""
-    red = red_mask(img)
-    assert red.sum() > 100, "the pulp should show red"
-    ys, xs = np.nonzero(red)
-    i = np.argsort((ys - ys.mean()) ** 2 + (xs - xs.mean()) ** 2)[0]
+def inside(mask: np.ndarray, margin: int = 3) -> np.ndarray:
+    """The pixels of ``mask`` whose every neighbour ``margin`` pixels away is in it too: a tap there meets
+    the shape itself, not an anti-aliased edge the server's ray may pass beside (the mask itself if it is
+    too thin for that)."""
+    core = mask.copy()
+    for axis in (0, 1):
+        for shift in (margin, -margin):
+            core &= np.roll(mask, shift, axis=axis)
+    return core if core.any() else mask
+
+
+def mask_point(page, mask: np.ndarray) -> tuple[float, float]:
+    """Page coordinates of the pixel well inside ``mask`` nearest the centroid of ``mask``: on the shape even
+    where its centroid is not (a two-rooted molar's lies between its roots, in the background)."""
+    ys, xs = np.nonzero(mask)
+    cy, cx = ys.mean(), xs.mean()
+    ys, xs = np.nonzero(inside(mask))
+    i = np.argsort((ys - cy) ** 2 + (xs - cx) ** 2)[0]
     box = page.locator(".pm-view canvas").bounding_box()
     return box["x"] + float(xs[i]), box["y"] + MARGIN_TOP + float(ys[i])
+
+
+def pulp_point(page, img) -> tuple[float, float]:
+    """Page coordinates of a red (pulp) pixel near the centroid of the red pixels."""
+    red = red_mask(img)
+    assert red.sum() > 100, "the pulp should show red"
+    return mask_point(page, red)
+
+
+def whole_tooth_points(tooth: str = "85") -> dict[str, int]:
+    """Per region, the points of the whole tooth's mesh the server sends (the engine's, made here the same
+    way: ``viewer.wire``), to know the page has those and not a cut's."""
+    from viewer.wire import serialized_regions
+
+    return {r: int(state["mesh"]["points"]["shape"][0])
+            for r, state in serialized_regions(tooth, None, 0.0).items() if state}
+
+
+def meshes_in_place(page, points: dict[str, int], timeout: float = 15000) -> None:
+    """Wait until the page draws the meshes with these point counts: the state only names their URLs
+    (``mesh_src``), the page fetches them after (viewer/page/static/meshes.js), so on a loaded machine the
+    picture can show the last section's meshes for a while, settled, after the server moved on."""
+    page.wait_for_function(
+        """(want) => Object.entries(want).every(([r, n]) => {
+             const m = window.trame.state.get('mesh_' + r), p = m && m.mesh && m.mesh.points;
+             return !!p && (p.shape ? p.shape[0] : p.length / 3) === n; })""",
+        arg=points, timeout=timeout)
+
+
+def question_view(page, also=lambda img: True, what: str = "the quiz question's view") -> np.ndarray:
+    """The picture of the open quiz question's own view, once the user sees it: the question on screen, the
+    whole tooth's meshes in the page, in x-ray exactly when the question needs it (its looks came with it:
+    the page's ``xray`` is the question's), and ``also``; settled. No fixed sleep: under load the looks and
+    the meshes come when they come."""
+    page.get_by_role("region", name="Quiz question").wait_for(state="visible", timeout=10000)
+    meshes_in_place(page, whole_tooth_points(page.evaluate("window.trame.state.get('tooth')")))
+    xray = bool(page.evaluate("window.trame.state.get('xray')"))
+
+    def shown(img: np.ndarray) -> bool:
+        red, tooth = red_mask(img).sum(), tooth_mask(img).sum()
+        looks = red > 200 if xray else red < 0.01 * tooth  # opaque enamel hides the pulp
+        return tooth > 0.03 * tooth_mask(img).size and looks and also(img)
+
+    return settled(page, shown, what=what)
+
+
+def quiz_tap_point(page, img) -> tuple[float, float]:
+    """Where a student taps to answer: in x-ray the pulp (only it answers a tap there), else the tooth."""
+    if page.evaluate("window.trame.state.get('xray')"):
+        return pulp_point(page, img)
+    return mask_point(page, tooth_mask(img))
 
 
 def test_tap_on_view_keeps_the_session_alive(server_url, tablet):
@@ -223,17 +286,13 @@ def test_student_on_a_desktop(server_url, desktop):
     wait_query(desktop, has=["xray=1"])
     # the quiz: a question, a click, a verdict and the score
     desktop.get_by_role("button", name="Quiz", exact=True).click()
-    desktop.get_by_role("region", name="Quiz question").wait_for(state="visible", timeout=10000)
     wait_query(desktop, lacks=["cut="])  # the quiz shows the whole tooth
-    img = settled(desktop, lambda im: tooth_mask(im).mean() > 0.03, what="the quiz view")
-    time.sleep(0.5)  # the question's looks (x-ray or not) are in place
-    img = canvas_image(desktop)
-    if red_mask(img).sum() > 100:  # in x-ray only the pulp answers a tap
-        desktop.mouse.click(*pulp_point(desktop, img))
-    else:
-        ys, xs = np.nonzero(tooth_mask(img))
-        desktop.mouse.click(box["x"] + float(np.median(xs)), box["y"] + MARGIN_TOP + float(np.median(ys)))
-    desktop.get_by_role("status", name="Quiz answer").wait_for(state="visible", timeout=15000)
+    img = question_view(desktop)
+    desktop.mouse.click(*quiz_tap_point(desktop, img))
+    answer = desktop.get_by_role("status", name="Quiz answer")
+    answer.wait_for(state="visible", timeout=15000)
+    # a tap on the tooth is judged as the part it met (the question asked at random: right or wrong)
+    assert "you tapped nothing" not in answer.inner_text(), (answer.inner_text(), query(desktop))
     assert desktop.evaluate("trame.state.get('quiz_score').asked") == 1
     # a procedure ends the quiz; its caption, the student's note and the counter show
     desktop.get_by_role("button", name="Pulpectomy", exact=True).click()
@@ -257,6 +316,29 @@ def test_student_on_a_desktop(server_url, desktop):
     both = settled(desktop, lambda im: tooth_mask(im).mean() > 0.03, what="both copies")
     desktop.screenshot(path=str(SHOTS / "journey-desktop-compare.png"))
     assert tooth_mask(both).mean() > 0.03
+    assert not errors, errors
+
+
+def test_a_quiz_tap_beside_the_tooth_is_answered(server_url, desktop):
+    """A student tapping between the roots used to get nothing at all (the server met nothing and dropped
+    the tap, the question stayed); now the verdict says so, counts it and marks the answer."""
+    errors = watch_errors(desktop)
+    open_app(desktop, server_url, "?tooth=85&mode=student")
+    desktop.get_by_role("button", name="Quiz", exact=True).click()
+    img = question_view(desktop)
+    tooth = tooth_mask(img)
+    ys, xs = np.nonzero(tooth)
+    rows = np.indices(tooth.shape)[0]
+    beside = inside(~tooth, 6) & (rows > ys.min()) & (rows < ys.max())  # the background, within the tooth's
+    by, bx = np.nonzero(beside)                                         # height: between the roots
+    i = np.argsort((by - ys.mean()) ** 2 + (bx - xs.mean()) ** 2)[0]
+    box = desktop.locator(".pm-view canvas").bounding_box()
+    desktop.mouse.click(box["x"] + float(bx[i]), box["y"] + MARGIN_TOP + float(by[i]))
+    answer = desktop.get_by_role("status", name="Quiz answer")
+    answer.wait_for(state="visible", timeout=15000)
+    assert answer.inner_text().startswith("Not quite: you tapped nothing."), answer.inner_text()
+    assert desktop.evaluate("trame.state.get('quiz_score')") == {"right": 0, "asked": 1}
+    assert desktop.evaluate("trame.state.get('actor_quiz_marker').visibility") is True
     assert not errors, errors
 
 

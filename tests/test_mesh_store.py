@@ -11,7 +11,7 @@ from conftest import unique_name
 
 from meshes import REGIONS
 from viewer.app import App
-from viewer.mesh_store import STORE, MeshStore, digest_of, region_urls
+from viewer.mesh_store import BROTLI_QUALITY, SECTION_QUALITY, STORE, MeshStore, digest_of, region_urls
 from viewer.wire import serialized_regions
 
 
@@ -31,6 +31,18 @@ def test_a_regions_url_names_its_content_and_serves_it_in_brotli():
     assert region_urls("85", None, 0.0)["enamel"] == url
     again = json.loads(entry.body)  # an equal state made anew (its cache let the first go)
     assert STORE.url(again) == url and STORE.get(_digest(url)).state is again  # found by identity next time
+
+
+def test_a_sections_meshes_are_compressed_quickly_and_a_whole_tooths_closely():
+    """A cut's meshes are made while a thumb waits (brotli 2: ~5x faster than 5, ~5 % bigger); a whole
+    tooth's are fetched again by every page, so they get the closer compression."""
+    assert SECTION_QUALITY < BROTLI_QUALITY
+    for plane, quality in ((None, BROTLI_QUALITY), ("md", SECTION_QUALITY)):
+        url = region_urls("85", plane, 0.41 if plane else 0.0)["dentin"]
+        entry = STORE.get(_digest(url))
+        assert entry.quality == quality
+        assert entry.brotli() == brotli.compress(entry.body, quality=quality, mode=brotli.MODE_TEXT)
+        assert brotli.decompress(entry.brotli()) == entry.body
 
 
 def test_the_store_is_bounded_and_lets_the_oldest_go():

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import pyvista as pv
 
-from meshes.shading import FEATURE_ANGLE, NORMALS, SCALE, quantized, with_normals
+from meshes.shading import FEATURE_ANGLE, NORMALS, SCALE, corner_normals, quantized, with_normals
 from viewer.wire import SMOOTH, serialized_regions
 
 DTYPES = {"int8": np.int8, "uint16": np.uint16, "uint32": np.uint32, "float32": np.float32}
@@ -45,6 +45,26 @@ def test_with_normals_splits_creases_and_keeps_smooth_surfaces_whole():
     radial = smooth.points / np.linalg.norm(smooth.points, axis=1, keepdims=True)
     assert np.degrees(np.arccos(np.clip((smooth.point_data[NORMALS] * radial).sum(1), -1, 1))).max() < 3
     assert 30 < FEATURE_ANGLE < 90
+
+
+def test_corner_normals_are_with_normals_by_face_corner():
+    """What a section's normals are taken from (meshes.section.cut): with_normals' normal at each corner of
+    each face, a point off any crease its one split point, a crease point its sides' mean and the side
+    nearest a face's own normal."""
+    sphere = pv.Sphere(theta_resolution=24, phi_resolution=16)
+    cube = pv.Cube().triangulate().clean()
+    for mesh, creased in ((sphere, False), (cube, True)):
+        shading, split = corner_normals(mesh), with_normals(mesh)
+        assert np.array_equal(shading.faces, mesh.regular_faces)
+        by_corner = shading.normals[shading.corners]  # (faces, 3 corners, 3)
+        assert np.allclose(by_corner, np.asarray(split.point_data[NORMALS])[split.regular_faces])
+        assert np.allclose(split.points[shading.corners], mesh.points[shading.faces])  # the same corners
+        assert (shading.single < 0).all() == creased and (shading.single >= 0).all() != creased
+    assert np.allclose(np.linalg.norm(shading.averaged, axis=1), 1)
+    assert np.allclose(np.abs(shading.averaged), 1 / np.sqrt(3), atol=1e-6)  # a cube's corner: the diagonal
+    up = shading.side(np.arange(8), np.tile([0.0, 0.0, 1.0], (8, 1)))
+    assert np.allclose(shading.normals[up][cube.points[:, 2] > 0], [0, 0, 1])  # the top face's side
+    assert (shading.normals[up][cube.points[:, 2] < 0] @ [0, 0, 1] < 0.5).all()  # no top side below
 
 
 def test_quantized_normals_are_within_half_a_degree():

@@ -533,15 +533,15 @@ class App(TrameApp):
     def on_pick(self, event=None) -> None:
         """A tap or click on the model: name the structure under it (with its volume for a student).
 
-        During the quiz the tap answers the question instead."""
+        During the quiz the tap answers the question instead, whatever it met: a tap between the roots
+        used to be dropped here, and the student saw nothing at all (``Quiz.answer`` says "nothing")."""
         s = self.state
         region = (event or {}).get("representationId")
         position = (event or {}).get("worldPosition")
-        tooth = self.tooth_model()
         if self.activities.current == Activity.QUIZ:
-            if region in REGIONS or region == "successor":
-                self.quiz.answer(region, position)
+            self.quiz.answer(region, position)
             return
+        tooth = self.tooth_model()
         student = s.mode == "student"
         if region == "successor" and position:
             info = tooth.successor_info

@@ -22,7 +22,7 @@ from meshes import REGIONS, TOOTH_NUMBERS
 from viewer.growth.model import load_stage
 
 from .cut import cut_extras, cut_tooth
-from .mesh_store import STORE, region_urls
+from .mesh_store import STORE, quality_for, region_urls
 from .wire import serialized_cut_extras, serialized_extras, serialized_regions
 
 
@@ -38,7 +38,7 @@ def shape_source(key: tuple, name: str) -> str | dict | None:
     """What the state carries for a shape: a region's URL (made and kept in the store the first time: JSON
     and its digest, ~10 ms a MB, so off the loop where it can be), a procedure part's mesh state itself."""
     state = shape_state(key, name)
-    return STORE.url(state) if name in REGIONS else state
+    return STORE.url(state, quality_for(key[1])) if name in REGIONS else state
 
 
 def shape_geometry(key: tuple, name: str) -> pv.PolyData:

@@ -13,24 +13,25 @@ from functools import lru_cache
 
 import numpy as np
 import pyvista as pv
+from trame_vtk.modules.vtk.serializers.mesh import b64_encode_numpy, np_encode
 from trame_vtk.modules.vtk.serializers.mesh import mesh as vtkjs_state
-from trame_vtk.modules.vtk.serializers.mesh import np_encode
+from vtkmodules.util.numpy_support import numpy_to_vtk, numpy_to_vtkIdTypeArray, vtk_to_numpy
+from vtkmodules.vtkCommonCore import vtkIdTypeArray, vtkPoints
+from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkFiltersCore import vtkStripper
 
+from meshes.section import Shown
 from meshes.shading import NORMALS, SCALE, quantized, with_normals
 from viewer.growth.model import load_stage as load_tooth  # a tooth key: "85", "85@7.5~variant"
 from viewer.procedure.frames import EXTRA_MESHES, with_color_array
 from viewer.story.model import SIDES
 
-from .cut import cut_extras, cut_tooth
+from .cut import SMOOTH, cut_extras, cut_tooth
+
+__all__ = ["SMOOTH", "mesh_state", "serialized_regions"]
 
 GRID_MM = 1 / 128  # the points' grid in the browser's copy (a power of two: exact in float32)
 FIELD_STEP = 1 / 1024  # the colour field's steps (values 0-1)
-# Regions sent with shading normals (int8, split along creases: meshes/shading.py), cut or not: the surfaces
-# one looks at (+48 KB deflated for tooth 85; the dentin's would be 47 KB more). They need the page's
-# viewer/page/static/vtk_arrays.js: vue-vtk-js left a deleted array in a mesh's point data on unmount, and a
-# second array there (normals beside the colour field) logged vtk.js "instance deleted" when it unmounted.
-SMOOTH: frozenset[str] = frozenset({"enamel", "crown_pulp", "root_pulp"})
 
 
 def on_grid(values, step: float) -> np.ndarray:
@@ -39,8 +40,10 @@ def on_grid(values, step: float) -> np.ndarray:
 
 def mesh_state(mesh: pv.PolyData, field_to_keep: str | None = None, smooth: bool = False) -> dict:
     """The vtk.js state of `mesh` as the browser gets it: on the grid, in strips, its arrays kept and, if
-    `smooth`, its shading normals (vtk.js would shade it flat)."""
-    light = with_normals(mesh) if smooth else mesh.copy(deep=False)  # normals from the exact points
+    `smooth`, its shading normals (vtk.js would shade it flat): those it carries if it has them, else made
+    here from its exact points."""
+    made = smooth and NORMALS not in mesh.point_data
+    light = with_normals(mesh) if made else mesh.copy(deep=False)
     # new vtkPoints: a shallow copy (or unsplit normals) shares the engine's, and setting an array on
     # them would move the cached meshes themselves onto the grid (picking, volumes, the other copies)
     light.points = pv.vtk_points(on_grid(light.points, GRID_MM))
@@ -62,15 +65,51 @@ def mesh_state(mesh: pv.PolyData, field_to_keep: str | None = None, smooth: bool
     return state
 
 
+def section_state(shown: Shown, field_to_keep: str | None = None) -> dict:
+    """``mesh_state`` of a section as the browser draws it (``viewer.cut``'s ``Halves.shown``), made from its
+    arrays: only its points and triangles go through VTK, to be stripped (in a server with its teeth
+    loaded each VTK or PyVista object made costs ~0.1 ms, and the general path made dozens)."""
+    points = on_grid(shown.points, GRID_MM)
+    bare = vtkPolyData()
+    vtk_points = vtkPoints()
+    vtk_points.SetData(numpy_to_vtk(points, deep=True))
+    bare.SetPoints(vtk_points)
+    cells = vtkCellArray()
+    faces = np.ascontiguousarray(shown.faces, dtype=np.int64).ravel()
+    cells.SetData(3, numpy_to_vtkIdTypeArray(faces, deep=True))
+    bare.SetPolys(cells)
+    stripper = vtkStripper()
+    stripper.SetInputData(bare)
+    stripper.SetMaximumLength(1 << 20)
+    stripper.Update()
+    out = stripper.GetOutput()
+    state = {"mesh": {"points": b64_encode_numpy(points)}}
+    for key, cells in (("polys", out.GetPolys()), ("strips", out.GetStrips())):  # as trame-vtk's serializer
+        if cells.GetNumberOfCells():  # (a lone triangle is a strip of three: no polys seen)
+            legacy = vtkIdTypeArray()
+            cells.ExportLegacyFormat(legacy)
+            state["mesh"][key] = b64_encode_numpy(vtk_to_numpy(legacy))
+    if field_to_keep is not None:  # a colour ramp's position: 1/1024 steps are not seen
+        values = on_grid(shown.arrays[field_to_keep], FIELD_STEP)
+        magnitude = np.abs(values)  # vtkDataArray.GetRange(-1), as trame-vtk's serializer reads it
+        state["field"] = {"name": field_to_keep, "values": np_encode(values), "numberOfComponents": 1,
+                          "type": "Float32Array", "location": "PointData",
+                          "dataRange": (float(magnitude.min()), float(magnitude.max()))}
+    if NORMALS in shown.arrays:
+        state["pointArrays"] = [{"name": NORMALS, "values": np_encode(quantized(shown.arrays[NORMALS])),
+                                 "numberOfComponents": 3, "type": "Int8Array", "location": "PointData",
+                                 "registration": "setNormals", "dataRange": [-SCALE, SCALE]}]
+    return state
+
+
 @lru_cache(maxsize=64)
 def serialized_regions(fdi: str, cut: str | None, cut_pos: float) -> dict[str, dict | None]:
     """vtk.js mesh state per region, shared by every session (serializing is the costly part)."""
     out = {}
     if cut:  # the display copies cut and capped (viewer/cut.py), colour arrays carried over
-        for name, mesh in cut_tooth(fdi, cut, cut_pos).items():
-            colored, field = with_color_array(mesh, name)
-            out[name] = mesh_state(colored, field_to_keep=field, smooth=name in SMOOTH) \
-                if mesh.n_points else None
+        halves = cut_tooth(fdi, cut, cut_pos)
+        for name, shown in halves.shown.items():
+            out[name] = section_state(shown, halves.fields[name]) if len(shown.faces) else None
         return out
     # The browser gets the lighter display surfaces (same shape, same arrays, no cracks; meshes/surfaces.py).
     for name, mesh in load_tooth(fdi).display_regions.items():

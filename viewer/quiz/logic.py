@@ -106,12 +106,19 @@ class Quiz:
             s = self.state
             s.quiz_prompt = tr(s.lang, "quiz_tap", structure=quiz_prompt(s.lang, self._target))
 
-    def answer(self, region, position) -> None:
-        """Judge a tap on ``region`` at ``position`` (world coordinates); once per question."""
+    def answer(self, region: str | None, position) -> None:
+        """Judge a tap on ``region`` at ``position`` (world coordinates); once per question.
+
+        Every tap is an answer, one that met nothing (``region`` None: the background, between the roots)
+        or no part of the tooth included: it is told as "you tapped nothing" and marked like any wrong
+        one, so a student always sees the tap was received (it was dropped before, and the question just
+        stayed there)."""
         if not self.waiting:
             return
         s = self.state
         target = self._target
+        if region not in (*REGIONS, "successor"):
+            region, position = None, None  # the marker or anything not the tooth: ``judge`` says "nothing"
         right, tapped = judge(self.session.tooth_model(), target, region, position, s.lang)
         self._answered = True
         score = dict(s.quiz_score)
