@@ -145,10 +145,12 @@ window.WebSocket = function (...args) {
 };
 window.WebSocket.prototype = Socket.prototype;
 Object.assign(window.WebSocket, Socket);
-document.addEventListener('load', (e) => {  // load does not bubble: caught on the way down
-  const src = e.target && e.target.src;
-  if (src) window.__pmOrder.scripts[new URL(src).pathname] = performance.now();
-}, true);
+new MutationObserver((changes) => {  // when each script element was put in the page
+  for (const change of changes) for (const node of change.addedNodes) {
+    if (node.tagName !== 'SCRIPT' || !node.src) continue;
+    window.__pmOrder.scripts[new URL(node.src).pathname] ??= performance.now();
+  }
+}).observe(document, {childList: true, subtree: true});
 """
 
 
@@ -173,7 +175,8 @@ def test_the_page_runs_its_scripts_once_while_it_connects_straight_to_its_server
         for path in scripts:
             # run once: one element for it, not trame's second one
             assert page.evaluate(f"document.querySelectorAll('script[src*=\"{path}\"]').length") == 1, path
-            # while the socket connected, before the session's state came (trame's own loader starts then)
+            # put in while the socket connected, before the session's state came (trame's loader puts them
+            # in after it: on a slow network a script may still finish after the state, and trame waits)
             assert order["socket"] < order["scripts"][path] < order["state"], (path, order)
         assert page.evaluate("typeof window.vue_vtk.install") == "function"  # what trame's Vue.use takes
         assert not errors, errors
@@ -230,3 +233,35 @@ def test_a_meshs_arrays_reach_vtk_js_decoded_by_the_browser_and_equal_to_the_ser
         assert kind == array["dtype"].capitalize() + "Array", (kind, array["dtype"])  # uint16: Uint16Array
         assert length == values.size
         assert np.array_equal(head, values[:64]) and np.array_equal(tail, values[-64:])
+
+
+def _view_distance(page) -> float:
+    return page.evaluate("""(() => { const k = trame.refs.view.getCamera();
+        return Math.hypot(...k.position.map((p, i) => p - k.focalPoint[i])); })()""")
+
+
+def test_a_camera_reset_frames_the_meshes_named_beside_it_however_late_they_come(server_url, desktop):
+    """A tooth switch sends the new tooth's mesh URLs and a camera reset together; the meshes come over
+    HTTP. The reset waits for them: fitted before they landed, it framed the tooth before (page.js)."""
+    desktop.goto(server_url + "?tooth=85")
+    _wait_drawn(desktop)
+    desktop.wait_for_timeout(1000)
+
+    def late(route):
+        desktop.wait_for_timeout(600)  # a slow network: the meshes land long after the reset was asked
+        route.continue_()
+
+    desktop.route("**/mesh/**", late)
+    on_85 = _view_distance(desktop)
+    desktop.evaluate("window.__pmBefore = trame.state.get('mesh_enamel')")
+    desktop.get_by_role("button", name="84 (S)").click()
+    desktop.wait_for_function("trame.state.get('tooth') === '84'"
+                              " && trame.state.get('mesh_enamel') !== window.__pmBefore", timeout=15000)
+    desktop.wait_for_timeout(1500)  # the reset is done (it runs ~50 ms after the meshes landed)
+    after_switch = _view_distance(desktop)
+    desktop.unroute("**/mesh/**")
+    desktop.get_by_role("button", name="Reset", exact=True).click()
+    desktop.wait_for_timeout(1500)
+    after_reset = _view_distance(desktop)
+    assert abs(on_85 - after_reset) > 0.05 * on_85, (on_85, after_reset)  # the two teeth frame apart
+    assert abs(after_switch - after_reset) < 0.01 * after_reset, (on_85, after_switch, after_reset)

@@ -19,10 +19,6 @@ from viewer.story.ui import build_story_overlay, build_story_representations
 from viewer.url_state import CAMERA_PRESETS
 
 MODEL_NAME = ("ui.model_of_tooth.replace('{tooth}', tooth_name)",)
-CAMERA_JS = (
-    "camera_request && window.setTimeout(() => { const v = trame.refs.view;"
-    " if (v) { v.setCamera(camera_request); v.resetCamera(); } }, 50)"
-)
 ROOT_CLASSES = ("['pm-root', panel_open ? '' : 'pm-collapsed', present ? 'pm-present' : '',"
                 " theme === 'dark' ? 'pm-dark' : '']")
 INTERACTOR_SETTINGS = [
@@ -54,7 +50,7 @@ def build_ui(app) -> None:
         client.ClientStateChange(value="lang", trigger_on_create=True,
                                  change="window.document.documentElement.lang = lang")
         # Camera moves run after the meshes of the same update are in place (then reset fits them).
-        client.ClientStateChange(value="camera_request", change=CAMERA_JS)
+        client.ClientStateChange(value="camera_request", change="window.pm3dApplyCamera(camera_request)")
         with (
             v3.VThemeProvider(theme=("theme",), with_background=True),
             html.Div(classes=(ROOT_CLASSES,), style=("`--pm-scale: ${text_scale}`",)),

@@ -23,12 +23,15 @@
   const have = {}; // region -> URL of the mesh shown
   let serial = 0;
   let shown = 0;
+  let landing = Promise.resolve(); // the newest set asked for, in the page's state (or failed)
+  // A camera request fits what is drawn (page.js): it waits for the meshes named beside it.
+  window.pm3dMeshesLanded = () => landing;
   window.pm3dShowMeshes = function (want) {
     want = want || {};
     const mine = ++serial;
     const keys = Object.keys(want).filter((k) => have[k] !== want[k]);
     if (!keys.length) return;
-    Promise.all(keys.map((k) => want[k] ? fetch(want[k]).then((r) => {
+    landing = Promise.all(keys.map((k) => want[k] ? fetch(want[k]).then((r) => {
       if (!r.ok) throw new Error("mesh " + r.status);
       return r.json();
     }) : null)).then((states) => {

@@ -8,6 +8,7 @@
   // the view, so a click after the pointer moved more than a finger's jitter since it went down names
   // nothing.
   window.pm3dListenForTaps = function () {
+    if (window.__pmTap) return; // once, however often the template mounts again
     const t = (window.__pmTap = {x: 0, y: 0, moved: false});
     window.addEventListener("pointerdown", (e) => {
       t.x = e.clientX;
@@ -32,6 +33,24 @@
                  parallelScale: Number(k.parallelScale)},
       }]);
     }, true);
+  };
+
+  // A camera request (the server's preset, or the view reset) fits the camera to what is drawn, so it
+  // waits for the meshes named in the same update: they come over HTTP (meshes.js), and fitting before
+  // they landed framed the old ones (a cut's half, or the whole tooth, by chance). The state's handlers
+  // of one update all run before the timeout's task; vtk.js takes the new meshes within ~50 ms. A fetch
+  // that hangs holds the camera 3 s at most.
+  let cameraSerial = 0;
+  window.pm3dApplyCamera = function (request) {
+    if (!request) return;
+    const mine = ++cameraSerial;
+    const landed = () => Promise.race([window.pm3dMeshesLanded(), new Promise((r) => setTimeout(r, 3000))]);
+    setTimeout(() => landed().then(() => setTimeout(() => {
+      const view = window.trame.refs.view;
+      if (mine !== cameraSerial || !view) return;
+      view.setCamera(request);
+      view.resetCamera();
+    }, 50)), 0);
   };
 
   // The control panel mounts once the 3D view has drawn its first picture (or after 1.5 s): mounted with
@@ -74,7 +93,10 @@
 
   // Keyboard shortcuts (scenes/data/search/keys.toml): a key of `keys` is sent through `trigger`, never
   // while typing, nor a focused control's own keys (Space on a button, arrows on a slider).
+  let listeningForKeys = false;
   window.pm3dListenForKeys = function (keys, trigger) {
+    if (listeningForKeys) return; // once, however often the template mounts again
+    listeningForKeys = true;
     window.addEventListener("keydown", (e) => {
       const t = e.target || {};
       if (e.ctrlKey || e.metaKey || e.altKey || t.isContentEditable) return;
