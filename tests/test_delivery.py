@@ -265,3 +265,27 @@ def test_a_camera_reset_frames_the_meshes_named_beside_it_however_late_they_come
     after_reset = _view_distance(desktop)
     assert abs(on_85 - after_reset) > 0.05 * on_85, (on_85, after_reset)  # the two teeth frame apart
     assert abs(after_switch - after_reset) < 0.01 * after_reset, (on_85, after_switch, after_reset)
+
+
+def test_a_mesh_the_page_could_not_fetch_is_fetched_again_and_shown(server_url, desktop):
+    """A mesh fetch that fails (the store let it go, the network dropped it): the page tells the server,
+    which sends the same URLs again; the page fetches them again and shows the tooth (meshes.js)."""
+    desktop.goto(server_url + "?tooth=85")
+    _wait_drawn(desktop)
+    failed: list[str] = []
+
+    def once_missing(route):
+        if not failed:
+            failed.append(route.request.url)
+            route.fulfill(status=404, body="gone")
+        else:
+            route.continue_()
+
+    desktop.route("**/mesh/**", once_missing)
+    desktop.evaluate("window.__pmBefore = trame.state.get('mesh_enamel')")
+    desktop.get_by_role("button", name="84 (S)").click()
+    desktop.wait_for_function("trame.state.get('tooth') === '84'", timeout=15000)
+    desktop.wait_for_function("Object.keys(trame.state.get('mesh_src')).every(k =>"
+                              " trame.state.get('mesh_' + k) !== undefined)"
+                              " && trame.state.get('mesh_enamel') !== window.__pmBefore", timeout=15000)
+    assert len(failed) == 1

@@ -26,7 +26,10 @@
   let landing = Promise.resolve(); // the newest set asked for, in the page's state (or failed)
   // A camera request fits what is drawn (page.js): it waits for the meshes named beside it.
   window.pm3dMeshesLanded = () => landing;
-  window.pm3dShowMeshes = function (want) {
+  // A fetch that failed (the server let the mesh go, the network dropped it) is reported: the server puts
+  // the URLs back; the page then asks again, a few times, further apart each time.
+  const RETRIES_S = [1, 2, 4];
+  window.pm3dShowMeshes = function (want, attempt = 0) {
     want = want || {};
     const mine = ++serial;
     const keys = Object.keys(want).filter((k) => have[k] !== want[k]);
@@ -44,7 +47,12 @@
       });
       window.trame.state.update(update);
     }).catch((e) => {
-      if (mine === serial) window.trame.trigger("pm_mesh_failed", [String(e)]);
+      if (mine !== serial) return; // a newer set was asked for meanwhile
+      Promise.resolve(window.trame.trigger("pm_mesh_failed", [String(e)])).catch(() => null).then(() => {
+        if (mine === serial && attempt < RETRIES_S.length) {
+          setTimeout(() => mine === serial && window.pm3dShowMeshes(want, attempt + 1), 1000 * RETRIES_S[attempt]);
+        }
+      });
     });
   };
 })();
