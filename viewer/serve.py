@@ -156,6 +156,7 @@ class SessionServer:
         page_folder = compressed_mirror(self._www._www, page_head=hints, page_versions=page_versions)
         early = f"<script>{EARLY_SCRIPT.read_text()}</script>"  # first: before trame's client, and no request
         self._page_html = (page_folder / "index.html").read_text().replace("<head>", "<head>" + early, 1)
+        self._loading_html = LOADING.read_text()  # read once: asked for by every page load
         routes.append(web.static("/", page_folder))
         self.web.add_routes(routes)
         self._runner: web.AppRunner | None = None
@@ -268,7 +269,7 @@ class SessionServer:
 
     async def _loading(self, request: web.Request) -> web.Response:
         """What the page shows until its view draws (trame's client fetches it first): ours, still."""
-        return web.Response(text=LOADING.read_text(), content_type="text/html",
+        return web.Response(text=self._loading_html, content_type="text/html",
                             headers={"Cache-Control": "no-cache"})
 
     def _page_meshes(self, query: str) -> list[str | None]:
