@@ -23,3 +23,17 @@ if [ "${1:-}" = "test" ] && ! command -v chromium >/dev/null; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
+if [ "${1:-}" = "test" ]; then
+    # The 3D view's bundle (viewer/page/static/view3d.js) is committed; the tests build it again from its
+    # source with the pinned vtk.js and esbuild (package-lock.json) and compare. Needs Node.js and npm.
+    js=viewer/page/view3d
+    if ! command -v npm >/dev/null; then
+        SUDO=""
+        [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+    fi
+    if [ ! -f "$js/node_modules/.package-lock.json" ] || [ "$js/package-lock.json" -nt "$js/node_modules/.package-lock.json" ]; then
+        npm ci --prefix "$js" --no-audit --no-fund --loglevel=error
+    fi
+fi

@@ -1,9 +1,10 @@
 """Smooth shading in Debian's Chromium (issue 13): the meshes arrive with their normals, and removing a mesh
 that carries two arrays (normals beside its colour field) logs nothing.
 
-Before viewer/page/static/vtk_arrays.js, vue-vtk-js removed a data array on unmount by the array object
-where vtk.js wants its name: nothing was removed, the array was deleted, and the mesh's next array to
-unmount tripped on it ("instance deleted - cannot call any method"), in every student journey.
+With vue-vtk-js, the view removed a data array on unmount by the array object where vtk.js wants its
+name: nothing was removed, the array was deleted, and the mesh's next array to unmount tripped on it
+("instance deleted - cannot call any method"), in every student journey. The page's own view
+(viewer/page/view3d) makes a fresh polydata for every mesh state.
 """
 
 from __future__ import annotations

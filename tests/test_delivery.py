@@ -35,7 +35,7 @@ def test_assets_are_content_addressed_immutable_and_brotli(server_url, desktop):
     desktop.goto(server_url + "?tooth=85")
     _wait_drawn(desktop)
     assets = _assets(desktop)
-    assert any("trame-vtk.js" in a for a in assets)
+    assert any("view3d.js" in a for a in assets)
     for asset in assets:
         path, version = re.fullmatch(r"(.+)\?v=([0-9a-f]{12})", asset).groups()
         plain, headers = _get(server_url + asset)
@@ -72,7 +72,7 @@ def test_second_visit_takes_scripts_and_meshes_from_the_browser_cache(server_url
         # everything but the page, trame's loading template and its config fetch (no-cache, a 304 at most)
         scripts = {u: r for u, r in seen.items()
                    if u.startswith("http") and not re.search(r"/(index\.html|loading\.tpl)?(\?.*)?$", u)}
-        assert any("trame-vtk.js" in u for u in scripts)
+        assert any("view3d.js" in u for u in scripts)
         assert sum("/mesh/" in u for u in scripts) == 4, sorted(scripts)  # the tooth's four regions
         from_cache = {u for u, r in scripts.items() if r.get("fromDiskCache") or r.get("fromMemoryCache")}
         assert from_cache == set(scripts), sorted(set(scripts) - from_cache)
@@ -171,14 +171,14 @@ def test_the_page_runs_its_scripts_once_while_it_connects_straight_to_its_server
         assert not any("/paraview/" in u for u in requests)  # no launcher round trip before the socket
         order = page.evaluate("window.__pmOrder")
         scripts = ["/" + s.split("?")[0] for s in page.evaluate("trame.state.get('trame__scripts')")]
-        assert any(s.endswith("trame-vtk.js") for s in scripts)
+        assert any(s.endswith("view3d.js") for s in scripts)
         for path in scripts:
             # run once: one element for it, not trame's second one
             assert page.evaluate(f"document.querySelectorAll('script[src*=\"{path}\"]').length") == 1, path
             # put in while the socket connected, before the session's state came (trame's loader puts them
             # in after it: on a slow network a script may still finish after the state, and trame waits)
             assert order["socket"] < order["scripts"][path] < order["state"], (path, order)
-        assert page.evaluate("typeof window.vue_vtk.install") == "function"  # what trame's Vue.use takes
+        assert page.evaluate("typeof window.pm3d_view3d.install") == "function"  # what trame's Vue.use takes
         assert not errors, errors
     finally:
         ctx.close()

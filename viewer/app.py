@@ -25,6 +25,8 @@ from meshes.section import KEPT_SIDE, REMOVED_SIDE, section_mm
 from viewer.chairside.logic import Chairside
 from viewer.growth.logic import Growth
 from viewer.page.view import build_ui
+from viewer.page.view3d import SCRIPT as VIEW3D_SCRIPT
+from viewer.page.view3d import VUE_PLUGIN
 from viewer.procedure.frames import COMPARE_PREFIX, EXTRA_MESHES, idle_looks
 from viewer.procedure.logic import ProcedurePlayer
 from viewer.quiz.logic import Quiz
@@ -77,11 +79,11 @@ class App(TrameApp):
 
     def __init__(self, server=None, default_tooth: str = "85"):
         super().__init__(server, client_type="vue3")
-        # loaded before the UI mounts: keeps the WebGL picture readable for the Screenshot button, vtk.js
-        # data arrays removed by name on unmount (vtk_arrays.js: shading normals beside a colour field), and
-        # the regions' meshes fetched over HTTP (meshes.js), and the page's taps, keys and acks (page.js)
-        self.server.enable_module({"serve": {"pm3d": str(STATIC)},
-                                   "scripts": ["pm3d/webgl.js", "pm3d/vtk_arrays.js", "pm3d/meshes.js",
+        # loaded before the UI mounts: keeps the WebGL picture readable for the Screenshot button
+        # (webgl.js), the 3D view's components (view3d.js), the regions' meshes fetched over HTTP
+        # (meshes.js), and the page's taps, keys and acks (page.js)
+        self.server.enable_module({"serve": {"pm3d": str(STATIC)}, "vue_use": [VUE_PLUGIN],
+                                   "scripts": ["pm3d/webgl.js", VIEW3D_SCRIPT, "pm3d/meshes.js",
                                                "pm3d/page.js"]})
         self.default_tooth = resolve_tooth(default_tooth).fdi
         self._extra_query: dict = {}

@@ -24,9 +24,8 @@ from viewer.procedure.frames import with_color_array
 __all__ = ["SMOOTH", "clip_region", "cut_extras", "cut_tooth", "plane_normal", "plane_origin"]
 
 # Regions sent with shading normals (int8, split along creases: meshes/shading.py), cut or not: the surfaces
-# one looks at (+48 KB deflated for tooth 85; the dentin's would be 47 KB more). They need the page's
-# viewer/page/static/vtk_arrays.js: vue-vtk-js left a deleted array in a mesh's point data on unmount, and a
-# second array there (normals beside the colour field) logged vtk.js "instance deleted" when it unmounted.
+# one looks at (+48 KB deflated for tooth 85; the dentin's would be 47 KB more). The page makes a fresh
+# polydata for every mesh state (viewer/page/view3d/index.js): no array of the one before stays behind.
 SMOOTH: frozenset[str] = frozenset({"enamel", "crown_pulp", "root_pulp"})
 
 

@@ -42,7 +42,7 @@ def app_icons() -> frozenset[str]:
     names: set[str] = set()
     for folder in APP_SOURCES:
         for path in (root / folder).rglob("*"):
-            if path.suffix in (".py", ".toml", ".js"):
+            if path.suffix in (".py", ".toml", ".js") and "node_modules" not in path.parts and path.is_file():
                 names |= set(ICON_NAME.findall(path.read_text(errors="ignore")))
     return frozenset(names)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from trame.ui.vuetify3 import VAppLayout
 from trame.widgets import client, html
-from trame.widgets import vtk as vtkw
 from trame.widgets import vuetify3 as v3
 
 from viewer.chairside.ui import PREFS_JS, build_explode_labels, build_present_bar, keys_js
@@ -13,6 +12,7 @@ from viewer.colors import BACKGROUND
 from viewer.page import style
 from viewer.page.aria import aria, named, words
 from viewer.page.panel import build_panel
+from viewer.page.view3d import Shape, View3D
 from viewer.procedure.frames import COMPARE_PREFIX, SHAPES
 from viewer.procedure.ui import build_procedure_overlay
 from viewer.story.ui import build_story_overlay, build_story_representations
@@ -68,11 +68,11 @@ def build_view(app) -> None:
                      **aria(MODEL_NAME, role="img", aria_keyshortcuts="1 2 3 4 5 0 ArrowUp ArrowDown")),
             # vtk.js reads the background once, when the view is made: a theme remakes the view (key); the
             # meshes stay in the browser's state, so nothing is sent again but the camera
-            vtkw.VtkView(
+            # taps are cast on the server (static/page.js)
+            View3D(
                 ref="view",
                 key="String(view_background)",
                 background=("view_background", list(BACKGROUND)),
-                picking_modes=("picking_modes", []),  # taps are cast on the server (static/page.js)
                 interactor_settings=("interactor_settings", INTERACTOR_SETTINGS),
             ),
         ):
@@ -82,17 +82,15 @@ def build_view(app) -> None:
                         color_range = f"{prefix}removal_range"
                     else:
                         color_range = "decay_range"
-                    with vtkw.VtkGeometryRepresentation(
+                    Shape(
                         v_if=f"mesh_{r}" + (" && compare" if prefix else ""),
-                        id=f"{prefix}{r}",
+                        mesh=(f"mesh_{r}",),  # one mesh state per shape, shared by both copies: sent once
                         actor=(f"actor_{prefix}{r}",),
                         property=(f"property_{prefix}{r}",),
                         mapper=(f"mapper_{prefix}{r}",),
                         color_map_preset=(f"preset_{prefix}{r}",),
                         color_data_range=(color_range,),
-                    ):
-                        # one mesh state per shape, shared by both copies: sent once
-                        vtkw.VtkMesh(f"mesh_{r}", state=(f"mesh_{r}",))
+                    )
             build_story_representations()
         build_present_bar(app)
         build_explode_labels()

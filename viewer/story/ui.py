@@ -5,11 +5,11 @@ in ``viewer.story.logic`` and ``viewer.quiz.logic``)."""
 from __future__ import annotations
 
 from trame.widgets import html
-from trame.widgets import vtk as vtkw
 from trame.widgets import vuetify3 as v3
 
 from viewer.page.aria import aria, named, words
 from viewer.page.controls import touch_switch
+from viewer.page.view3d import Shape
 from viewer.story.model import SIDES, SUCCESSOR_PARTS, nb_key
 from viewer.vocabulary import SPACE_SCENES
 
@@ -19,13 +19,7 @@ def build_story_representations() -> None:
     for name in (*SUCCESSOR_PARTS, *(nb_key(s) for s in SIDES), "quiz_marker"):
         prop = ("property_quiz_marker", {"color": [1.0, 0.84, 0.25], "ambient": 0.5, "diffuse": 0.6}) \
             if name == "quiz_marker" else (f"property_{name}",)
-        with vtkw.VtkGeometryRepresentation(
-            v_if=f"mesh_{name}",
-            id=name,
-            actor=(f"actor_{name}",),
-            property=prop,
-        ):
-            vtkw.VtkMesh(f"mesh_{name}", state=(f"mesh_{name}",))
+        Shape(v_if=f"mesh_{name}", mesh=(f"mesh_{name}",), actor=(f"actor_{name}",), property=prop)
 
 
 def build_story_overlay(app) -> None:
