@@ -57,8 +57,8 @@ def mesh_state(mesh: pv.PolyData, field_to_keep: str | None = None, smooth: bool
     state = vtkjs_state(strips, field_to_keep=field_to_keep)
     if smooth:
         values = quantized(pv.wrap(strips).point_data[NORMALS])
-        # trame-vtk's VtkMesh binds each pointArrays entry to a vtk-data-array; "setNormals" makes it the
-        # normals the mapper shades with
+        # the page's <pm3d-shape> (viewer/page/view3d) puts each pointArrays entry in the point data by its
+        # registration: "setNormals" makes it the normals the mapper shades with
         state["pointArrays"] = [{"name": NORMALS, "values": np_encode(values), "numberOfComponents": 3,
                                  "type": "Int8Array", "location": "PointData", "registration": "setNormals",
                                  "dataRange": [-SCALE, SCALE]}]

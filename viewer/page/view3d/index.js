@@ -75,7 +75,7 @@ function polyData(state) {
 
 function install(app) {
   const Vue = window.Vue;
-  const { h, inject, onBeforeUnmount, onMounted, provide, ref, watch } = Vue;
+  const { h, inject, onBeforeUnmount, onMounted, onUnmounted, provide, ref, watch } = Vue;
 
   app.component("pm3d-view", {
     props: {
@@ -95,7 +95,9 @@ function install(app) {
       const style = vtkInteractorStyleManipulator.newInstance();
       interactor.setInteractorStyle(style);
 
+      let alive = true; // the shapes let their actors go after the view's own unmount began
       const render = debounce(() => {
+        if (!alive) return;
         renderer.resetCameraClippingRange();
         renderWindow.render();
       }, 0);
@@ -154,7 +156,10 @@ function install(app) {
         firstLayout = setTimeout(resetCamera, 100); // the first layout may size the view after mounting
         observer.observe(container.value);
       });
-      onBeforeUnmount(() => {
+      // after the shapes unmounted (a parent's onBeforeUnmount runs before its children's): they take their
+      // actors out of the renderer first
+      onUnmounted(() => {
+        alive = false;
         clearTimeout(firstLayout);
         render.cancel();
         observer.disconnect();
