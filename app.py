@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
+import logging
+import os
 import signal
 import socket
 import sys
@@ -121,6 +123,8 @@ def _limits(args) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if level := os.environ.get("PRIMARY_MOLAR_LOG"):  # e.g. "info": sessions opened and closed, teeth let go
+        logging.getLogger("viewer").setLevel(level.upper())  # printed by the handler trame's server sets
     try:
         port = int(args.port)
     except ValueError:

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -38,21 +39,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def server_log(port: int) -> Path:
+    """Where the test server on `port` writes what it prints (a file: a pipe nobody reads fills up and
+    stops the server at its next line)."""
+    return Path(tempfile.gettempdir()) / f"pm3d-test-server-{port}.log"
+
+
 def start_server(extra_args=()):
     """Start ``python app.py`` on a free port (with ``extra_args``); return (process, base URL) once up."""
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port), *extra_args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    with server_log(port).open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port), *extra_args],
+            cwd=ROOT,
+            env={**os.environ, "PRIMARY_MOLAR_LOG": "info"},  # what a failing browser test reports
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 60
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited early:\n{proc.stdout.read()}")
+            raise RuntimeError(f"server exited early:\n{server_log(port).read_text()}")
         try:
             with urllib.request.urlopen(url + "index.html", timeout=1):
                 break

@@ -54,9 +54,36 @@ def has_tooth(img):
     return tooth_mask(img).mean() > 0.03
 
 
+PAGE_REPORT = """() => ({
+  ready: document.readyState, trame: !!window.trame, app: !!document.querySelector('.v-application'),
+  state_keys: window.trame && window.trame.state ? Object.keys(window.trame.state.state || {}).length : null,
+  scripts: [...document.scripts].map((s) => s.src.split('/').pop()).filter(Boolean),
+  draws: window.__pmDraws,
+  meshes: window.trame && window.trame.state ? window.trame.state.get('mesh_src') : null,
+})"""
+
+
+def why_no_view(page, base) -> str:
+    """What the page and the server say when the view did not come: the page's state, the server's last
+    lines (tests/conftest.py writes them to a file)."""
+    from conftest import server_log
+
+    try:
+        seen = page.evaluate(PAGE_REPORT)
+    except Exception as exc:  # noqa: BLE001 - a report, never a second failure
+        seen = repr(exc)
+    port = int(base.rstrip("/").rsplit(":", 1)[1])
+    log = server_log(port)
+    tail = log.read_text()[-3000:] if log.exists() else "(no server log)"
+    return f"page: {seen}\nserver log, last lines:\n{tail}"
+
+
 def open_app(page, base, query=""):
     page.goto(base + query)
-    page.wait_for_selector(".pm-view canvas", timeout=30000)
+    try:
+        page.wait_for_selector(".pm-view canvas", timeout=30000)
+    except Exception as exc:
+        raise AssertionError(f"no 3D view in 30 s\n{why_no_view(page, base)}") from exc
     return settled(page, has_tooth, what="first molar")
 
 
