@@ -60,10 +60,11 @@ PAGE_REPORT = """() => ({
   scripts: [...document.scripts].map((s) => s.src.split('/').pop()).filter(Boolean),
   draws: window.__pmDraws,
   meshes: window.trame && window.trame.state ? window.trame.state.get('mesh_src') : null,
+  trame_error: window.trame && window.trame.state ? window.trame.state.get('trame_error_report_msg') : null,
 })"""
 
 
-def why_no_view(page, base) -> str:
+def why_no_view(page, base, console=()) -> str:
     """What the page and the server say when the view did not come: the page's state, the server's last
     lines (tests/conftest.py writes them to a file)."""
     from conftest import server_log
@@ -75,15 +76,18 @@ def why_no_view(page, base) -> str:
     port = int(base.rstrip("/").rsplit(":", 1)[1])
     log = server_log(port)
     tail = log.read_text()[-3000:] if log.exists() else "(no server log)"
-    return f"page: {seen}\nserver log, last lines:\n{tail}"
+    said = "\n".join(list(console)[-20:])
+    return f"page: {seen}\npage console, last lines:\n{said}\nserver log, last lines:\n{tail}"
 
 
 def open_app(page, base, query=""):
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text[:300]}"))
     page.goto(base + query)
     try:
         page.wait_for_selector(".pm-view canvas", timeout=30000)
     except Exception as exc:
-        raise AssertionError(f"no 3D view in 30 s\n{why_no_view(page, base)}") from exc
+        raise AssertionError(f"no 3D view in 30 s\n{why_no_view(page, base, console)}") from exc
     return settled(page, has_tooth, what="first molar")
 
 
