@@ -61,6 +61,7 @@ PAGE_REPORT = """() => ({
   draws: window.__pmDraws,
   meshes: window.trame && window.trame.state ? window.trame.state.get('mesh_src') : null,
   trame_error: window.trame && window.trame.state ? window.trame.state.get('trame_error_report_msg') : null,
+  app_html: (document.querySelector('#app') || document.body).innerHTML.slice(0, 400),
 })"""
 
 
