@@ -41,9 +41,11 @@ def app_icons() -> frozenset[str]:
     root = Path(__file__).resolve().parent.parent
     names: set[str] = set()
     for folder in APP_SOURCES:
-        for path in (root / folder).rglob("*"):
-            if path.suffix in (".py", ".toml", ".js") and "node_modules" not in path.parts and path.is_file():
-                names |= set(ICON_NAME.findall(path.read_text(errors="ignore")))
+        for here, dirs, files in os.walk(root / folder):
+            dirs[:] = [d for d in dirs if d != "node_modules"]  # the 3D view's build tools (page/view3d)
+            for name in files:
+                if name.endswith((".py", ".toml", ".js")):
+                    names |= set(ICON_NAME.findall(Path(here, name).read_text(errors="ignore")))
     return frozenset(names)
 
 
