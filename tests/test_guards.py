@@ -135,9 +135,9 @@ def test_export_buttons_take_nothing_from_the_client(app, monkeypatch):
 
 
 # ---------------------------------------------------------------------------------------- export pool
-def _video(tmp_path, name: str, end: float = 1.0) -> dict:
+def _video(tmp_path, name: str, end: float = 1.0, fps: int = 2) -> dict:
     return {"tooth_code": "85", "procedure": "pulpotomy", "out_path": tmp_path / name, "fmt": "gif",
-            "size": (64, 48), "fps": 2, "start": 0.0, "end": end}
+            "size": (64, 48), "fps": fps, "start": 0.0, "end": end}
 
 
 def test_pool_queue_positions_refusal_cancellation_and_crash(tmp_path):
@@ -185,7 +185,9 @@ def test_pool_time_limit_and_cancel_while_rendering(tmp_path):
         try:
             await pool.warm()
             with pytest.raises(ExportFailed, match="time limit"):
-                await pool.run("video", _video(tmp_path, "long.gif", end=600.0))
+                # the whole procedure at 30 fps (~1,500 frames): far over 3 s however fast the renders
+                # get (at 2 fps it once finished inside the limit on a quiet machine)
+                await pool.run("video", _video(tmp_path, "long.gif", end=600.0, fps=30))
             progress = []
             job = asyncio.create_task(pool.run("video", _video(tmp_path, "left.gif", end=600.0),
                                                progress.append))
