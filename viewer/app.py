@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable
-from pathlib import Path
 
 from trame.app import TrameApp
 from trame.decorators import change, trigger
@@ -24,6 +23,7 @@ from meshes.catalog import valid_codes
 from meshes.section import KEPT_SIDE, REMOVED_SIDE, section_mm
 from viewer.chairside.logic import Chairside
 from viewer.growth.logic import Growth
+from viewer.page import STATIC
 from viewer.page.view import build_ui
 from viewer.page.view3d import SCRIPT as VIEW3D_SCRIPT
 from viewer.page.view3d import VUE_PLUGIN
@@ -57,8 +57,6 @@ from .shapes import BrowserMeshes, nearest_first, shape_source, warm_soon
 from .url_state import ViewParams, parse_query, to_query
 from .vocabulary import CAMERA_VIEWS as CAMERA_PRESETS
 from .vocabulary import CUT_VIEWS
-
-STATIC = Path(__file__).parent / "page" / "static"
 
 
 def tooth_title(code: str, lang: str = "en") -> str:

@@ -46,6 +46,7 @@ from .logsafe import quote
 from .mesh_store import PREFIX as MESH_PREFIX
 from .mesh_store import STORE as MESHES
 from .mesh_store import digest_of, region_urls
+from .page import STATIC as PAGE_STATIC
 from .release import forget, give_back
 from .shapes import release as release_teeth
 from .static_cache import compressed_mirror, content_hashes
@@ -55,7 +56,6 @@ log = logging.getLogger(__name__)
 
 COOKIE = "pm3d_access"
 PAGE_COOKIE = "pm3d_page"  # the page's query, read by its websocket: the meshes are sent before the mount
-PAGE_STATIC = Path(__file__).parent / "page" / "static"
 EARLY_SCRIPT = PAGE_STATIC / "early.js"  # the page runs its scripts while it connects
 LOADING = PAGE_STATIC / "loading.tpl"  # what it shows until the view draws
 ASSET_LISTS = {"trame__scripts": "script", "trame__styles": "style"}  # what trame loads after connecting
