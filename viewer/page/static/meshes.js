@@ -3,18 +3,11 @@
 // so a cut or a tooth never shows half old, half new. Each set is shown when it arrives unless a newer one
 // already is: a dragged cut shows the sections on the way, never an older one after a newer.
 (function () {
-  const TYPES = {int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array,
-                 int32: Int32Array, uint32: Uint32Array, float32: Float32Array, float64: Float64Array};
-  // vtk.js decodes each array's base64 in script, a character at a time (~1/6 of the time from a mesh's
-  // arrival to its picture); the browser's own decoder does it at once. vue-vtk-js takes a typed array as
-  // it is. Without Uint8Array.fromBase64 (older browsers), vtk.js decodes as before.
-  const native = typeof Uint8Array.fromBase64 === "function";
+  // each array of a state decoded as it lands (view3d/index.js's decodedArray: the browser's own base64)
   function decoded(value) {
     if (Array.isArray(value)) return value.map(decoded);
     if (!value || typeof value !== "object") return value;
-    if (typeof value.bvals === "string" && TYPES[value.dtype]) {
-      return new TYPES[value.dtype](Uint8Array.fromBase64(value.bvals).buffer);
-    }
+    if (typeof value.bvals === "string") return window.pm3d_view3d.decodedArray(value);
     const out = {};
     for (const key in value) out[key] = decoded(value[key]);
     return out;
@@ -42,7 +35,7 @@
       shown = mine;
       const update = {};
       keys.forEach((k, i) => {
-        update["mesh_" + k] = native ? decoded(states[i]) : states[i];
+        update["mesh_" + k] = decoded(states[i]);
         have[k] = want[k];
       });
       window.trame.state.update(update);

@@ -35,19 +35,22 @@ const MANIPULATORS = {
 const CAMERA = ["focalPoint", "parallelProjection", "parallelScale", "position", "viewAngle", "viewUp"];
 const TYPED = { int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array,
   int32: Int32Array, uint32: Uint32Array, float32: Float32Array, float64: Float64Array };
-const CELLS = ["verts", "lines", "polys", "strips"];
+const CELLS = { verts: "getVerts", lines: "getLines", polys: "getPolys", strips: "getStrips" };
 
-// A mesh array as the server serialized it (trame-vtk's {bvals, dtype}: meshes.js decodes it with the
-// browser's own base64 where it can), or already a typed array.
-function typed(values) {
+// A mesh array as the server serialized it (trame-vtk's {bvals, dtype}) as a typed array, decoded by the
+// browser's own base64 where it has one (vtk.js decodes in script, a character at a time); a typed array as
+// it is. meshes.js decodes the meshes it fetches with it as they land; the story's come in the state.
+function decodedArray(values) {
   if (!values || ArrayBuffer.isView(values)) return values || null;
-  if (Array.isArray(values)) return Float32Array.from(values);
-  const bytes = Uint8Array.from(atob(values.bvals), (c) => c.charCodeAt(0));
-  return new TYPED[values.dtype](bytes.buffer);
+  const Type = TYPED[values.dtype];
+  if (!Type || typeof values.bvals !== "string") return values;
+  const bytes = typeof Uint8Array.fromBase64 === "function" ? Uint8Array.fromBase64(values.bvals)
+    : Uint8Array.from(atob(values.bvals), (c) => c.charCodeAt(0));
+  return new Type(bytes.buffer);
 }
 
 function fieldArray(spec) {
-  return vtkDataArray.newInstance({ name: spec.name, values: typed(spec.values),
+  return vtkDataArray.newInstance({ name: spec.name, values: decodedArray(spec.values),
     numberOfComponents: spec.numberOfComponents || 1 });
 }
 
@@ -56,19 +59,17 @@ function fieldArray(spec) {
 function polyData(state) {
   const out = vtkPolyData.newInstance();
   const mesh = state.mesh || {};
-  out.getPoints().setData(typed(mesh.points), 3);
-  for (const kind of CELLS) {
-    if (mesh[kind]) out[`get${kind[0].toUpperCase()}${kind.slice(1)}`]().setData(typed(mesh[kind]));
+  out.getPoints().setData(decodedArray(mesh.points), 3);
+  for (const [kind, cells] of Object.entries(CELLS)) {
+    if (mesh[kind]) out[cells]().setData(decodedArray(mesh[kind]));
   }
   if (state.field) {
     const data = state.field.location === "CellData" ? out.getCellData() : out.getPointData();
     data.setScalars(fieldArray(state.field));
   }
+  const pointData = out.getPointData();
   for (const spec of state.pointArrays || []) {
-    const array = fieldArray(spec);
-    const data = out.getPointData();
-    if (spec.registration && spec.registration !== "addArray") data[spec.registration](array);
-    else data.addArray(array);
+    pointData[spec.registration || "addArray"](fieldArray(spec)); // "setNormals": the shading normals
   }
   return out;
 }
@@ -200,10 +201,10 @@ function install(app) {
       let data = null;
       const changed = () => Vue.nextTick(view.render);
 
-      function showMesh(state) {
+      function showMesh(state) { // mounted only while its state is there (v-if in the page's template)
         const old = data;
-        data = state ? polyData(state) : null;
-        mapper.setInputData(data || vtkPolyData.newInstance());
+        data = polyData(state);
+        mapper.setInputData(data);
         if (old) old.delete();
         changed();
       }
@@ -219,9 +220,8 @@ function install(app) {
       showMesh(props.mesh);
       onMounted(() => {
         for (const name in parts) parts[name].set(props[name] || {});
-        colorMap();
         view.renderer.addActor(actor);
-        changed();
+        colorMap(); // and the render that shows the actor
       });
       onBeforeUnmount(() => {
         view.renderer.removeActor(actor);
@@ -241,4 +241,4 @@ function install(app) {
   });
 }
 
-window.pm3d_view3d = { install };
+window.pm3d_view3d = { install, decodedArray };
