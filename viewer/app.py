@@ -121,6 +121,7 @@ class App(TrameApp):
         s.url_query = ""
         s.camera_request = None
         self._camera_serial = 0
+        self._camera_preloaded: dict | None = None  # the page's first camera, sent before it mounted
         self._explore_view: str | None = None  # the explorer's camera while another activity moves it
         self._last_cut_plane = "off"
         s.decay_range = list(DECAY_RANGE)
@@ -221,6 +222,12 @@ class App(TrameApp):
         go out with the first state instead of waiting for the mount's report (issue 16: ~0.5 s sooner)."""
         self.state.tooth = self.fdi = self.page_tooth(search)
         self.load_meshes(self.section_key(None, None))
+        page = parse_query(search, self.default_tooth)
+        if not page.procedure:  # a procedure sets its own camera
+            # with the meshes, so the first picture is drawn from the camera the mount asks for (one
+            # picture, not one from vtk.js's default side and then another)
+            self._camera_preloaded = self._camera_for(page.view or "reset")
+            self._send_camera(self._camera_preloaded)
 
     def on_client_url(self, search: str = "") -> None:
         """The browser reports its URL query once mounted: restore the view it describes (and, once per
@@ -481,20 +488,26 @@ class App(TrameApp):
     # ------------------------------------------------------------------ camera and picking
     def camera_preset(self, name: str) -> None:
         """Look at the tooth from one side (``reset`` restores the default three-quarter view)."""
+        camera = self._camera_for(name)
+        self.state.camera_view = name if name in CAMERA_PRESETS else None
+        self.procedure.compare_side(camera["position"], camera["focalPoint"], camera["viewUp"])
+        self.sync_url()
+        preloaded, self._camera_preloaded = self._camera_preloaded, None
+        if camera != preloaded:  # the mount's ask for the camera the page already has draws nothing again
+            self._send_camera(camera)
+
+    def _camera_for(self, name: str) -> dict:
+        """Where the camera looks at the tooth from for a preset (anything else: the three-quarter view)."""
         tooth = self.tooth_model()
         center = [float(c) for c in tooth.center]
         direction, up = camera_direction(tooth.axes, name if name in CAMERA_PRESETS else None)
-        self.state.camera_view = name if name in CAMERA_PRESETS else None
         position = [center[i] + 100.0 * direction[i] for i in range(3)]
-        self.procedure.compare_side(position, center, up)
-        self.sync_url()
+        return {"position": position, "focalPoint": center, "viewUp": list(up)}
+
+    def _send_camera(self, camera: dict) -> None:
+        """The page moves its camera there and fits the tooth (a serial: the same place again is a reset)."""
         self._camera_serial += 1
-        self.state.camera_request = {
-            "position": position,
-            "focalPoint": center,
-            "viewUp": list(up),
-            "serial": self._camera_serial,
-        }
+        self.state.camera_request = {**camera, "serial": self._camera_serial}
 
     def _drawn_shapes(self):
         """(id, mesh, actor state) of every shape the browser draws now: the meshes it was sent."""

@@ -58,9 +58,10 @@ html, body { height: 100%; margin: 0; overflow: hidden !important; overscroll-be
 .pm-final { padding: 4px 0; border-bottom: 1px solid #e4e4e4; }
 @media (orientation: portrait) {
   .pm-root { flex-direction: column; }
-  .pm-panel { flex: 0 0 auto; max-height: 46vh; box-shadow: 0 -2px 8px rgba(0,0,0,.35);
-              border-radius: 12px 12px 0 0; }
-  .pm-collapsed .pm-panel { max-height: 56px; }
+  /* its height fixed, not its content's: the view is laid out at its size before the panel's body
+     mounts (after the first picture), so that picture is not drawn again at another size */
+  .pm-panel { flex: 0 0 46vh; box-shadow: 0 -2px 8px rgba(0,0,0,.35); border-radius: 12px 12px 0 0; }
+  .pm-collapsed .pm-panel { flex-basis: 56px; }
 }
 """
 

@@ -49,8 +49,10 @@ def build_ui(app) -> None:
         # <html lang> follows the session's language (screen readers, hyphenation, translate offers)
         client.ClientStateChange(value="lang", trigger_on_create=True,
                                  change="window.document.documentElement.lang = lang")
-        # Camera moves run after the meshes of the same update are in place (then reset fits them).
-        client.ClientStateChange(value="camera_request", change="window.pm3dApplyCamera(camera_request)")
+        # Camera moves run after the meshes of the same update are in place (then reset fits them); the
+        # first comes with the page's first state (App.preload) and is drawn with its meshes.
+        client.ClientStateChange(value="camera_request", trigger_on_create=True,
+                                 change="window.pm3dApplyCamera(camera_request)")
         with (
             v3.VThemeProvider(theme=("theme",), with_background=True),
             html.Div(classes=(ROOT_CLASSES,), style=("`--pm-scale: ${text_scale}`",)),

@@ -38,19 +38,21 @@
   // A camera request (the server's preset, or the view reset) fits the camera to what is drawn, so it
   // waits for the meshes named in the same update: they come over HTTP (meshes.js), and fitting before
   // they landed framed the old ones (a cut's half, or the whole tooth, by chance). The state's handlers
-  // of one update all run before the timeout's task; vtk.js takes the new meshes within ~50 ms. A fetch
-  // that hangs holds the camera 3 s at most.
+  // of one update all run before the timeout's task. Once the meshes are in the page's state, Vue's next
+  // tick has handed them to vtk.js (the shapes' watchers) and not yet drawn them (the view renders in a
+  // task after): the camera moves before that render, so the meshes and the camera make one picture. A
+  // fetch that hangs holds the camera 3 s at most.
   let cameraSerial = 0;
   window.pm3dApplyCamera = function (request) {
     if (!request) return;
     const mine = ++cameraSerial;
     const landed = () => Promise.race([window.pm3dMeshesLanded(), new Promise((r) => setTimeout(r, 3000))]);
-    setTimeout(() => landed().then(() => setTimeout(() => {
+    setTimeout(() => landed().then(() => window.Vue.nextTick()).then(() => {
       const view = window.trame.refs.view;
       if (mine !== cameraSerial || !view) return;
       view.setCamera(request);
       view.resetCamera();
-    }, 50)), 0);
+    }), 0);
   };
 
   // The control panel mounts once the 3D view has drawn its first picture (or after 1.5 s): mounted with

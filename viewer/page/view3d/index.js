@@ -97,8 +97,13 @@ function install(app) {
       interactor.setInteractorStyle(style);
 
       let alive = true; // the shapes let their actors go after the view's own unmount began
+      // Nothing is drawn before there is something to show: the canvas is see-through until then, over the
+      // same background (its container's colour). An empty picture costs as much to put on screen as a
+      // full one in software WebGL (the compositor reads the canvas back).
+      let drawn = false;
       const render = debounce(() => {
-        if (!alive) return;
+        if (!alive || (!drawn && !renderer.getActors().length)) return;
+        drawn = true;
         renderer.resetCameraClippingRange();
         renderWindow.render();
       }, 0);
@@ -148,20 +153,17 @@ function install(app) {
       }
 
       const observer = new ResizeObserver(resize);
-      let firstLayout = 0;
       onMounted(() => {
         openGL.setContainer(container.value);
         interactor.bindEvents(container.value);
         resize();
-        resetCamera();
-        firstLayout = setTimeout(resetCamera, 100); // the first layout may size the view after mounting
+        resetCamera(); // a remade view (a theme) fits the shapes it mounted with; a reset is size-free
         observer.observe(container.value);
       });
       // after the shapes unmounted (a parent's onBeforeUnmount runs before its children's): they take their
       // actors out of the renderer first
       onUnmounted(() => {
         alive = false;
-        clearTimeout(firstLayout);
         render.cancel();
         observer.disconnect();
         interactor.unbindEvents();
@@ -176,7 +178,8 @@ function install(app) {
 
       provide("pm3dView", view);
       expose({ getCamera, setCamera, resetCamera, render });
-      return () => h("div", { style: "position:relative;width:100%;height:100%;" }, [
+      const rgb = props.background.map((c) => Math.round(255 * c)).join(",");
+      return () => h("div", { style: `position:relative;width:100%;height:100%;background:rgb(${rgb});` }, [
         h("div", { ref: container, style: "position:absolute;width:100%;height:100%;overflow:hidden;" }),
         h("div", { style: "display:none;" }, slots.default ? slots.default() : []),
       ]);
