@@ -153,6 +153,48 @@ def test_tap_on_pulp_names_it(server_url, tablet):
     assert "pulp" in text.lower() and "mm³" in text
 
 
+# Each animation frame in which WebGL drew: the canvas size and where the camera was (the page's own view).
+DRAWN_FRAMES = """(() => {
+  window.__frames = [];
+  let open = false;
+  for (const name of ["drawArrays", "drawElements"]) {
+    const draw = WebGL2RenderingContext.prototype[name];
+    WebGL2RenderingContext.prototype[name] = function (...args) {
+      if (!open) {
+        open = true;
+        requestAnimationFrame(() => { open = false; });
+        const view = window.trame && window.trame.refs.view;
+        window.__frames.push({size: [this.canvas.width, this.canvas.height],
+                              camera: view ? Array.from(view.getCamera().position) : null});
+      }
+      return draw.apply(this, args);
+    };
+  }
+})()"""
+
+
+def test_a_page_draws_its_first_picture_once_at_its_size_and_camera(server_url, tablet):
+    """The tooth is drawn once as the page loads, not from vtk.js's default side and then again from the
+    page's camera, nor again when the panel mounts under it (issue 16: in software WebGL each picture is
+    a full readback of the canvas)."""
+    tablet.add_init_script(DRAWN_FRAMES)
+    open_app(tablet, server_url, "?tooth=74")
+    tablet.locator(".pm-panel-body").wait_for(state="visible", timeout=15000)
+    time.sleep(1.5)  # anything that would draw again after the panel (a late camera, a resize) has
+    frames = tablet.evaluate("window.__frames")
+    now = tablet.evaluate("[Array.from(trame.refs.view.getCamera().position),"
+                          " [document.querySelector('.pm-view canvas').width,"
+                          "  document.querySelector('.pm-view canvas').height]]")
+    assert len(frames) == 1, frames
+    assert frames[0]["size"] == now[1]
+    assert np.allclose(frames[0]["camera"], now[0], atol=1e-3), (frames[0]["camera"], now[0])
+    # and that camera is the page's three-quarter view, not vtk.js's default (looking down -z)
+    tablet.get_by_role("button", name="Reset", exact=True).tap()
+    time.sleep(1.0)
+    reset = tablet.evaluate("Array.from(trame.refs.view.getCamera().position)")
+    assert np.allclose(reset, now[0], atol=1e-2), (reset, now[0])
+
+
 def test_tablet_layout_touch_targets(server_url, tablet):
     open_app(tablet, server_url)
     for name in ("Occlusal", "Buccal", "Lingual", "Mesial", "Distal", "Reset", "Mesiodistal"):

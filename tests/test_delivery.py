@@ -53,6 +53,25 @@ def test_assets_are_content_addressed_immutable_and_brotli(server_url, desktop):
     assert page_headers["Cache-Control"] == "no-cache"  # the page itself is always checked
 
 
+def test_the_address_the_server_prints_is_the_page_itself_not_a_redirect(server_url):
+    """``/`` answers with the page (and its hints, and the cookie its websocket reads): a redirect to
+    index.html cost every load a round trip before anything else could start."""
+    import http.client
+
+    host, port = server_url.split("//")[1].rstrip("/").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn.request("GET", "/?tooth=74")
+    response = conn.getresponse()
+    body = response.read().decode()
+    assert response.status == 200
+    assert 'rel="preload"' in body and 'as="fetch"' in body  # the tooth's meshes hinted
+    assert 'pm3d_page="tooth=74"' in (response.getheader("Set-Cookie") or "")
+    conn.request("GET", "/?ui=nope&tooth=74")  # an unknown layout still goes to the page, without it
+    gone = conn.getresponse()
+    gone.read()
+    assert gone.status == 302 and gone.getheader("Location") == "/?tooth=74"
+
+
 def test_second_visit_takes_scripts_and_meshes_from_the_browser_cache(server_url, browser):
     ctx = browser.new_context(viewport={"width": 900, "height": 640}, device_scale_factor=1)
     try:

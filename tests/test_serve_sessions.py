@@ -62,3 +62,24 @@ def test_the_last_session_closing_lets_the_teeth_go_and_one_still_open_keeps_the
         await server.stop()
 
     asyncio.run(asyncio.wait_for(run(), 60))
+
+
+def test_the_next_pages_app_is_built_once_this_page_has_drawn():
+    """The App for the next page is built when this page says it drew its first picture (the pm_drawn
+    trigger, static/page.js), not SPARE_AFTER_S later: a page coming meanwhile waited ~0.3 s for a build."""
+    async def run() -> tuple[bool, bool, bool]:
+        server = SessionServer(lambda name: App(name))
+        _, app = await server._take_app("?tooth=54")  # noqa: SLF001 - what the websocket handler awaits
+        before = server._spare is not None  # noqa: SLF001
+        app.on_drawn()  # the page's trigger
+        after = server._spare is not None  # noqa: SLF001
+        spare = server._spare  # noqa: SLF001
+        app.on_drawn()  # said again (a hostile client, a remount): nothing more is built
+        again = server._spare is spare  # noqa: SLF001
+        await spare
+        app.close()
+        await server.stop()
+        return before, after, again
+
+    before, after, again = asyncio.run(asyncio.wait_for(run(), 60))
+    assert (before, after, again) == (False, True, True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from trame.app import TrameApp
 from trame.decorators import change, trigger
@@ -122,6 +122,7 @@ class App(TrameApp):
         s.camera_request = None
         self._camera_serial = 0
         self._camera_preloaded: dict | None = None  # the page's first camera, sent before it mounted
+        self.when_drawn: Callable[[], None] | None = None  # set by the session server (serve.py)
         self._explore_view: str | None = None  # the explorer's camera while another activity moves it
         self._last_cut_plane = "off"
         s.decay_range = list(DECAY_RANGE)
@@ -520,6 +521,13 @@ class App(TrameApp):
         if self.story.successor_for == self.tooth_key:
             for name, mesh in load_stage(self.tooth_key).display_successor.items():
                 yield name, mesh, s[f"actor_{name}"]
+
+    @trigger("pm_drawn")
+    def on_drawn(self) -> None:
+        """The page drew its first picture (static/page.js): the session server may build the next App."""
+        hook, self.when_drawn = self.when_drawn, None
+        if hook is not None:
+            hook()
 
     @trigger("pm_mesh_failed")
     def on_mesh_failed(self, *_) -> None:

@@ -131,7 +131,7 @@ class SessionServer:
         self._www = self._www_app.server
         self.web = web.Application(middlewares=[self._gate], client_max_size=64 << 10)
         routes = [
-            web.get("/", self._index),
+            web.get("/", self._page),  # the page itself: a redirect to index.html cost each load a round trip
             web.get("/ws", self._ws),
             web.get("/index.html", self._page),
             web.get("/loading.tpl", self._loading),
@@ -193,7 +193,7 @@ class SessionServer:
                 wanted = request.query.get("v")
                 fresh = wanted is not None and self._versions.get(request.path) == wanted
                 response.headers["Cache-Control"] = IMMUTABLE if fresh else "no-cache"
-            if request.path == "/index.html" and request.method == "GET":
+            if request.path in ("/", "/index.html") and request.method == "GET":
                 # Short-lived, read by this page's websocket only; a stale one costs a resend, never the view
                 # (the mounted client reports its own URL as before).
                 response.set_cookie(PAGE_COOKIE, request.query_string[:2000], max_age=60, path="/ws",
@@ -247,10 +247,6 @@ class SessionServer:
             raise web.HTTPNotFound()
         return web.FileResponse(path, headers={
             "Content-Disposition": f'attachment; filename="{path.name}"', "Cache-Control": "no-store"})
-
-    async def _index(self, request: web.Request) -> web.StreamResponse:
-        target = "index.html" + (f"?{request.query_string}" if request.query_string else "")
-        raise web.HTTPFound(target)
 
     async def _page(self, request: web.Request) -> web.StreamResponse:
         """The page, with hints that fetch its tooth's meshes alongside the scripts (mesh_store.py): they
@@ -371,6 +367,8 @@ class SessionServer:
             if app is not None:
                 forget(app.server)
                 self._give_back_soon()
+                if not self._closing:  # the page left: its CPU is free for the next page's App
+                    self._prepare_spare()
             log.info("session %s closed (%d active)", name, len(self.sessions))
         return ws
 
@@ -406,8 +404,11 @@ class SessionServer:
         except Exception as exc:  # noqa: BLE001 - the spare failed: build this one now, as before
             log.warning("spare session failed (%s)", type(exc).__name__)
             name, app = await self._new_app()
-        # the next one once this page is drawn: built at once, it took the CPU this page needs (GIL, 2 cores)
-        loop.call_later(SPARE_AFTER_S, self._prepare_spare)
+        # The next one once this page has drawn its first picture (it says so), SPARE_AFTER_S at the latest:
+        # built at once, it took the CPU this page needs (GIL, 2 cores).
+        later = loop.call_later(SPARE_AFTER_S, self._prepare_spare)
+        if hasattr(app, "when_drawn"):
+            app.when_drawn = lambda: (later.cancel(), self._prepare_spare())
         ready = asyncio.ensure_future(asyncio.to_thread(self._ready, name, app, page_query))
         try:
             await asyncio.shield(ready)

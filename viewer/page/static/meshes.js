@@ -13,6 +13,25 @@
     return out;
   }
 
+  function fetched(url) {
+    return fetch(url).then((r) => {
+      if (!r.ok) throw new Error("mesh " + r.status);
+      return r.json();
+    }).then(decoded);
+  }
+  // The meshes the page's own URL shows are hinted in its <head> (viewer/serve.py): fetched, parsed and
+  // decoded as soon as this script runs, while the websocket connects, not once the view has mounted.
+  // The first set asked for takes them (a retry, or a set later on, fetches again: from the cache).
+  const early = new Map();
+  for (const link of document.querySelectorAll("link[rel=preload][as=fetch]")) {
+    const url = link.href;
+    early.set(url, fetched(url));
+    early.get(url).catch(() => null); // reported when the view asks for it, not before
+  }
+  function mesh(url) {
+    return early.get(new URL(url, location.href).href) || fetched(url);
+  }
+
   const have = {}; // region -> URL of the mesh shown
   let serial = 0;
   let shown = 0;
@@ -27,15 +46,14 @@
     const mine = ++serial;
     const keys = Object.keys(want).filter((k) => have[k] !== want[k]);
     if (!keys.length) return;
-    landing = Promise.all(keys.map((k) => want[k] ? fetch(want[k]).then((r) => {
-      if (!r.ok) throw new Error("mesh " + r.status);
-      return r.json();
-    }) : null)).then((states) => {
+    landing = Promise.all(keys.map((k) => want[k] ? mesh(want[k]) : null));
+    early.clear();
+    landing = landing.then((states) => {
       if (mine < shown) return;
       shown = mine;
       const update = {};
       keys.forEach((k, i) => {
-        update["mesh_" + k] = decoded(states[i]);
+        update["mesh_" + k] = states[i];
         have[k] = want[k];
       });
       window.trame.state.update(update);

@@ -58,7 +58,8 @@
   // The control panel mounts once the 3D view has drawn its first picture (or after 1.5 s): mounted with
   // the view, its few hundred Vuetify components and the layout they force came before the tooth (issue
   // 16). The first draw call (webgl.js counts them) is the cue; the panel comes after that frame is on
-  // screen (an animation frame, then a task).
+  // screen (an animation frame, then a task). The server hears of it too: it builds the next page's
+  // session then, not while this one loads (viewer/serve.py).
   window.pm3dPanelAfterFirstPicture = function () {
     const t0 = performance.now();
     const tick = () => {
@@ -66,7 +67,10 @@
         requestAnimationFrame(tick);
         return;
       }
-      requestAnimationFrame(() => setTimeout(() => window.trame.state.set("panel_ready", true), 0));
+      requestAnimationFrame(() => setTimeout(() => {
+        window.trame.state.set("panel_ready", true);
+        window.trame.trigger("pm_drawn");
+      }, 0));
     };
     requestAnimationFrame(tick);
   };
