@@ -92,7 +92,10 @@ function install(app) {
       renderWindow.addView(openGL);
       const interactor = vtkRenderWindowInteractor.newInstance();
       interactor.setView(openGL);
-      interactor.initialize();
+      // enable(), not initialize(): that also renders, which made the WebGL context here, at the canvas's
+      // default size, only to have its drawing buffer made again at the view's size once mounted. The
+      // context comes with the first picture, at the view's size.
+      interactor.enable();
       const style = vtkInteractorStyleManipulator.newInstance();
       interactor.setInteractorStyle(style);
 
