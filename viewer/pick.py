@@ -13,9 +13,10 @@ from collections import OrderedDict
 from collections.abc import Iterable
 
 import numpy as np
-import vtk
+from vtkmodules.vtkCommonCore import reference
+from vtkmodules.vtkCommonDataModel import vtkStaticCellLocator
 
-_LOCATORS: OrderedDict[int, tuple[object, vtk.vtkStaticCellLocator]] = OrderedDict()
+_LOCATORS: OrderedDict[int, tuple[object, vtkStaticCellLocator]] = OrderedDict()
 MAX_LOCATORS = 96  # meshes are shared and cached elsewhere; their locators are bounded here
 
 
@@ -61,13 +62,13 @@ def tap_ray(tap) -> tuple[np.ndarray, np.ndarray] | None:
     return p, direction / np.linalg.norm(direction)
 
 
-def _locator(mesh) -> vtk.vtkStaticCellLocator:
+def _locator(mesh) -> vtkStaticCellLocator:
     key = id(mesh)
     hit = _LOCATORS.get(key)
     if hit is not None and hit[0] is mesh:
         _LOCATORS.move_to_end(key)
         return hit[1]
-    loc = vtk.vtkStaticCellLocator()
+    loc = vtkStaticCellLocator()
     loc.SetDataSet(mesh)
     loc.BuildLocator()
     _LOCATORS[key] = (mesh, loc)  # the mesh kept with it: its id is not reused while cached
@@ -94,8 +95,8 @@ def first_hit(shapes: Iterable[tuple[str, object, dict | None]], origin, directi
         shift = _vector(actor.get("position", (0.0, 0.0, 0.0)))
         shift = np.zeros(3) if shift is None else shift
         a, b = origin - shift, origin - shift + reach * direction
-        t, x, pc = vtk.reference(0.0), [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]
-        sub, cell = vtk.reference(0), vtk.reference(0)
+        t, x, pc = reference(0.0), [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]
+        sub, cell = reference(0), reference(0)
         if _locator(mesh).IntersectWithLine(list(a), list(b), 1e-6, t, x, pc, sub, cell):
             d = float(t) * reach
             if best is None or d < best[0]:
