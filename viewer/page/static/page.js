@@ -38,21 +38,22 @@
   // A camera request (the server's preset, or the view reset) fits the camera to what is drawn, so it
   // waits for the meshes named in the same update: they come over HTTP (meshes.js), and fitting before
   // they landed framed the old ones (a cut's half, or the whole tooth, by chance). The state's handlers
-  // of one update all run before the timeout's task. Once the meshes are in the page's state, Vue's next
-  // tick has handed them to vtk.js (the shapes' watchers) and not yet drawn them (the view renders in a
-  // task after): the camera moves before that render, so the meshes and the camera make one picture. A
-  // fetch that hangs holds the camera 3 s at most.
+  // of one update (the meshes' first: declared first) have all run at Vue's next tick. Once the meshes
+  // are in the page's state, the next tick after has handed them to vtk.js (the shapes' watchers) and not
+  // yet drawn them (the view draws at the next animation frame): the camera moves before that, so the
+  // meshes and the camera make one picture. A fetch that hangs holds the camera 3 s at most.
   let cameraSerial = 0;
   window.pm3dApplyCamera = function (request) {
     if (!request) return;
     const mine = ++cameraSerial;
+    const Vue = window.Vue;
     const landed = () => Promise.race([window.pm3dMeshesLanded(), new Promise((r) => setTimeout(r, 3000))]);
-    setTimeout(() => landed().then(() => window.Vue.nextTick()).then(() => {
+    Vue.nextTick().then(landed).then(() => Vue.nextTick()).then(() => {
       const view = window.trame.refs.view;
       if (mine !== cameraSerial || !view) return;
       view.setCamera(request);
       view.resetCamera();
-    }), 0);
+    });
   };
 
   // The control panel mounts once the 3D view has drawn its first picture (or after 1.5 s): mounted with
@@ -94,7 +95,9 @@
       }
       requestAnimationFrame(tick);
     };
-    requestAnimationFrame(tick);
+    // after the view's own frame request for this update (made once the update's handlers ran), so
+    // the frame that draws it is the frame that sees it drawn
+    setTimeout(() => requestAnimationFrame(tick), 0);
   };
 
   // Keyboard shortcuts (scenes/data/search/keys.toml): a key of `keys` is sent through `trigger`, never
