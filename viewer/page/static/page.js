@@ -40,7 +40,7 @@
   // they landed framed the old ones (a cut's half, or the whole tooth, by chance). The state's handlers
   // of one update (the meshes' first: declared first) have all run at Vue's next tick. Once the meshes
   // are in the page's state, the next tick after has handed them to vtk.js (the shapes' watchers) and not
-  // yet drawn them (the view draws at the next animation frame): the camera moves before that, so the
+  // yet drawn them (the view draws in a task after): the camera moves before that, so the
   // meshes and the camera make one picture. A fetch that hangs holds the camera 3 s at most.
   let cameraSerial = 0;
   window.pm3dApplyCamera = function (request) {
@@ -95,9 +95,7 @@
       }
       requestAnimationFrame(tick);
     };
-    // after the view's own frame request for this update (made once the update's handlers ran), so
-    // the frame that draws it is the frame that sees it drawn
-    setTimeout(() => requestAnimationFrame(tick), 0);
+    requestAnimationFrame(tick);
   };
 
   // Keyboard shortcuts (scenes/data/search/keys.toml): a key of `keys` is sent through `trigger`, never

@@ -5,6 +5,7 @@
 // the props are handed to vtk.js's own set(), a reset fits what is shown, the gesture manipulator is always on.
 // Built by `npm run build` (build.mjs) into ../static/view3d.js, committed; tests/test_view3d.py builds it
 // again and compares.
+import { debounce } from "@kitware/vtk.js/macros";
 import vtkDataArray from "@kitware/vtk.js/Common/Core/DataArray";
 import vtkPolyData from "@kitware/vtk.js/Common/DataModel/PolyData";
 import vtkActor from "@kitware/vtk.js/Rendering/Core/Actor";
@@ -102,25 +103,13 @@ function install(app) {
       // Nothing is drawn before there is something to show: the canvas is see-through until then, over the
       // same background (its container's colour). An empty picture costs as much to put on screen as a
       // full one in software WebGL (the compositor reads the canvas back).
-      // Drawn at the next animation frame, however often asked for before it: the picture is then part of
-      // that frame, with the page around it (a draw in a task of its own came after the browser had
-      // painted the page once without it).
       let drawn = false;
-      let frame = 0;
-      function draw() {
-        frame = 0;
+      const render = debounce(() => {
         if (!alive || (!drawn && !renderer.getActors().length)) return;
         drawn = true;
         renderer.resetCameraClippingRange();
         renderWindow.render();
-      }
-      const render = () => {
-        if (!frame) frame = requestAnimationFrame(draw);
-      };
-      render.cancel = () => {
-        cancelAnimationFrame(frame);
-        frame = 0;
-      };
+      }, 0);
       const view = { renderer, render };
 
       function manipulate(settings) {
