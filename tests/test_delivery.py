@@ -71,6 +71,9 @@ def test_the_address_the_server_prints_is_the_page_itself_not_a_redirect(server_
             break
         time.sleep(0.5)
     assert body.count('as="fetch"') == 4  # the tooth's four regions' meshes hinted
+    # the loading screen is in the page, where the mount replaces it; trame's script fetched it into #app,
+    # and an answer that came after the mount wrote it over the app (the page stayed on it)
+    assert 'class="pm-loading"' in body and "loading.tpl" not in body
     conn.request("GET", "/?ui=nope&tooth=74")  # an unknown layout still goes to the page, without it
     gone = conn.getresponse()
     gone.read()

@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import html
 import logging
+import re
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -58,6 +59,9 @@ COOKIE = "pm3d_access"
 PAGE_COOKIE = "pm3d_page"  # the page's query, read by its websocket: the meshes are sent before the mount
 EARLY_SCRIPT = PAGE_STATIC / "early.js"  # the page runs its scripts while it connects
 LOADING = PAGE_STATIC / "loading.tpl"  # what it shows until the view draws
+# trame's page fetches its loading screen into #app by a script; the answer, late on a busy server, wrote the
+# screen over the app that had mounted meanwhile (drawn, but gone from the page: "no 3D view" in tests)
+LOADING_FETCH = re.compile(r'<div id="app"></div>\s*<script>\s*fetch\("\./loading\.tpl"\).*?</script>', re.S)
 ASSET_LISTS = {"trame__scripts": "script", "trame__styles": "style"}  # what trame loads after connecting
 IMMUTABLE = "public, max-age=31536000, immutable"  # a content-addressed asset: kept, never asked again
 HINT_WAIT_S = 0.3  # the page waits at most this for its tooth's mesh URLs (a tooth no one has asked for yet)
@@ -155,8 +159,11 @@ class SessionServer:
                         for key, kind in ASSET_LISTS.items() for url in self._assets[key])
         page_folder = compressed_mirror(self._www._www, page_head=hints, page_versions=page_versions)
         early = f"<script>{EARLY_SCRIPT.read_text()}</script>"  # first: before trame's client, and no request
-        self._page_html = (page_folder / "index.html").read_text().replace("<head>", "<head>" + early, 1)
         self._loading_html = LOADING.read_text()  # read once: asked for by every page load
+        page = (page_folder / "index.html").read_text().replace("<head>", "<head>" + early, 1)
+        # the loading screen in the page itself, where the mount replaces it: never written after the mount
+        inline = f'<div id="app">{self._loading_html}</div>'
+        self._page_html = LOADING_FETCH.sub(lambda _: inline, page, count=1)
         routes.append(web.static("/", page_folder))
         self.web.add_routes(routes)
         self._runner: web.AppRunner | None = None
