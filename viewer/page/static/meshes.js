@@ -46,9 +46,9 @@
     const mine = ++serial;
     const keys = Object.keys(want).filter((k) => have[k] !== want[k]);
     if (!keys.length) return;
-    landing = Promise.all(keys.map((k) => want[k] ? mesh(want[k]) : null));
+    const fetches = Promise.all(keys.map((k) => want[k] ? mesh(want[k]) : null));
     early.clear();
-    landing = landing.then((states) => {
+    landing = fetches.then((states) => {
       if (mine < shown) return;
       shown = mine;
       const update = {};
